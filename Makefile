@@ -1,0 +1,46 @@
+# egonb: two commands on a fresh machine.
+#   make demo   set up .venv, run the pipeline on the bundled sample data
+#   make test   set up .venv, check notebooks are clean and the library in sync, run every notebook
+SHELL := /bin/bash
+PY    ?= python3.11
+VENV  ?= .venv
+BIN   := $(VENV)/bin
+STAMP := $(VENV)/.egonb-installed
+OUT   ?= outputs/demo
+
+.PHONY: setup demo test sync-check nbtest readme export clean-nbs bench sample-data
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@echo "Installing egonb and its dependencies into $(VENV) (first run takes a few minutes)..."
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev]" 2> >(grep -v "is ignored: it is neither" >&2)
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/egonb-demo --input_dir data/sample --output_dir $(OUT)
+
+test: setup sync-check nbtest
+
+sync-check: setup
+	@PATH="$(abspath $(BIN)):$$PATH" bash tools/sync_check.sh
+
+nbtest: setup
+	@PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python tools/run_tests.py
+
+export: setup
+	$(BIN)/nbdev-export
+	$(BIN)/python tools/make_readme.py
+
+clean-nbs: setup
+	$(BIN)/nbdev-clean
+
+readme: setup
+	$(BIN)/python tools/make_readme.py
+
+sample-data: setup
+	$(BIN)/egonb-make-sample-data --output_dir data/sample
+
+bench: setup
+	$(BIN)/python benchmarks/decode.py
