@@ -1,12 +1,13 @@
 """Run every notebook with `nbdev-test` and end with a line `N passed, N failed` (one count per notebook)."""
-import re, subprocess, sys, time
+import os, re, subprocess, sys, time
 from pathlib import Path
 
 def main():
     t0 = time.time()
     cmd = ["nbdev-test", "--do-print", "--timing", *sys.argv[1:]]
     print("$", " ".join(cmd), flush=True)
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+    env = {**os.environ, "EGONB_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}   # tests never download
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1, env=env)
     out = []
     for line in p.stdout:
         sys.stdout.write(line); sys.stdout.flush(); out.append(line)
