@@ -13,7 +13,7 @@ OUT   ?= outputs/demo
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	@echo "Installing egonb and its dependencies into $(VENV) (first run takes a few minutes)..."
-	@$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev]" 2> >(grep -v "is ignored: it is neither" >&2)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev,audio]" 2> >(grep -v "is ignored: it is neither" >&2)
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -44,3 +44,4 @@ sample-data: setup
 
 bench: setup
 	$(BIN)/python benchmarks/decode.py
+	$(BIN)/python benchmarks/extract.py
