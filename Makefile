@@ -45,3 +45,4 @@ sample-data: setup
 bench: setup
 	$(BIN)/python benchmarks/decode.py
 	$(BIN)/python benchmarks/extract.py
+	$(BIN)/python benchmarks/caption.py
