@@ -21,7 +21,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     for k, v in dict(train=80, val=30, classes=6, epochs=30, dim=64, length=256, feat_dim=64).items(): ap.add_argument(f'--{k}', type=int, default=v)
     ap.add_argument("--lr", type=float, default=1e-3); ap.add_argument("--signal", type=float, default=2.0)
-    ap.add_argument('--profile', default='key'); ap.add_argument('--seeds', type=int, default=1)
+    ap.add_argument('--profile', default='key'); ap.add_argument('--seeds', type=int, default=3)
     ap.add_argument('--nlq', type=int, default=1, help='also compare on synthetic NLQ (1) or not (0)')
     a = ap.parse_args()
     d = Path(tempfile.mkdtemp(prefix='egonb-asl-'))
