@@ -15,9 +15,9 @@ from .core import *
 
 # %% auto #0
 __all__ = ['CODE_BITS', 'CODE_H', 'COLORS', 'SAMPLE_SPECS', 'NUM', 'draw_frame_code', 'read_frame_code', 'Event', 'ClipSpec',
-           'render_frame', 'speak', 'render_audio', 'make_clip', 'nlq_json', 'moments_json', 'narration_json',
-           'make_sample_data', 'make_sample_data_cli', 'sample_dir', 'load_specs', 'NLQQuery', 'read_nlq', 'Moment',
-           'read_moments', 'Narration', 'read_narrations', 'ego4d_root', 'ego4d_video_path']
+           'render_frame', 'speech_engine', 'speak', 'render_audio', 'make_clip', 'nlq_json', 'moments_json',
+           'narration_json', 'make_sample_data', 'make_sample_data_cli', 'sample_dir', 'load_specs', 'NLQQuery',
+           'read_nlq', 'Moment', 'read_moments', 'Narration', 'read_narrations', 'ego4d_root', 'ego4d_video_path']
 
 # %% ../nbs/01_data.ipynb #7adc86a5
 CODE_BITS, CODE_H = 12, 16   # bits in the frame-index bar code, and its height in pixels
@@ -110,17 +110,61 @@ def render_frame(spec:ClipSpec, i:int):
     return draw_frame_code(img, i)
 
 # %% ../nbs/01_data.ipynb #224fea59
+def speech_engine():
+    "'library' (the espeakng-loader wheel), 'program' (espeak-ng on the PATH) or None: what `speak` will use."
+    try:
+        import espeakng_loader
+        if Path(espeakng_loader.get_library_path()).exists(): return 'library'
+    except ImportError: pass
+    return 'program' if shutil.which('espeak-ng') else None
+
 def speak(text, sr=16000):
-    "`text` spoken by espeak-ng, as float32 mono at `sr` Hz (needs the `espeak-ng` program)."
-    exe = shutil.which('espeak-ng')
-    if exe is None: raise EgonbError('espeak-ng not found: install it (apt-get install espeak-ng) to generate speech')
-    with tempfile.TemporaryDirectory() as d:
-        wav = Path(d) / 'speech.wav'
-        subprocess.run([exe, '-v', 'en-us', '-s', '150', '-w', str(wav), text], check=True, capture_output=True)
-        with wave.open(str(wav)) as w:
-            x = np.frombuffer(w.readframes(w.getnframes()), np.int16).astype(np.float32) / 32768
-            src_sr = w.getframerate()
+    "`text` spoken by eSpeak NG (en-us, 150 words/min), as float32 mono at `sr` Hz."
+    eng = speech_engine()
+    if eng is None:
+        raise EgonbError('no speech engine: pip install "egonb[audio]" (the espeakng-loader wheel) '
+                         'or install the espeak-ng program (apt-get install espeak-ng)')
+    x, src_sr = _espeak_lib(text) if eng == 'library' else _espeak_program(text)
     return np.interp(np.arange(0, len(x) * sr // src_sr) * src_sr / sr, np.arange(len(x)), x).astype(np.float32)
+
+# %% ../nbs/01_data.ipynb #bfef058c
+_ESPEAK = {}
+
+def _espeak_lib(text):
+    "Samples (float32) and rate of `text` synthesised by the wheel's libespeak-ng."
+    import ctypes, espeakng_loader
+    if 'lib' not in _ESPEAK:
+        lib = ctypes.CDLL(espeakng_loader.get_library_path())
+        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+        lib.espeak_Synth.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
+                                     ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
+        sr = lib.espeak_Initialize(2, 0, espeakng_loader.get_data_path().encode(), 0)   # 2: synchronous output
+        if sr <= 0: raise EgonbError(f'libespeak-ng failed to initialise (data at {espeakng_loader.get_data_path()})')
+        chunks = []
+        def cb(wav, n, events):
+            if n > 0: chunks.append(np.ctypeslib.as_array(wav, (n,)).copy())
+            return 0
+        _ESPEAK.update(lib=lib, sr=sr, chunks=chunks,
+                       cb=ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)(cb))
+        lib.espeak_SetSynthCallback(_ESPEAK['cb'])
+        lib.espeak_SetVoiceByName(b'en-us')
+        lib.espeak_SetParameter(1, 150, 0)                                            # 1: rate, words per minute
+    lib, chunks = _ESPEAK['lib'], _ESPEAK['chunks']
+    chunks.clear()
+    t = text.encode()
+    lib.espeak_Synth(t, len(t) + 1, 0, 1, 0, 0, None, None)
+    lib.espeak_Synchronize()
+    x = np.concatenate(chunks) if chunks else np.zeros(0, np.int16)
+    return x.astype(np.float32) / 32768, _ESPEAK['sr']
+
+def _espeak_program(text):
+    "Samples (float32) and rate of `text` spoken by the espeak-ng program."
+    with tempfile.TemporaryDirectory() as d:
+        wav = Path(d)/'speech.wav'
+        subprocess.run([shutil.which('espeak-ng'), '-v', 'en-us', '-s', '150', '-w', str(wav), text], check=True,
+                       capture_output=True)
+        with wave.open(str(wav)) as w:
+            return np.frombuffer(w.readframes(w.getnframes()), np.int16).astype(np.float32) / 32768, w.getframerate()
 
 # %% ../nbs/01_data.ipynb #55297be4
 def render_audio(spec:ClipSpec, sr=16000, speech=None):

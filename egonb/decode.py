@@ -6,7 +6,7 @@ Docs: https://egonb.github.io/egonb/decode.html.md"""
 
 # %% ../nbs/02_decode.ipynb #55e410b6
 from __future__ import annotations
-import io, os, re, sys, math, tarfile, warnings
+import io, os, re, sys, math, shutil, tarfile, tempfile, warnings, zlib
 from dataclasses import dataclass, field, asdict
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
@@ -14,15 +14,15 @@ import numpy as np
 import av
 from av.video.reformatter import VideoReformatter
 from fastcore.basics import patch
-from fastcore.script import CliError
 from tqdm.auto import tqdm
 from .core import *
 
 # %% auto #0
 __all__ = ['VIDEO_EXTS', 'VideoMeta', 'Frames', 'Clip', 'uniform_indices', 'time_to_index', 'fps_indices', 'clip_plan',
            'window_plan', 'out_size', 'DecodeWarning', 'VideoReader', 'PyAVReader', 'DecordReader', 'open_video',
-           'load_audio', 'parse_segment_name', 'unsafe_member', 'TarVideo', 'iter_tar_videos', 'safe_extract',
-           'probe_video', 'probe_videos', 'find_videos', 'egonb_probe', 'contact_sheet', 'show_frames']
+           'load_audio', 'parse_segment_name', 'unsafe_member', 'NamedFile', 'TarVideo', 'check_archive',
+           'iter_tar_videos', 'safe_extract', 'probe_video', 'probe_videos', 'find_videos', 'find_inputs',
+           'egonb_probe', 'contact_sheet', 'show_frames']
 
 # %% ../nbs/02_decode.ipynb #24990260
 @dataclass
@@ -514,42 +514,79 @@ def unsafe_member(m):
     return None
 
 # %% ../nbs/02_decode.ipynb #af43c45f
+class NamedFile(io.BufferedReader):
+    "A read-only binary file whose `name` (used in error messages) is `name`, not its path."
+    def __init__(self, path, name):
+        super().__init__(io.FileIO(path))
+        self._name = name
+    @property
+    def name(self): return self._name
+
 @dataclass
 class TarVideo:
-    "One video member of an archive: parsed name fields, its bytes, or the reason it was refused."
+    "One video member of an archive: its parsed name and a temporary copy of its bytes, or why it was refused."
     archive: str
     member: str
     video_id: str | None = None
     start: float | None = None
     end: float | None = None
-    data: bytes | None = None
+    file: str | None = None     # temporary copy, valid until the archive's next member is read
     error: str | None = None
+    @property
+    def name(self): return f'{self.archive}:{self.member}'
+    def source(self):
+        "The member's bytes as a file named `archive:member`."
+        if self.error: raise VideoDecodeError(self.name, self.error)
+        return NamedFile(self.file, self.name)
     def open(self, **kw):
-        "A PyAV reader on the member's bytes."
-        if self.error: raise VideoDecodeError(f'{self.archive}:{self.member}', self.error)
-        r = PyAVReader(_NamedBytes(self.data, f'{self.archive}:{self.member}'), **kw); return r
-
-class _NamedBytes(io.BytesIO):
-    def __init__(self, data, name): super().__init__(data); self.name = name
+        "A PyAV reader on the member."
+        return PyAVReader(self.source(), **kw)
 
 # %% ../nbs/02_decode.ipynb #fa77c032
-def iter_tar_videos(path, exts=VIDEO_EXTS):
-    "Stream the video members of a tar(.gz) archive as `TarVideo`s, refusing unsafe or unparsable names."
+_TAR_ERRORS = (tarfile.TarError, OSError, EOFError, zlib.error)
+
+def check_archive(path):
+    "`path` as a `Path` if it is a regular file, else `VideoDecodeError` (a FIFO would block a reader forever)."
     path = Path(path)
+    if not path.exists(): raise VideoDecodeError(path, 'file not found')
+    if not path.is_file(): raise VideoDecodeError(path, 'not a regular file (a folder, FIFO or device), so not an archive')
+    return path
+
+def iter_tar_videos(path, exts=VIDEO_EXTS, wanted=None):
+    "Stream the video members of a tar(.gz) archive as `TarVideo`s, one at a time; `wanted(tv)` picks which to copy."
+    path = check_archive(path)
     try: tf = tarfile.open(path, 'r|*')
-    except (tarfile.TarError, OSError) as e: raise VideoDecodeError(path, f'not a readable tar archive ({e})') from None
-    with tf:
-        for m in tf:
-            why = unsafe_member(m)
-            if m.isdir() and not why: continue
-            ext = PurePosixPath(m.name).suffix.lstrip('.').lower()
-            if why is None and ext not in exts: continue
-            tv = TarVideo(str(path), m.name)
-            seg = parse_segment_name(m.name)
-            if why: tv.error = f'refused: {why}'
-            elif seg is None: tv.error = "name does not match '{video_id} ({start}-{end}).{ext}'"
-            else: tv.video_id, tv.start, tv.end, _ = seg; tv.data = tf.extractfile(m).read()
+    except _TAR_ERRORS as e: raise VideoDecodeError(path, f'not a readable tar archive ({e})') from None
+    with tf, tempfile.TemporaryDirectory(prefix='egonb-tar-') as d:
+        members, n = iter(tf), 0
+        while True:
+            try: m = next(members)
+            except StopIteration: return
+            except _TAR_ERRORS as e: raise _damaged(path, n, e) from None
+            n += 1
+            tv = _tar_entry(path, m, exts)
+            if tv is None or (tv.error is None and wanted is not None and not wanted(tv)): continue
+            if tv.error is None:
+                tv.file = str(Path(d)/f'member{PurePosixPath(m.name).suffix}')
+                try:
+                    with tf.extractfile(m) as src, open(tv.file, 'wb') as dst: shutil.copyfileobj(src, dst, 1 << 20)
+                except _TAR_ERRORS as e: raise _damaged(path, n, e) from None
             yield tv
+            if tv.file: Path(tv.file).unlink(missing_ok=True)
+
+def _damaged(path, n, e):
+    return VideoDecodeError(path, f'damaged or truncated archive, stopped at member {n} ({type(e).__name__}: {e})')
+
+def _tar_entry(path, m, exts):
+    "The `TarVideo` of member `m` (with an `error` if refused), or `None` for folders and non-video files."
+    why = unsafe_member(m)
+    if m.isdir() and not why: return None
+    if why is None and PurePosixPath(m.name).suffix.lstrip('.').lower() not in exts: return None
+    tv, seg = TarVideo(str(path), m.name), parse_segment_name(m.name)
+    if why: tv.error = f'refused: {why}'
+    elif seg is None: tv.error = "name does not match '{video_id} ({start}-{end}).{ext}'"
+    else: tv.video_id, tv.start, tv.end, _ = seg
+    return tv
 
 # %% ../nbs/02_decode.ipynb #15f8d300
 def safe_extract(path, dest):
@@ -573,25 +610,40 @@ def probe_videos(paths, timeout=60., n_workers=2, progress=True):
 
 # %% ../nbs/02_decode.ipynb #7456029a
 def find_videos(input_dir, exts=VIDEO_EXTS):
-    "Video files under `input_dir`, sorted."
-    return sorted(p for p in Path(input_dir).rglob('*') if p.is_file() and p.suffix.lstrip('.').lower() in exts)
+    "Video files under `input_dir`, sorted; `UsageError` if the folder does not exist."
+    d = Path(input_dir)
+    if not d.is_dir(): raise UsageError(f'{input_dir}: ' + ('not a folder' if d.exists() else 'no such folder'))
+    return sorted(p for p in d.rglob('*') if p.is_file() and p.suffix.lstrip('.').lower() in exts)
 
+def find_inputs(input_dir, limit=None, exts=VIDEO_EXTS):
+    "Videos under `input_dir` (the first `limit`), or `UsageError` if there are none."
+    require_positive(limit=limit)
+    vids = find_videos(input_dir, exts)
+    if not vids: raise UsageError(f'{input_dir}: no videos ({", ".join(exts)}) in this folder or below')
+    return vids[:limit] if limit else vids
+
+# %% ../nbs/02_decode.ipynb #8cd2fb72
 @egonb_cli
 def egonb_probe(
-    input_dir:str=None,       # folder searched recursively for videos
-    output_dir:str='.',       # where probe.jsonl and failures.jsonl go
-    timeout:float=60.,        # seconds per video before its worker is killed
-    num_workers:int=2,        # worker processes
+    *,
+    input_dir:str,              # folder searched recursively for videos
+    output_dir:str='.',         # where probe.jsonl and failures.jsonl go
+    timeout:float=60.,          # seconds per video before its worker is killed
+    num_workers:int=2,          # worker processes
+    limit:int=None,             # only the first N videos (a small test run)
+    retry_failed:bool=False,    # retry videos that failed in an earlier run
 ):
-    "Probe every video under `input_dir`; resumable."
-    if input_dir is None: raise CliError('--input_dir is required')
-    out = Path(output_dir); done = {r['path'] for r in read_jsonl(out/'probe.jsonl')}
-    todo = [p for p in find_videos(input_dir) if str(p) not in done]
-    n_bad = 0
-    for r in probe_videos(todo, timeout, num_workers):
-        if r['ok']: append_jsonl(out/'probe.jsonl', {**r['meta'], 'path': r['path']})
-        else: n_bad += 1; append_jsonl(out/'failures.jsonl', dict(path=r['path'], reason=r['error']))
-    print(f'probed {len(todo)} videos ({len(done)} already done), {n_bad} failed; see {out}')
+    "Probe every video under `input_dir` (metadata: frames, fps, size, rotation, audio); resumable."
+    require_positive(timeout=timeout, num_workers=num_workers)
+    vids = [str(p) for p in find_inputs(input_dir, limit)]
+    with Job(output_dir, dict(tool='probe', backend='pyav'), stage='decode', results='probe.jsonl',
+             retry_failed=retry_failed) as job:
+        with WorkerPool(num_workers, timeout=timeout) as pool:
+            for r in pool.imap(probe_video, job.todo(vids), progress=True, desc='probing'):
+                if r.ok: job.add(r.item, r.value)
+                else: job.fail(r.item, r.error)
+    print(f'{job.summary("videos")}. Output: {Path(output_dir)/"probe.jsonl"}')
+    return job.stats
 
 # %% ../nbs/02_decode.ipynb #4836c6d5
 def contact_sheet(frames:Frames, ncols=8, pad=2):

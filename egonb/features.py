@@ -7,8 +7,6 @@ Docs: https://egonb.github.io/egonb/features.html.md"""
 # %% ../nbs/03_features.ipynb #be4410a3
 from __future__ import annotations
 import os, sys, io, json, time, hashlib, warnings, contextlib, traceback
-import multiprocessing as mp
-from multiprocessing.connection import wait as mp_wait
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
@@ -19,8 +17,8 @@ from .decode import *
 from .data import read_frame_code
 
 # %% auto #0
-__all__ = ['ClipSampler', 'config_hash', 'VideoFeatures', 'save_features', 'load_features', 'output_names', 'select_videos',
-           'FeatureRunner', 'Extractor', 'MeanColorExtractor']
+__all__ = ['ClipSampler', 'VideoFeatures', 'save_features', 'load_features', 'output_names', 'select_videos', 'decode_clips',
+           'decode_worker_init', 'FeatureRunner', 'Extractor', 'MeanColorExtractor']
 
 # %% ../nbs/03_features.ipynb #1f87b116
 @dataclass
@@ -51,10 +49,6 @@ def iter_clips(self:ClipSampler, reader):
         yield c
 
 # %% ../nbs/03_features.ipynb #30000496
-def config_hash(cfg:dict):
-    "Short stable hash of an extraction config."
-    return hashlib.sha1(json.dumps(cfg, sort_keys=True, default=str).encode()).hexdigest()[:12]
-
 @dataclass
 class VideoFeatures:
     "The features of one video and how they were made."
@@ -91,206 +85,159 @@ def load_features(path):
 
 # %% ../nbs/03_features.ipynb #be90a2e9
 def output_names(paths, input_dir=None):
-    "Output stems for `paths`: the file stem, or the relative path joined with '__' where stems collide."
+    "One unique output stem per path: the file stem, lengthened only where stems collide."
     paths = [Path(p) for p in paths]
-    stems = [p.stem for p in paths]
-    dup = {s for s in stems if stems.count(s) > 1}
-    def rel(p):
-        try: r = p.relative_to(input_dir) if input_dir else p
-        except ValueError: r = p
-        return '__'.join(r.with_suffix('').parts[-4:])
-    return [rel(p) if s in dup else s for p, s in zip(paths, stems)]
+    def name(p, level):
+        try: r = p.relative_to(input_dir) if input_dir else Path(*p.parts[-4:])
+        except ValueError: r = Path(*p.parts[-4:])
+        if level == 0: return p.stem
+        if level == 1: return '__'.join(r.with_suffix('').parts)
+        if level == 2: return '__'.join(r.parts)
+        return '__'.join(r.parts) + '__' + hashlib.sha1(str(p.resolve()).encode()).hexdigest()[:8]
+    level = [0] * len(paths)
+    while True:
+        names = [name(p, l) for p, l in zip(paths, level)]
+        dup = {n for n in names if names.count(n) > 1}
+        if not dup or all(l == 3 for n, l in zip(names, level) if n in dup): return names
+        level = [min(l + 1, 3) if n in dup else l for n, l in zip(names, level)]
 
 # %% ../nbs/03_features.ipynb #6e5aa62e
 def select_videos(input_dir, view=None, limit=None):
     "Sorted videos under `input_dir`, filtered by `view` (substring of the name), at most `limit`."
-    vids = find_videos(input_dir)
+    require_positive(limit=limit)
+    vids = find_inputs(input_dir)
     if view: vids = [v for v in vids if view in v.name]
+    if not vids: raise UsageError(f'{input_dir}: no video file name contains {view!r} (--view)')
     return vids[:limit] if limit else vids
 
 # %% ../nbs/03_features.ipynb #661ecf1a
-def _decode_video(conn, job, sampler, preprocess, allow_partial):
-    vid, path = job
+def decode_clips(path, sampler, preprocess, allow_partial=False):
+    "Generator task: yield `(k, (start, end), preprocess(frames))` per clip of video `path`; return its metadata."
     with warnings.catch_warnings(record=True) as ws:
         warnings.simplefilter('always', DecodeWarning)
         with open_video(path, sampler.backend, size=sampler.decode_size, threads=sampler.threads) as r:
             meta = r.meta
             for c in sampler.iter_clips(r):
-                lost = [w for w in ws if issubclass(w.category, DecodeWarning)]
-                if lost and not allow_partial: raise VideoDecodeError(path, str(lost[0].message).split(': ', 1)[-1])
-                conn.send(('clip', vid, c.idx, (c.start, c.end), preprocess(c.data)))
+                _check_lost(ws, path, allow_partial)
+                yield c.idx, (c.start, c.end), preprocess(c.data)
+        _check_lost(ws, path, allow_partial)
+    return dict(fps=meta.fps, num_frames=meta.num_frames, duration=meta.duration)
+
+def _check_lost(ws, path, allow_partial):
     lost = [w for w in ws if issubclass(w.category, DecodeWarning)]
     if lost and not allow_partial: raise VideoDecodeError(path, str(lost[0].message).split(': ', 1)[-1])
-    conn.send(('done', vid, None, None, dict(fps=meta.fps, num_frames=meta.num_frames, duration=meta.duration)))
 
 # %% ../nbs/03_features.ipynb #59206fc4
-def _decode_worker(conn, sampler, preprocess, allow_partial, threads=1):
-    "Worker process body: decode and preprocess the videos sent over `conn`, until `None`."
-    import torch; torch.set_num_threads(threads)
-    with contextlib.suppress(OSError): os.nice(5)   # the model's threads come first; decoding fills the gaps
-    while True:
-        try: job = conn.recv()
-        except EOFError: return
-        if job is None: return
-        try: _decode_video(conn, job, sampler, preprocess, allow_partial)
-        except (BrokenPipeError, EOFError): return    # the main process is gone: stop quietly
-        except Exception as e:
-            try: conn.send(('fail', job[0], None, None, f'{type(e).__name__}: {e}'))
-            except (BrokenPipeError, EOFError): return
+def decode_worker_init():
+    "Set up a decoding worker: one torch thread, and a lower priority than the model's process."
+    import torch
+    torch.set_num_threads(1)
+    with contextlib.suppress(OSError): os.nice(5)
 
 # %% ../nbs/03_features.ipynb #c5fe9ea9
 class FeatureRunner:
     "One resumable extraction run of `extractor` over `videos` into `output_dir`."
-    def __init__(self, extractor, videos, output_dir, batch_size=32, num_workers=2, fmt='npz', overwrite=False,
-                 timeout=600., allow_partial=False, input_dir=None, progress=True, max_buffer=None, mp_context=None):
-        if fmt not in ('npz', 'pt'): raise ValueError(f"format must be 'npz' or 'pt', not {fmt!r}")
-        store_attr('extractor,batch_size,num_workers,fmt,overwrite,timeout,allow_partial,progress')
-        self.num_workers, self.out = max(1, num_workers), Path(output_dir)
-        self.videos = [Path(v) for v in videos]
-        self.names = output_names(self.videos, input_dir)
+    def __init__(self, extractor, videos, output_dir, *, batch_size=32, num_workers=2, fmt='npz', overwrite=False,
+                 timeout=600., allow_partial=False, input_dir=None, progress=True, retry_failed=False):
+        if fmt not in ('npz', 'pt'): raise UsageError(f"--format must be 'npz' or 'pt', not {fmt!r}")
+        require_positive(batch_size=batch_size, num_workers=num_workers, timeout=timeout)
+        store_attr('extractor,batch_size,num_workers,fmt,overwrite,timeout,allow_partial,progress,retry_failed')
+        self.out = Path(output_dir)
+        self.videos = [str(v) for v in videos]
+        self.names = dict(zip(self.videos, output_names(self.videos, input_dir)))
         self.cfg = extractor.config()
         self.hash = config_hash(self.cfg)
-        self.max_buffer = max_buffer or 4 * batch_size
-        self.mp_context = mp_context or 'spawn'
 
 # %% ../nbs/03_features.ipynb #7d88d6a6
 @patch
-def out_path(self:FeatureRunner, i): return self.out/f'{self.names[i]}.{self.fmt}'
+def out_path(self:FeatureRunner, video): return self.out/f'{self.names[video]}.{self.fmt}'
 
 @patch
-def _manifest(self:FeatureRunner):
-    return {(r['video'], r['config_hash']): r for r in read_jsonl(self.out/'manifest.jsonl')}
-
-@patch
-def is_done(self:FeatureRunner, i, manifest):
-    p = self.out_path(i)
-    if not p.exists(): return False
-    if self.fmt == 'pt': return (str(self.videos[i]), self.hash) in manifest
-    try:
-        with np.load(p, allow_pickle=False) as z: return str(z['config_hash']) == self.hash
-    except Exception: return False
+def _todo(self:FeatureRunner, job):
+    "Videos to extract now: not done with this config (or `overwrite`), or done but their file is gone."
+    for v in list(job.done):
+        if self.overwrite or (v in self.names and not self.out_path(v).exists()): del job.done[v]
+    return job.todo(self.videos)
 
 # %% ../nbs/03_features.ipynb #de810384
 @patch
-def _write(self:FeatureRunner, i, feats, times, info, manifest):
-    f = np.stack(feats).astype(np.float32) if feats else np.zeros((0, self.extractor.dim), np.float32)
-    vf = VideoFeatures(f, np.asarray(times, np.float64).reshape(-1, 2), info['fps'], self.extractor.clip_length, self.extractor.model_name, self.cfg)
-    p = save_features(vf, self.out_path(i), self.fmt)
-    self._add_manifest(i, p, f.shape, manifest)
-
-@patch
-def _add_manifest(self:FeatureRunner, i, p, shape, manifest):
-    key = (str(self.videos[i]), self.hash)
-    if key in manifest: return
-    rec = dict(video=str(self.videos[i]), output=p.name, shape=list(shape), config_hash=self.hash, feature=self.extractor.name, model=self.extractor.model_name)
-    append_jsonl(self.out/'manifest.jsonl', rec); manifest[key] = rec
-
-# %% ../nbs/03_features.ipynb #2305fdf7
-class _DWorker:
-    "A decoding worker process, the parent's pipe end, and the video it holds."
-    def __init__(self, ctx, sampler, preprocess, allow_partial):
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_decode_worker, args=(child, sampler, preprocess, allow_partial), daemon=True)
-        self.proc.start(); child.close()
-        self.vid, self.idle = None, 0.
-    def give(self, vid, path): self.vid, self.idle = vid, 0.; self.conn.send((vid, str(path)))
-    def kill(self):
-        with contextlib.suppress(Exception): self.proc.kill(); self.proc.join(5)
-        with contextlib.suppress(Exception): self.conn.close()
+def _write(self:FeatureRunner, v, a):
+    "Save the features of finished video `v` atomically, then its manifest line."
+    ks = sorted(a['feats'])
+    f = np.stack([a['feats'][k] for k in ks]).astype(np.float32) if ks else np.zeros((0, self.extractor.dim), np.float32)
+    times = np.asarray([a['times'][k] for k in ks], np.float64).reshape(-1, 2)
+    vf = VideoFeatures(f, times, a['info']['fps'], self.extractor.clip_length, self.extractor.model_name, self.cfg)
+    p = save_features(vf, self.out_path(v), self.fmt)
+    self.job.add(v, dict(output=p.name, shape=list(f.shape), feature=self.extractor.name, model=self.extractor.model_name))
 
 # %% ../nbs/03_features.ipynb #2c332976
 @patch
 def run(self:FeatureRunner):
     "Extract features for every video not yet done; returns a summary dict."
-    self.out.mkdir(parents=True, exist_ok=True)
-    manifest, t0 = self._manifest(), time.time()
-    todo = [i for i in range(len(self.videos)) if self.overwrite or not self.is_done(i, manifest)]
-    for i in set(range(len(self.videos))) - set(todo):  # file there but its manifest line lost in a kill
-        if self.fmt == 'npz': self._add_manifest(i, self.out_path(i), load_features(self.out_path(i)).features.shape, manifest)
-    st = dict(done=0, failed=0, skipped=len(self.videos) - len(todo), clips=0)
-    self._pending, self._buf, self._acc, self._first_batch = list(todo), [], {}, None
-    self._bar = tqdm(total=len(todo), desc=f'{self.extractor.name} features', unit='video', disable=not self.progress)
-    ctx = mp.get_context(self.mp_context)
-    self._workers = []
-    try: self._loop(ctx, manifest, st)
-    finally:
-        for w in self._workers:
-            with contextlib.suppress(Exception): w.conn.send(None)
-        for w in self._workers: w.proc.join(2); w.kill()
-        self._bar.close()
-    st['seconds'] = round(time.time() - t0, 2); st['clips_per_s'] = round(st['clips'] / max(st['seconds'], 1e-9), 2)
-    if (fb := getattr(self, '_first_batch', None)):   # rate once the first batch is out (worker start-up excluded)
-        st['steady_clips_per_s'] = round((st['clips'] - fb[1]) / max(time.time() - fb[0], 1e-9), 2) if st['clips'] > fb[1] else None
+    t0 = time.time()
+    self._acc, self._buf, self._failed, self._first_batch, self.clips = {}, [], set(), None, 0
+    with Job(self.out, self.cfg, stage='decode', results='manifest.jsonl', retry_failed=self.retry_failed) as job:
+        self.job, todo = job, self._todo(job)
+        self._bar = tqdm(total=len(todo), desc=f'{self.extractor.name} features', unit='video', disable=not self.progress)
+        try: self._loop(todo)
+        finally: self._bar.close()
+    st = dict(job.stats, clips=self.clips, seconds=round(time.time() - t0, 2))
+    st['clips_per_s'] = round(st['clips'] / max(st['seconds'], 1e-9), 2)
+    if (fb := self._first_batch) and self.clips > fb[1]:   # rate once the first batch is out (start-up excluded)
+        st['steady_clips_per_s'] = round((self.clips - fb[1]) / max(time.time() - fb[0], 1e-9), 2)
     return st
 
 # %% ../nbs/03_features.ipynb #3f930b48
 @patch
-def _loop(self:FeatureRunner, ctx, manifest, st):
-    sampler, prep = self.extractor.sampler, self.extractor.preprocess
-    while True:
-        while len(self._workers) < min(self.num_workers, len(self._pending) + sum(w.vid is not None for w in self._workers)):
-            self._workers.append(_DWorker(ctx, sampler, prep, self.allow_partial))
-        for w in self._workers:
-            if w.vid is None and self._pending: v = self._pending.pop(0); w.give(v, self.videos[v]); self._acc[v] = dict(n=0, feats={}, times={}, info=None)
-        busy = [w for w in self._workers if w.vid is not None]
-        if not busy and not self._buf: return
-        if busy and len(self._buf) < self.max_buffer: self._receive(busy, manifest, st, ctx)
-        if len(self._buf) >= self.batch_size or (self._buf and (not busy or len(self._buf) >= self.max_buffer)): self._embed(manifest, st)
-
-# %% ../nbs/03_features.ipynb #da19d016
-@patch
-def _receive(self:FeatureRunner, busy, manifest, st, ctx):
-    t = time.monotonic()
-    ready = mp_wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=0.5 if self._buf else 5.)
-    waited = time.monotonic() - t
-    for w in busy:
-        got = False
-        while w.conn in ready and w.conn.poll():
-            try: kind, vid, k, times, payload = w.conn.recv()
-            except (EOFError, OSError): break
-            got = True; self._on_message(w, kind, vid, k, times, payload, manifest, st)
-            if kind != 'clip' or len(self._buf) >= self.max_buffer: break
-        if got: w.idle = 0.; continue
-        w.idle += waited
-        if not w.proc.is_alive() or w.idle > self.timeout:
-            why = f'TimeoutError: no clip decoded for {self.timeout:g} s' if w.proc.is_alive() else f'WorkerDied: decoding process exited with code {w.proc.exitcode}'
-            self._fail(w.vid, why, st); w.kill(); self._workers[self._workers.index(w)] = _DWorker(ctx, self.extractor.sampler, self.extractor.preprocess, self.allow_partial)
-
-# %% ../nbs/03_features.ipynb #5da8bfbc
-@patch
-def _on_message(self:FeatureRunner, w, kind, vid, k, times, payload, manifest, st):
-    a = self._acc.get(vid)
-    if a is None: return
-    if kind == 'clip': a['n'] += 1; a['times'][k] = times; self._buf.append((vid, k, payload))
-    elif kind == 'fail': w.vid = None; self._fail(vid, payload, st)
-    elif kind == 'done': w.vid = None; a['info'] = payload; self._maybe_finish(vid, manifest, st)
+def _loop(self:FeatureRunner, todo):
+    ex = self.extractor
+    with WorkerPool(self.num_workers, timeout=self.timeout, initializer=decode_worker_init) as pool:
+        for ev in pool.stream(decode_clips, todo, ex.sampler, ex.preprocess, self.allow_partial):
+            if ev.item in self._failed: continue     # the rest of a video the model already failed
+            a = self._acc.setdefault(ev.item, dict(feats={}, times={}, n=0, info=None))
+            if isinstance(ev, TaskPart):
+                k, times, x = ev.value
+                a['times'][k], a['n'] = times, a['n'] + 1
+                self._buf.append((ev.item, k, x))
+                if len(self._buf) >= self.batch_size: self._embed()
+            elif ev.ok:
+                a['info'] = ev.value
+                self._maybe_finish(ev.item)
+            else: self._fail(ev.item, ev.error, 'decode')
+    while self._buf: self._embed()
 
 @patch
-def _fail(self:FeatureRunner, vid, reason, st):
-    self._acc.pop(vid, None)
-    self._buf = [b for b in self._buf if b[0] != vid]
-    append_jsonl(self.out/'failures.jsonl', dict(video=str(self.videos[vid]), reason=reason, config_hash=self.hash))
-    st['failed'] += 1; self._bar.update(1)
+def _fail(self:FeatureRunner, v, error, stage):
+    "Record video `v` as failed and drop its pending clips."
+    self._acc.pop(v, None)
+    self._failed.add(v)
+    self._buf = [b for b in self._buf if b[0] != v]
+    self.job.fail(v, error, stage=stage)
+    self._bar.update(1)
 
 # %% ../nbs/03_features.ipynb #b3e0da90
 @patch
-def _embed(self:FeatureRunner, manifest, st):
+def _embed(self:FeatureRunner):
     batch, self._buf = self._buf[:self.batch_size], self._buf[self.batch_size:]
-    feats = self.extractor.embed([b[2] for b in batch])
-    for (vid, k, _), f in zip(batch, feats):
-        if vid in self._acc: self._acc[vid]['feats'][k] = f
-    st['clips'] += len(batch)
-    if getattr(self, '_first_batch', None) is None: self._first_batch = (time.time(), len(batch))
-    self._bar.set_postfix(clips_per_s=f"{st['clips'] / max(self._bar.format_dict['elapsed'], 1e-9):.1f}")
-    for vid in {b[0] for b in batch}: self._maybe_finish(vid, manifest, st)
+    try: feats = self.extractor.embed([b[2] for b in batch])
+    except Exception as e:
+        for v in dict.fromkeys(b[0] for b in batch): self._fail(v, f'{type(e).__name__}: {e}', 'model')
+        return
+    for (v, k, _), f in zip(batch, feats):
+        if v in self._acc: self._acc[v]['feats'][k] = f
+    self.clips += len(batch)
+    if self._first_batch is None: self._first_batch = (time.time(), len(batch))
+    self._bar.set_postfix(clips_per_s=f"{self.clips / max(self._bar.format_dict['elapsed'], 1e-9):.1f}")
+    for v in dict.fromkeys(b[0] for b in batch): self._maybe_finish(v)
 
 @patch
-def _maybe_finish(self:FeatureRunner, vid, manifest, st):
-    a = self._acc.get(vid)
+def _maybe_finish(self:FeatureRunner, v):
+    a = self._acc.get(v)
     if a is None or a['info'] is None or len(a['feats']) < a['n']: return
-    ks = sorted(a['feats'])
-    self._write(vid, [a['feats'][k] for k in ks], [a['times'][k] for k in ks], a['info'], manifest)
-    del self._acc[vid]; st['done'] += 1; self._bar.update(1)
+    try: self._write(v, a)
+    except Exception as e: self.job.fail(v, f'{type(e).__name__}: {e}', stage='write')
+    del self._acc[v]
+    self._bar.update(1)
 
 # %% ../nbs/03_features.ipynb #8a4406ec
 class Extractor:
