@@ -42,7 +42,7 @@ def main():
         n, secs = model_only(ex, vids, a.batch_size)
         with tempfile.TemporaryDirectory() as d:
             t = time.perf_counter()
-            st = FeatureRunner(ex, vids, d, a.batch_size, a.num_workers, progress=False).run()
+            st = FeatureRunner(ex, vids, d, batch_size=a.batch_size, num_workers=a.num_workers, progress=False).run()
             rsecs = time.perf_counter() - t
         assert st['clips'] == n and st['failed'] == 0, st
         rows.append((ex.model_name, n, n / secs, n / rsecs, st['steady_clips_per_s']))

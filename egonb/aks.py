@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
 from fastcore.basics import patch
-from fastcore.script import CliError
 from tqdm.auto import tqdm
 from .core import *
 from .decode import *

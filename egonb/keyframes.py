@@ -9,9 +9,9 @@ from __future__ import annotations
 import os, re, json, time, warnings
 from dataclasses import dataclass, asdict
 from pathlib import Path
+from typing import Literal
 import numpy as np
 from fastcore.basics import patch, store_attr
-from fastcore.script import CliError
 from tqdm.auto import tqdm
 from .core import *
 from .decode import *
@@ -146,10 +146,18 @@ def _decode_candidates(path, fps, reference, size):
 # %% ../nbs/09_keyframes.ipynb #0c7bff82
 class AKSRun:
     "Keyframes for the queries of an Ego4D NLQ file; resumable."
-    def __init__(self, nlq_json, video_root, output_dir, scorer, cfg=None, summaries=None, save_frames=False, limit=None, timeout=600., progress=True):
-        store_attr('nlq_json,scorer,save_frames,timeout,progress')
+    def __init__(self, nlq_json, video_root, output_dir, scorer, cfg=None, *, summaries=None, save_frames=False,
+                 limit=None, timeout=600., progress=True, retry_failed=False):
+        store_attr('nlq_json,scorer,save_frames,timeout,progress,retry_failed')
         self.cfg, self.summaries, self.root, self.out = cfg or AKSConfig(), summaries or {}, video_root, Path(output_dir)
+        require_positive(limit=limit, timeout=timeout, max_frames=self.cfg.max_frames, fps=self.cfg.fps)
         self.queries = read_nlq(nlq_json)[:limit] if limit else read_nlq(nlq_json)
+        self.hash = config_hash(self.job_config())
+
+    def job_config(self):
+        "Everything that changes a query's keyframes."
+        return dict(tool='aks', aks=asdict(self.cfg), scorer=self.scorer_name,
+                    summaries=config_hash(self.summaries) if self.summaries else None)
 
 # %% ../nbs/09_keyframes.ipynb #1bf27b5d
 @patch
@@ -196,45 +204,50 @@ def _features(self:AKSRun, frames):
 @patch
 def run(self:AKSRun):
     "Select keyframes for every unfinished query; returns a summary dict."
-    self.out.mkdir(parents=True, exist_ok=True)
-    done = {r['key'] for r in read_jsonl(self.out/'results.jsonl')}
-    todo = [q for q in self.queries if q.key not in done]
-    by_clip = {}
-    for q in todo: by_clip.setdefault(q.clip_uid, []).append(q)
-    st = dict(done=0, failed=0, skipped=len(self.queries) - len(todo))
-    paths = {}
-    for uid in by_clip:
-        try: paths[uid] = str(ego4d_video_path(uid, self.root))
-        except FileNotFoundError as e: self._fail(by_clip[uid], f'FileNotFoundError: {e}', st)
-    self._loop(by_clip, paths, st)
-    self.write_selected()
-    return st
+    with Job(self.out, self.job_config(), stage='decode', retry_failed=self.retry_failed) as job:
+        self.job, by_clip, paths = job, {}, {}
+        for q in job.todo(self.queries, key=lambda q: q.key): by_clip.setdefault(q.clip_uid, []).append(q)
+        for uid in by_clip:
+            try: paths[uid] = str(ego4d_video_path(uid, self.root))
+            except EgonbError as e: self._fail(by_clip[uid], e, 'input')
+        self._loop(by_clip, paths)
+        self.write_selected()
+    return dict(job.stats)
 
 # %% ../nbs/09_keyframes.ipynb #5b7c1cd5
 @patch
-def _loop(self:AKSRun, by_clip, paths, st):
+def _loop(self:AKSRun, by_clip, paths):
     c = self.cfg
+    uids = {p: u for u, p in paths.items()}
     bar = tqdm(total=sum(len(by_clip[u]) for u in paths), desc='AKS queries', disable=not self.progress)
     with WorkerPool(1, timeout=self.timeout) as pool:
         for r in pool.imap(_decode_candidates, list(paths.values()), c.fps, c.reference_sampling, c.size):
-            uid = next(u for u, p in paths.items() if p == r.item)
-            qs = by_clip[uid]
-            if not r.ok: self._fail(qs, r.error, st); bar.update(len(qs)); continue
-            feats = self._features(r.value['data'])
-            for q in qs:
-                append_jsonl(self.out/'results.jsonl', self._record(q, r.value, self._scores(feats, q)))
-                st['done'] += 1; bar.update(1)
+            qs = by_clip[uids[r.item]]
+            if not r.ok: self._fail(qs, r.error, 'decode')
+            else: self._score_clip(qs, r.value)
+            bar.update(len(qs))
     bar.close()
 
 @patch
-def _fail(self:AKSRun, qs, reason, st):
-    for q in qs: append_jsonl(self.out/'failures.jsonl', dict(key=q.key, clip_uid=q.clip_uid, query=q.query, reason=reason))
-    st['failed'] += len(qs)
+def _score_clip(self:AKSRun, qs, cand):
+    "Score the candidates of one clip for each of its queries and record the keyframes."
+    try: feats = self._features(cand['data'])
+    except Exception as e: return self._fail(qs, f'{type(e).__name__}: {e}', 'model')
+    for q in qs:
+        try: rec = self._record(q, cand, self._scores(feats, q))
+        except Exception as e:
+            self._fail([q], f'{type(e).__name__}: {e}', 'model')
+            continue
+        self.job.add(q.key, rec)
+
+@patch
+def _fail(self:AKSRun, qs, error, stage):
+    for q in qs: self.job.fail(q.key, error, stage=stage, clip_uid=q.clip_uid, query=q.query)
 
 # %% ../nbs/09_keyframes.ipynb #5d03cfc0
 @patch
 def write_selected(self:AKSRun):
-    res = {r['key']: r for r in read_jsonl(self.out/'results.jsonl')}
+    res = {r['key']: r for r in read_jsonl(self.out/'results.jsonl') if r.get('config_hash') == self.hash}
     save_json([sorted(res[q.key]['frame_indices']) if q.key in res else [] for q in self.queries], self.out/'selected_frames.json', indent=None)
     save_json([q.key for q in self.queries], self.out/'selected_frames_keys.json', indent=None)
 
@@ -276,42 +289,51 @@ def aks_browser(output_dir, video_root):
     return W.VBox([pick, label, out])
 
 # %% ../nbs/09_keyframes.ipynb #0fb40c7e
-def make_scorer(model='clip', name=None, pretrained=None, device='auto'):
+def make_scorer(model='clip', name=None, pretrained=None, device='auto', seed=0):
     "A scorer by command-line name: 'clip' (open_clip), 'blip' (transformers) or 'color' (known-answer test scorer)."
-    if model == 'clip': return ClipScorer(name or 'ViT-B-32', 'openai' if pretrained is None else (None if pretrained.lower() in ('none', 'random') else pretrained), device)
-    if model == 'blip': return BlipScorer(name or 'Salesforce/blip-itm-large-coco', device)
     if model == 'color': return ColorScorer()
-    raise CliError(f"--model must be clip, blip or color, not {model!r}")
+    if model not in ('clip', 'blip'): raise UsageError(f"--model must be clip, blip or color, not {model!r}")
+    import torch
+    with torch.random.fork_rng():       # random weights (--pretrained none) are the same in every run
+        torch.manual_seed(seed)
+        if model == 'blip': return BlipScorer(name or 'Salesforce/blip-itm-large-coco', device)
+        w = 'openai' if pretrained is None else (None if pretrained.lower() in ('none', 'random') else pretrained)
+        return ClipScorer(name or 'ViT-B-32', w, device)
 
 # %% ../nbs/09_keyframes.ipynb #27c88049
 @egonb_cli
 def egonb_aks(
-    nlq_json:str=None,          # Ego4D NLQ annotation file (nlq_val.json, ...)
+    *,
+    nlq_json:str,               # Ego4D NLQ annotation file (nlq_val.json, ...)
+    output_dir:str,             # results.jsonl, selected_frames.json, failures.jsonl (and frames) go here
     video_root:str=None,        # Ego4D root holding v2/clips/{clip_uid}.mp4 (default $EGONB_EGO4D_ROOT or ~/remote_ego4d)
-    output_dir:str=None,        # results.jsonl, selected_frames.json, failures.jsonl (and frames) go here
-    model:str='clip',           # scorer: clip, blip or color
+    model:Literal['clip', 'blip', 'color']='clip',  # scorer
     model_name:str=None,        # CLIP architecture (ViT-B-32) or BLIP hub id / folder
     pretrained:str=None,        # CLIP weights tag or file; 'none' for random weights
     max_frames:int=32,          # keyframes per query
     t1:float=0.8,               # relevance threshold
     t2:float=-100.,             # variance threshold
     depth:int=5,                # maximum split depth
-    mode:str='reference',       # reference (the original, quirks included) or exact (always max_frames frames)
+    mode:Literal['reference', 'exact']='reference',  # reference (the original, quirks included) or exact (always max_frames)
     fps:float=1.,               # candidate frames per second
     summaries:str=None,         # JSON {clip_uid: summary} (or Ego4D narration.json) whose text is mixed into the query
     summary_weight:float=0.1,   # weight of the summary score (1: summary only)
     save_frames:bool=False,     # write the keyframes as JPEGs under output_dir/clip_uid/annotation_uid_query_idx/
     limit:int=None,             # only the first N queries (small-scale test mode)
-    device:str='auto',          # auto, cpu or cuda
+    device:str='auto',          # auto, cpu, cuda or cuda:N
     timeout:float=600.,         # seconds to decode one clip's candidates before giving up on it
+    retry_failed:bool=False,    # retry queries that failed in an earlier run
+    seed:int=0,                 # seed of the random weights (--pretrained none)
 ):
     "Adaptive keyframe selection for the queries of an Ego4D NLQ file; resumable."
-    if not nlq_json or not output_dir: raise CliError('--nlq_json and --output_dir are required')
+    require_positive(max_frames=max_frames, fps=fps, depth=depth, limit=limit, timeout=timeout)
     summ = None
     if summaries:
         d = load_json(summaries)
         summ = nlq_summaries(nlq_json, summaries) if d and isinstance(next(iter(d.values())), dict) else d
     cfg = AKSConfig(max_frames, t1, t2, depth, mode, fps, summary_weight=summary_weight)
-    run = AKSRun(nlq_json, video_root, output_dir, make_scorer(model, model_name, pretrained, device), cfg, summ, save_frames, limit, timeout)
+    run = AKSRun(nlq_json, video_root, output_dir, make_scorer(model, model_name, pretrained, device, seed), cfg,
+                 summaries=summ, save_frames=save_frames, limit=limit, timeout=timeout, retry_failed=retry_failed)
     st = run.run()
-    print(f"{st['done']} queries done, {st['skipped']} already done, {st['failed']} failed. Output: {Path(output_dir).resolve()}")
+    print(f"{run.job.summary('queries')}. Output: {Path(output_dir).resolve()}")
+    return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy, json
 from pathlib import Path
 import numpy as np
-from fastcore.script import CliError
+from typing import Literal
 from ..core import *
 from .data import mq_to_actionformer
 from .metrics import detection_map, topkx_recall, retrieval_recall, nlq_recall
@@ -164,12 +164,12 @@ def _plot_first(af, sub, path):
 # %% ../../nbs/15_asl_cli.ipynb #89d2a451
 @egonb_cli
 def egonb_asl(
-    command:str,          # train, infer, eval or convert
-    config:str=None,      # YAML config
-    split:str='val',      # annotations to infer / evaluate / convert: train or val
+    command:Literal['train', 'infer', 'eval', 'convert'],  # what to do
+    *,
+    config:str,           # YAML config
+    split:Literal['train', 'val']='val',  # annotations to infer / evaluate / convert
 ):
     "Temporal action localization (Ego4D Moment Queries) or query grounding (Ego4D NLQ) on pre-extracted features."
-    if not config: raise CliError('--config is required')
     cfg = load_config(config)
     nlq = cfg['task'] == 'nlq'
     if command == 'train': h = asl_train(cfg); print(f"trained {len(h)} epochs, loss {h[0]:.3f} -> {h[-1]:.3f}; model in {cfg['output_dir']}/model.pt")
@@ -181,7 +181,8 @@ def egonb_asl(
         if nlq: print('  '.join(f'{k}: {v:.4f}' for k, v in r.items()))
         else: print('  '.join(f'mAP@{k}: {v:.4f}' for k, v in r['mAP'].items()) + f"   average mAP: {r['average_mAP']:.4f}   R1x@0.5: {r['R1x@0.5']:.4f}")
     elif command == 'convert':
-        if nlq: raise CliError('convert writes ActionFormer annotations for Moment Queries; it has nothing to do for task nlq')
+        if nlq: raise UsageError('convert writes ActionFormer annotations for Moment Queries; it has nothing to do for task nlq')
         af, vocab = _annotations(cfg['dataset'][split])
         p = save_json(af, Path(cfg['output_dir'])/f'actionformer_{split}.json'); print(f'{len(af["database"])} clips, {len(vocab)} classes -> {p}')
-    else: raise CliError(f'command must be train, infer, eval or convert, not {command!r}')
+    else: raise UsageError(f'command must be train, infer, eval or convert, not {command!r}')
+    return 0
