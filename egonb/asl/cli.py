@@ -31,8 +31,26 @@ def _merge(a, b, where, path):
     out = copy.deepcopy(a)
     for k, v in (b or {}).items():
         if k not in a: raise EgonbError(f'{path}: unknown config key {where}{k!r} (known: {", ".join(a)})')
-        out[k] = _merge(a[k], v, f'{where}{k}.', path) if isinstance(a[k], dict) else v
+        out[k] = _merge(a[k], v, f'{where}{k}.', path) if isinstance(a[k], dict) else _typed(a[k], v, f'{where}{k}', path)
     return out
+
+def _typed(default, v, key, path):
+    "`v` with the type of `default` (YAML reads `2e-3` as text: it becomes 0.002); an error naming `key` if it cannot."
+    if default is None or v is None: return v
+    if isinstance(default, bool):
+        if isinstance(v, bool): return v
+        raise EgonbError(f'{path}: {key} must be true or false, not {v!r}')
+    if isinstance(default, (int, float)):
+        if isinstance(v, bool): raise EgonbError(f'{path}: {key} must be a number, not {v!r}')
+        if isinstance(v, str):
+            try: v = float(v)
+            except ValueError: raise EgonbError(f'{path}: {key} must be a number, not {v!r}') from None
+        if not isinstance(v, (int, float)): raise EgonbError(f'{path}: {key} must be a number, not {v!r}')
+        return int(v) if isinstance(default, int) and float(v).is_integer() else v
+    if isinstance(default, (list, tuple)) and not isinstance(v, (list, tuple)):
+        raise EgonbError(f'{path}: {key} must be a list, not {v!r}')
+    if isinstance(default, str) and not isinstance(v, str): raise EgonbError(f'{path}: {key} must be text, not {v!r}')
+    return v
 
 # %% ../../nbs/15_asl_cli.ipynb #3e108daf
 def load_config(path):

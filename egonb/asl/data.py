@@ -70,10 +70,13 @@ def load_clip_features(uid, dirs, length=None):
     fs = []
     for d in dirs:
         d = Path(d); p = next((d/f'{uid}{e}' for e in ('.npz', '.pt') if (d/f'{uid}{e}').exists()), None)
-        if p is None: raise FileNotFoundError(f'features of clip {uid} not found in {d} (looked for {uid}.npz and {uid}.pt)')
+        if p is None: raise InputNotFoundError(f'features of clip {uid} not found in {d} (looked for {uid}.npz and {uid}.pt)')
         if p.suffix == '.pt':
             import torch
             fs.append(torch.load(p, map_location='cpu', weights_only=True).float().numpy())
         else:
             with np.load(p, allow_pickle=False) as z: fs.append(z['features'].astype(np.float32))
+        if (bad := int((~np.isfinite(fs[-1])).sum())):
+            raise EgonbError(f'{p}: {bad} feature values are NaN or Inf; training on them would give NaN losses and a '
+                             'meaningless model (re-extract this file)')
     return concat_features(fs, length)

@@ -50,13 +50,32 @@ def _gt_items(gt, subset=None, primary_only=True, use_ids=False, dedup=True):
 
 # %% ../../nbs/10_asl_metrics.ipynb #2f89ed78
 def _pred_items(pred):
-    "(video, start, end, label, score) tuples of Ego4D-submission, results-dict or column-dict predictions."
+    "(video, start, end, label, score) tuples of Ego4D-submission, results-dict or column-dict predictions, checked."
+    if not isinstance(pred, dict): raise AnnotationError(f'predictions: expected a JSON object, got {type(pred).__name__}')
     if 'video-id' in pred:
         cols = [np.asarray(pred[k]) for k in ('video-id', 't-start', 't-end', 'label', 'score')]
-        return [(str(v), float(s), float(e), l.item() if hasattr(l, 'item') else l, float(sc)) for v, s, e, l, sc in zip(*cols)]
+        items = [(str(v), s, e, l.item() if hasattr(l, 'item') else l, sc) for v, s, e, l, sc in zip(*cols)]
+        return [_checked(v, i, s, e, l, sc) for i, (v, s, e, l, sc) in enumerate(items)]
     res = pred.get('detect_results', pred.get('results'))
     if res is None: raise AnnotationError("predictions: expected 'detect_results', 'results' or ActionFormer's column dict")
-    return [(vid, float(d['segment'][0]), float(d['segment'][1]), d['label'], float(d['score'])) for vid, ds in res.items() for d in ds]
+    if not isinstance(res, dict): raise AnnotationError('predictions: detect_results must map clip ids to lists of detections')
+    return [_checked(vid, i, *_fields(vid, i, d)) for vid, ds in res.items() for i, d in enumerate(ds)]
+
+def _fields(vid, i, d):
+    "(start, end, label, score) of detection `d`, or an `AnnotationError` naming it."
+    try: return d['segment'][0], d['segment'][1], d['label'], d['score']
+    except (KeyError, IndexError, TypeError):
+        raise AnnotationError(f'predictions: {vid} detection {i}: expected segment [start, end], label and score, '
+                              f'got {str(d)[:80]}') from None
+
+def _checked(vid, i, s, e, l, sc):
+    "The prediction as floats, or an `AnnotationError` naming it if its times or score are not finite numbers."
+    try: s, e, sc = float(s), float(e), float(sc)
+    except (TypeError, ValueError):
+        raise AnnotationError(f'predictions: {vid} detection {i}: segment and score must be numbers') from None
+    if not np.isfinite([s, e, sc]).all():
+        raise AnnotationError(f'predictions: {vid} detection {i}: segment [{s}, {e}] / score {sc} is NaN or infinite')
+    return vid, s, e, l, sc
 
 # %% ../../nbs/10_asl_metrics.ipynb #75eef900
 def interpolated_ap(prec, rec):
@@ -152,7 +171,11 @@ def nlq_recall(ground_truth, submission, thresholds=(0.3, 0.5), topk=(1, 3, 5)):
         key = (p['clip_uid'], p['annotation_uid'])
         if key not in gt: raise AnnotationError(f"NLQ submission: prediction {n} names {key}, which is not in the ground truth")
         q = gt[key]['language_queries'][p['query_idx']]
-        ov = _hull_iou(np.asarray(p['predicted_times'], np.float64).reshape(-1, 2), q['clip_start_sec'], q['clip_end_sec'])
+        try: pt = np.asarray(p['predicted_times'], np.float64).reshape(-1, 2)
+        except (KeyError, TypeError, ValueError):
+            raise AnnotationError(f'NLQ submission: prediction {n} ({key}): predicted_times must be [[start, end], ...]') from None
+        if not np.isfinite(pt).all(): raise AnnotationError(f'NLQ submission: prediction {n} ({key}): predicted_times are NaN or infinite')
+        ov = _hull_iou(pt, q['clip_start_sec'], q['clip_end_sec'])
         ious.append(float(ov[0]) if len(ov) else 0.)
         for i, t in enumerate(thresholds):
             for j, k in enumerate(topk): hits[i, j, n] = (ov[:k] > t).any()
