@@ -8,11 +8,11 @@ Docs: https://egonb.github.io/egonb/demo.html.md"""
 from __future__ import annotations
 import io, os, time
 from pathlib import Path
+from typing import Literal
 import numpy as np
 from .core import *
 from .decode import *
 from .features import FeatureRunner, load_features
-from .core import read_jsonl
 from dataclasses import asdict
 
 # %% auto #0
@@ -152,23 +152,31 @@ def egonb_demo(
     output_dir:str='outputs/demo', # where results go
     fps:float=1.,                  # frames per second for the contact sheets
     size:int=128,                  # short side of the sampled frames
-    backend:str='pyav',            # pyav or decord
+    backend:Literal['pyav', 'decord']='pyav',  # video decoder
+    timeout:float=120.,            # seconds per video before its worker is killed and the video recorded as failed
     features:bool=True,            # also extract CLIP features (cached weights or random; never downloads)
     keyframes:bool=True,           # also select AKS keyframes for a sample NLQ query
     speech:bool=True,              # also transcribe speech (bundled Whisper tiny.en, the audio extra)
     captions:bool=True,            # also caption the AKS keyframes (cached SmolVLM, else a tiny random VLM)
 ):
     "Run egonb on the videos under `input_dir` and write a report to `output_dir`."
+    require_positive(fps=fps, size=size, timeout=timeout)
     t0, out = time.time(), Path(output_dir)
-    vids = find_videos(input_dir)
-    if not vids: raise EgonbError(f'no videos found under {input_dir}')
+    vids = find_inputs(input_dir)
     recs, fails, ok = [], [], []
     print(f'{"video":42} {"frames":>6} {"fps":>6} {"seconds":>7} {"size":>9} {"rot":>3} audio')
-    for p in vids:
-        try: r = demo_video(p, out, fps, size, backend)
-        except EgonbError as e: fails.append(dict(video=str(p), reason=str(e))); print(f'{printable(p.name):42} FAILED: {printable(e)}'); continue
-        m = r['meta']; recs.append(r); ok.append(p)
-        print(f'{printable(p.name):42} {m["num_frames"]:>6} {m["fps"]:>6.2f} {m["duration"]:>7.2f} {m["width"]:>4}x{m["height"]:<4} {m["rotation"]:>3} {"yes" if r["audio"] else "no"}')
+    with WorkerPool(1, timeout=timeout) as pool:     # a video that hangs or crashes the decoder costs only itself
+        for res in pool.imap(demo_video, vids, out, fps, size, backend):
+            p = Path(res.item)
+            if not res.ok:
+                fails.append(dict(video=printable(p), reason=printable(res.error)))
+                print(f'{printable(p.name):42} FAILED: {printable(res.error)}')
+                continue
+            r, m = res.value, res.value['meta']
+            recs.append(r)
+            ok.append(p)
+            print(f'{printable(p.name):42} {m["num_frames"]:>6} {m["fps"]:>6.2f} {m["duration"]:>7.2f} '
+                  f'{m["width"]:>4}x{m["height"]:<4} {m["rotation"]:>3} {"yes" if r["audio"] else "no"}')
     feats = demo_features(ok, out) if features and ok else None
     aks = demo_aks(input_dir, out) if keyframes else None
     trs = demo_transcripts(ok, out) if speech and ok else None
