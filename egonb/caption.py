@@ -296,13 +296,13 @@ def _write_outputs(job, order, output_json, output_csv):
 def _no_masks(frames): return [{k: v for k, v in f.items() if k != 'masks'} for f in frames]
 
 # %% ../nbs/25_caption.ipynb #c134961f
-@egonb_cli
+@egonb_cli(aliases=dict(input_dir=['video_dir']))
 def egonb_caption(
     *,
     dataset_csv:str,             # CSV with video_id,start,end,duration
     output_json:str,             # all records as a JSON list (records also stream to OUTPUT_JSON.jsonl)
     modality:Literal['image', 'video', 'audio', 'objects']='audio',  # what to describe
-    video_dir:str=None,          # folder of videos named {video_id}.ext or '{video_id} ({start}-{end}).ext'
+    input_dir:str=None,          # folder of videos named {video_id}.ext or '{video_id} ({start}-{end}).ext'
     tar_folder:str=None,         # folder of .tar.gz archives with members '{video_id} ({start}-{end}).ext'
     output_csv:str=None,         # the same records as CSV
     model:str=None,              # hub id or folder (default per modality; audio: faster-whisper, bundled tiny.en)
@@ -325,7 +325,7 @@ def egonb_caption(
     "Caption, transcribe or detect objects in the video segments of a CSV; resumable."
     require_positive(batch_size=batch_size, num_workers=num_workers, limit=limit, frames=frames,
                      max_new_tokens=max_new_tokens, timeout=timeout)
-    if not (video_dir or tar_folder): raise UsageError('give --video_dir or --tar_folder (or both): where the videos are')
+    if not (input_dir or tar_folder): raise UsageError('give --input_dir or --tar_folder (or both): where the videos are')
     rows = read_segments(dataset_csv)[:limit]
     if not rows: raise UsageError(f'{dataset_csv}: no segments in this CSV')
     kf = read_keyframes(keyframes) if keyframes else None
@@ -339,7 +339,7 @@ def egonb_caption(
             if 'error' in r and _seg_key(r) not in job.old_failures:
                 job.fail(_seg_key(r), AnnotationError(r['error']), stage='input', video_id=r.get('video_id'))
         todo = job.todo([r for r in rows if 'error' not in r], key=_seg_key)
-        segs, tars, rest = plan_segments(todo, video_dir, tar_folder, modality)
+        segs, tars, rest = plan_segments(todo, input_dir, tar_folder, modality)
         if segs or rest:
             cap = load_captioner(modality, model, prompt, device, sam=sam, trust_remote_code=trust_remote_code,
                                  box_threshold=box_threshold, max_new_tokens=max_new_tokens, language=language)
@@ -348,7 +348,7 @@ def egonb_caption(
                                      timeout=timeout, n_frames=n_frames, size=frame_size, keyframes=kf)
             for r in rest:
                 if _seg_key(r) not in found:
-                    job.fail(_seg_key(r), InputNotFoundError(f'no video for {_seg_key(r)} in {video_dir or tar_folder}'),
+                    job.fail(_seg_key(r), InputNotFoundError(f'no video for {_seg_key(r)} in {input_dir or tar_folder}'),
                              stage='input', video_id=r['video_id'], start=r['start'], end=r['end'])
     recs = _write_outputs(job, [_seg_key(r) for r in rows], output_json, output_csv)
     print(f"{job.summary('segments')}. {len(recs)} records in {output_json}" + (f' and {output_csv}' if output_csv else ''))

@@ -477,10 +477,15 @@ def _arg_type(anno):
     return str, None
 
 # %% ../nbs/00_core.ipynb #4ec40f52
-class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    "Shows each flag once, in its underscore spelling."
+class _HelpFormatter(argparse.HelpFormatter):
+    "Shows each flag once, in its underscore spelling, with its default when it has one."
+    def _get_help_string(self, action):
+        d = action.default
+        if d in (None, False, argparse.SUPPRESS) or not action.option_strings or action.nargs == 0: return action.help
+        return f'{action.help} (default: {d})'
+    def _expand_help(self, action): return self._get_help_string(action)   # help text may hold '%'
     def _format_action_invocation(self, action):
-        if not action.option_strings: return super()._format_action_invocation(action)
+        if not action.option_strings or action.dest == 'help': return super()._format_action_invocation(action)
         s = action.option_strings[0]
         return s if action.nargs == 0 else f'{s} {self._format_args(action, action.dest.upper())}'
 
@@ -491,9 +496,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f'{self.prog}: error: {message} (see {self.prog} --help)\n')
 
 # %% ../nbs/00_core.ipynb #74d255fe
-def _add_flag(p, k, typ, choices, default, doc, required):
-    "Add `--k` (and the hidden alias `--k-with-hyphens`) to parser `p`."
-    names = [f'--{k}'] + ([f'--{k.replace("_", "-")}'] if '_' in k else [])
+def _add_flag(p, k, typ, choices, default, doc, required, aliases=()):
+    "Add `--k` (and hidden aliases: `--k-with-hyphens`, older names `aliases`) to parser `p`."
+    names = list(dict.fromkeys(f'--{n}' for a in (k, *aliases) for n in (a, a.replace('_', '-'))))
     if typ is bool:
         p.add_argument(*names, dest=k, action='store_true', default=bool(default), help=doc)
         if default is True:
@@ -506,6 +511,7 @@ def _add_flag(p, k, typ, choices, default, doc, required):
 
 def cli_parser(func, prog=None):
     "The `argparse` parser of `egonb_cli` function `func`."
+    aliases = getattr(func, 'cli_aliases', {})
     p = _Parser(prog=prog or func.__name__.replace('_', '-'), description=inspect.getdoc(func),
                 formatter_class=_HelpFormatter)
     for k, v in docments(func, full=True, returns=False, eval_str=True).items():
@@ -513,7 +519,7 @@ def cli_parser(func, prog=None):
         empty = v.default is inspect.Parameter.empty
         if v.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD and empty:
             p.add_argument(k, type=typ, choices=choices, help=v.docment or '')
-        else: _add_flag(p, k, typ, choices, None if empty else v.default, v.docment or '', empty)
+        else: _add_flag(p, k, typ, choices, None if empty else v.default, v.docment or '', empty, aliases.get(k, ()))
     p.add_argument('--debug', action='store_true', help='show the Python traceback of an error (or set EGONB_DEBUG=1)')
     return p
 
@@ -544,8 +550,10 @@ def run_cli(func, argv=None, prog=None):
     return res if isinstance(res, int) and not isinstance(res, bool) else 0
 
 # %% ../nbs/00_core.ipynb #71f9bb95
-def egonb_cli(func):
+def egonb_cli(func=None, *, aliases=None):
     "Give `func` a command line: `func.main(argv=None)` runs it, `func.parser()` is its parser; `func` is unchanged."
+    if func is None: return functools.partial(egonb_cli, aliases=aliases)
+    func.cli_aliases = aliases or {}      # {param: [older flag names still accepted, not shown]}
     func.main = functools.partial(run_cli, func)
     func.parser = functools.partial(cli_parser, func)
     return func

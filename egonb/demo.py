@@ -146,12 +146,12 @@ def _caption_figure(frames, recs, model):
     return fig
 
 # %% ../nbs/90_demo.ipynb #f12788cf
-@egonb_cli
+@egonb_cli(aliases=dict(frame_size=['size']))
 def egonb_demo(
     input_dir:str='data/sample',   # folder with videos (searched recursively)
     output_dir:str='outputs/demo', # where results go
     fps:float=1.,                  # frames per second for the contact sheets
-    size:int=128,                  # short side of the sampled frames
+    frame_size:int=128,            # short side of the sampled frames
     backend:Literal['pyav', 'decord']='pyav',  # video decoder
     timeout:float=120.,            # seconds per video before its worker is killed and the video recorded as failed
     features:bool=True,            # also extract CLIP features (cached weights or random; never downloads)
@@ -160,13 +160,13 @@ def egonb_demo(
     captions:bool=True,            # also caption the AKS keyframes (cached SmolVLM, else a tiny random VLM)
 ):
     "Run egonb on the videos under `input_dir` and write a report to `output_dir`."
-    require_positive(fps=fps, size=size, timeout=timeout)
+    require_positive(fps=fps, frame_size=frame_size, timeout=timeout)
     t0, out = time.time(), Path(output_dir)
     vids = find_inputs(input_dir)
     recs, fails, ok = [], [], []
     print(f'{"video":42} {"frames":>6} {"fps":>6} {"seconds":>7} {"size":>9} {"rot":>3} audio')
     with WorkerPool(1, timeout=timeout) as pool:     # a video that hangs or crashes the decoder costs only itself
-        for res in pool.imap(demo_video, vids, out, fps, size, backend):
+        for res in pool.imap(demo_video, vids, out, fps, frame_size, backend):
             p = Path(res.item)
             if not res.ok:
                 fails.append(dict(video=printable(p), reason=printable(res.error)))

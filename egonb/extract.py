@@ -13,32 +13,7 @@ from .core import *
 from .features import *
 
 # %% auto #0
-__all__ = ['DEFAULT_MODELS', 'make_extractor', 'egonb_extract']
-
-# %% ../nbs/07_extract.ipynb #8d43eedc
-DEFAULT_MODELS = dict(clip=('ViT-B-32', 'openai'), slowfast=('slowfast_r50', 'kinetics'),
-                      videomae=('MCG-NJU/videomae-base-finetuned-kinetics', None))
-
-def make_extractor(feature, model=None, pretrained=None, *, clip_len=2., windows='clips', fps=None, device='auto', seed=0):
-    "A CLIP, SlowFast or VideoMAE extractor from command-line style names; random weights (`pretrained='none'`) are seeded."
-    if feature not in DEFAULT_MODELS: raise UsageError(f'feature must be one of {", ".join(DEFAULT_MODELS)}, not {feature!r}')
-    m0, p0 = DEFAULT_MODELS[feature]
-    model, pretrained = model or m0, p0 if pretrained is None else pretrained
-    if str(pretrained).lower() in ('none', 'random', ''): pretrained = None
-    import torch
-    with torch.random.fork_rng():
-        torch.manual_seed(seed)
-        return _build_extractor(feature, model, pretrained, clip_len, windows, fps, device)
-
-def _build_extractor(feature, model, pretrained, clip_len, windows, fps, device):
-    if feature == 'clip':
-        from egonb.clip import ClipExtractor
-        return ClipExtractor(model, pretrained, clip_len=clip_len, fps=fps, windows=windows, device=device)
-    if feature == 'slowfast':
-        from egonb.slowfast import SlowFastExtractor
-        return SlowFastExtractor(model, pretrained, clip_len=clip_len, windows=windows, device=device)
-    from egonb.videomae import VideoMAEExtractor
-    return VideoMAEExtractor(model, clip_len=clip_len, windows=windows, device=device)
+__all__ = ['egonb_extract']
 
 # %% ../nbs/07_extract.ipynb #7c3bb1fd
 @egonb_cli
@@ -52,6 +27,7 @@ def egonb_extract(
     clip_len:float=2.,          # clip length in seconds (windows=clips)
     windows:Literal['clips', 'ego4d']='clips',  # clips (clip_len seconds) or ego4d (32 frames every 16)
     fps:float=None,             # CLIP: frames per second within each clip (default: every frame)
+    frame_size:int=None,        # decode frames with this short side (default: the model's input size; 0: native)
     batch_size:int=32,          # clips per forward pass, across videos
     device:str='auto',          # auto, cpu, cuda or cuda:N
     num_workers:int=2,          # decoding worker processes
@@ -67,7 +43,8 @@ def egonb_extract(
     "Extract clip features for every video under `input_dir`; resumable."
     require_positive(clip_len=clip_len, fps=fps, batch_size=batch_size, num_workers=num_workers, timeout=timeout)
     vids = select_videos(input_dir, view, limit)
-    ex = make_extractor(feature, model, pretrained, clip_len=clip_len, windows=windows, fps=fps, device=device, seed=seed)
+    ex = create_extractor(feature, model, pretrained, clip_len=clip_len, windows=windows, fps=fps, frame_size=frame_size,
+                          device=device, seed=seed)
     st = FeatureRunner(ex, vids, output_dir, batch_size=batch_size, num_workers=num_workers, fmt=format,
                        overwrite=overwrite, timeout=timeout, allow_partial=allow_partial, input_dir=input_dir,
                        retry_failed=retry_failed).run()

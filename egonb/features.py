@@ -17,8 +17,9 @@ from .decode import *
 from .data import read_frame_code
 
 # %% auto #0
-__all__ = ['ClipSampler', 'VideoFeatures', 'save_features', 'load_features', 'output_names', 'select_videos', 'decode_clips',
-           'decode_worker_init', 'FeatureRunner', 'Extractor', 'MeanColorExtractor']
+__all__ = ['EXTRACTORS', 'ClipSampler', 'VideoFeatures', 'save_features', 'load_features', 'output_names', 'select_videos',
+           'decode_clips', 'decode_worker_init', 'FeatureRunner', 'Extractor', 'MeanColorExtractor',
+           'register_extractor', 'list_extractors', 'create_extractor']
 
 # %% ../nbs/03_features.ipynb #1f87b116
 @dataclass
@@ -264,3 +265,41 @@ class MeanColorExtractor(Extractor):
     @staticmethod
     def preprocess(frames): return np.array([*frames.reshape(-1, 3).mean(0), np.mean([read_frame_code(f) for f in frames])], np.float32)
     def forward(self, x): return x
+
+# %% ../nbs/03_features.ipynb #e762297c
+EXTRACTORS = {}
+
+def register_extractor(name, target, *, model=None, pretrained=None, takes_pretrained=True):
+    "Register extractor class `target` ('module:Class') under `name`, with its default `model` and `pretrained` weights."
+    EXTRACTORS[name] = dict(target=target, model=model, pretrained=pretrained, takes_pretrained=takes_pretrained)
+
+register_extractor('clip', 'egonb.clip:ClipExtractor', model='ViT-B-32', pretrained='openai')
+register_extractor('slowfast', 'egonb.slowfast:SlowFastExtractor', model='slowfast_r50', pretrained='kinetics')
+register_extractor('videomae', 'egonb.videomae:VideoMAEExtractor', model='MCG-NJU/videomae-base-finetuned-kinetics',
+                   takes_pretrained=False)
+
+def list_extractors():
+    "Names of the registered extractors."
+    return sorted(EXTRACTORS)
+
+# %% ../nbs/03_features.ipynb #fa6e52de
+def create_extractor(name, model=None, pretrained=None, *, clip_len=2., windows='clips', fps=None, frame_size=None,
+                     device='auto', seed=0):
+    "A registered extractor: `model` (default: the entry's), `pretrained` weights ('none': random, seeded by `seed`)."
+    import importlib, inspect, torch
+    if name not in EXTRACTORS: raise UsageError(f'feature must be one of {", ".join(list_extractors())}, not {name!r}')
+    e = EXTRACTORS[name]
+    model, pretrained = model or e['model'], e['pretrained'] if pretrained is None else pretrained
+    if str(pretrained).lower() in ('none', 'random', ''): pretrained = None
+    mod, cls = e['target'].split(':')
+    kw = dict(clip_len=clip_len, windows=windows, device=device)
+    if fps is not None: kw['fps'] = fps
+    if frame_size is not None: kw['decode_size'] = frame_size
+    args = (model, pretrained) if e['takes_pretrained'] else (model,)
+    klass = getattr(importlib.import_module(mod), cls)
+    for k in kw:
+        if k not in inspect.signature(klass).parameters:
+            raise UsageError(f'--{"frame_size" if k == "decode_size" else k} does not apply to {name} features')
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        return klass(*args, **kw)

@@ -147,8 +147,8 @@ def _decode_candidates(path, fps, reference, size):
 class AKSRun:
     "Keyframes for the queries of an Ego4D NLQ file; resumable."
     def __init__(self, nlq_json, video_root, output_dir, scorer, cfg=None, *, summaries=None, save_frames=False,
-                 limit=None, timeout=600., progress=True, retry_failed=False):
-        store_attr('nlq_json,scorer,save_frames,timeout,progress,retry_failed')
+                 limit=None, timeout=600., progress=True, retry_failed=False, num_workers=1):
+        store_attr('nlq_json,scorer,save_frames,timeout,progress,retry_failed,num_workers')
         self.cfg, self.summaries, self.root, self.out = cfg or AKSConfig(), summaries or {}, video_root, Path(output_dir)
         require_positive(limit=limit, timeout=timeout, max_frames=self.cfg.max_frames, fps=self.cfg.fps)
         self.queries = read_nlq(nlq_json)[:limit] if limit else read_nlq(nlq_json)
@@ -220,7 +220,7 @@ def _loop(self:AKSRun, by_clip, paths):
     c = self.cfg
     uids = {p: u for u, p in paths.items()}
     bar = tqdm(total=sum(len(by_clip[u]) for u in paths), desc='AKS queries', disable=not self.progress)
-    with WorkerPool(1, timeout=self.timeout) as pool:
+    with WorkerPool(self.num_workers, timeout=self.timeout) as pool:
         for r in pool.imap(_decode_candidates, list(paths.values()), c.fps, c.reference_sampling, c.size):
             qs = by_clip[uids[r.item]]
             if not r.ok: self._fail(qs, r.error, 'decode')
@@ -292,7 +292,7 @@ def aks_browser(output_dir, video_root):
 def make_scorer(model='clip', name=None, pretrained=None, device='auto', seed=0):
     "A scorer by command-line name: 'clip' (open_clip), 'blip' (transformers) or 'color' (known-answer test scorer)."
     if model == 'color': return ColorScorer()
-    if model not in ('clip', 'blip'): raise UsageError(f"--model must be clip, blip or color, not {model!r}")
+    if model not in ('clip', 'blip'): raise UsageError(f"--scorer must be clip, blip or color, not {model!r}")
     import torch
     with torch.random.fork_rng():       # random weights (--pretrained none) are the same in every run
         torch.manual_seed(seed)
@@ -301,14 +301,14 @@ def make_scorer(model='clip', name=None, pretrained=None, device='auto', seed=0)
         return ClipScorer(name or 'ViT-B-32', w, device)
 
 # %% ../nbs/09_keyframes.ipynb #27c88049
-@egonb_cli
+@egonb_cli(aliases=dict(input_dir=['video_root']))
 def egonb_aks(
     *,
     nlq_json:str,               # Ego4D NLQ annotation file (nlq_val.json, ...)
     output_dir:str,             # results.jsonl, selected_frames.json, failures.jsonl (and frames) go here
-    video_root:str=None,        # Ego4D root holding v2/clips/{clip_uid}.mp4 (default $EGONB_EGO4D_ROOT or ~/remote_ego4d)
-    model:Literal['clip', 'blip', 'color']='clip',  # scorer
-    model_name:str=None,        # CLIP architecture (ViT-B-32) or BLIP hub id / folder
+    input_dir:str=None,         # Ego4D root holding v2/clips/{clip_uid}.mp4 (default $EGONB_EGO4D_ROOT or ~/remote_ego4d)
+    scorer:Literal['clip', 'blip', 'color']='clip',  # how frames are scored against the query
+    model:str=None,             # CLIP architecture (ViT-B-32) or BLIP hub id / folder
     pretrained:str=None,        # CLIP weights tag or file; 'none' for random weights
     max_frames:int=32,          # keyframes per query
     t1:float=0.8,               # relevance threshold
@@ -316,24 +316,28 @@ def egonb_aks(
     depth:int=5,                # maximum split depth
     mode:Literal['reference', 'exact']='reference',  # reference (the original, quirks included) or exact (always max_frames)
     fps:float=1.,               # candidate frames per second
+    frame_size:int=224,         # decode candidate frames with this short side
     summaries:str=None,         # JSON {clip_uid: summary} (or Ego4D narration.json) whose text is mixed into the query
     summary_weight:float=0.1,   # weight of the summary score (1: summary only)
     save_frames:bool=False,     # write the keyframes as JPEGs under output_dir/clip_uid/annotation_uid_query_idx/
     limit:int=None,             # only the first N queries (small-scale test mode)
     device:str='auto',          # auto, cpu, cuda or cuda:N
+    num_workers:int=1,          # decoding worker processes (each decodes one clip's candidates at a time)
     timeout:float=600.,         # seconds to decode one clip's candidates before giving up on it
     retry_failed:bool=False,    # retry queries that failed in an earlier run
     seed:int=0,                 # seed of the random weights (--pretrained none)
 ):
     "Adaptive keyframe selection for the queries of an Ego4D NLQ file; resumable."
-    require_positive(max_frames=max_frames, fps=fps, depth=depth, limit=limit, timeout=timeout)
+    require_positive(max_frames=max_frames, fps=fps, frame_size=frame_size, depth=depth, limit=limit, timeout=timeout,
+                     num_workers=num_workers)
     summ = None
     if summaries:
         d = load_json(summaries)
         summ = nlq_summaries(nlq_json, summaries) if d and isinstance(next(iter(d.values())), dict) else d
-    cfg = AKSConfig(max_frames, t1, t2, depth, mode, fps, summary_weight=summary_weight)
-    run = AKSRun(nlq_json, video_root, output_dir, make_scorer(model, model_name, pretrained, device, seed), cfg,
-                 summaries=summ, save_frames=save_frames, limit=limit, timeout=timeout, retry_failed=retry_failed)
+    cfg = AKSConfig(max_frames, t1, t2, depth, mode, fps, size=frame_size, summary_weight=summary_weight)
+    run = AKSRun(nlq_json, input_dir, output_dir, make_scorer(scorer, model, pretrained, device, seed), cfg,
+                 summaries=summ, save_frames=save_frames, limit=limit, timeout=timeout, retry_failed=retry_failed,
+                 num_workers=num_workers)
     st = run.run()
     print(f"{run.job.summary('queries')}. Output: {Path(output_dir).resolve()}")
     return 0
