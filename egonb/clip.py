@@ -40,7 +40,7 @@ def load_clip(model='ViT-B-32', pretrained='openai', device='cpu', cache_dir=Non
             m, _, pre = open_clip.create_model_and_transforms(name, pretrained=pretrained or None, device=device, cache_dir=cache_dir, weights_only=True)
     except RuntimeError as e:
         if 'Failed to download' not in str(e): raise
-        raise ModelNotFoundError(_missing_clip_msg(name, pretrained, e)) from None
+        raise missing_model('CLIP', f'{name}/{pretrained}', _clip_how(name, pretrained), e) from None
     return m.eval(), pre, open_clip.get_tokenizer(name)
 
 # %% ../nbs/04_clip.ipynb #4d328566
@@ -51,12 +51,11 @@ def _quiet_root_logger(level=logging.CRITICAL):
     try: yield
     finally: log.setLevel(old)
 
-def _missing_clip_msg(name, tag, e):
-    hf = os.environ.get('HF_HOME', '~/.cache/huggingface')
-    return (f'CLIP {name} weights {tag!r} are not in the Hugging Face cache ({hf}) and could not be downloaded '
-            f'({str(e).splitlines()[-1][:160]}). Download them once where there is internet '
-            f'(python -c "import open_clip; open_clip.create_model_and_transforms(\'{name}\', pretrained=\'{tag}\')") and copy the cache, '
-            f'or pass --pretrained /path/to/open_clip_pytorch_model.bin')
+def _clip_how(name, tag):
+    "How to get open_clip weights `tag` of `name`."
+    return (f'run python -c "import open_clip; open_clip.create_model_and_transforms(\'{name}\', pretrained=\'{tag}\')" '
+            'where there is internet and copy the Hugging Face cache (~/.cache/huggingface) here, '
+            'or pass --pretrained /path/to/open_clip_pytorch_model.bin')
 
 # %% ../nbs/04_clip.ipynb #b2c1bd5c
 def register_tiny_clip():

@@ -18,11 +18,12 @@ from fastcore.docments import docments
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['EgonbError', 'AnnotationError', 'ModelNotFoundError', 'UsageError', 'InputNotFoundError', 'VideoDecodeError',
-           'NoAudioError', 'DecodeTimeout', 'printable', 'atomic_write', 'save_json', 'load_json', 'repair_jsonl',
-           'append_jsonl', 'read_jsonl', 'config_hash', 'OutputInUseError', 'RunLock', 'remove_stale_temps',
-           'error_parts', 'Job', 'TaskResult', 'WorkerPool', 'TaskPart', 'run_with_timeout', 'cli_parser', 'run_cli',
-           'egonb_cli', 'require_positive', 'offline_requested', 'hub_offline', 'resolve_device']
+__all__ = ['HF_HOW', 'EgonbError', 'AnnotationError', 'ModelNotFoundError', 'UsageError', 'InputNotFoundError',
+           'VideoDecodeError', 'NoAudioError', 'DecodeTimeout', 'printable', 'atomic_write', 'save_json', 'load_json',
+           'repair_jsonl', 'append_jsonl', 'read_jsonl', 'config_hash', 'OutputInUseError', 'RunLock',
+           'remove_stale_temps', 'error_parts', 'Job', 'TaskResult', 'WorkerPool', 'TaskPart', 'run_with_timeout',
+           'cli_parser', 'run_cli', 'egonb_cli', 'require_positive', 'offline_requested', 'hub_offline',
+           'missing_model', 'loading', 'resolve_device']
 
 # %% ../nbs/00_core.ipynb #f700abe1
 class EgonbError(Exception):
@@ -578,6 +579,27 @@ def hub_offline(on=None):
     C.HF_HUB_OFFLINE = bool(old or on)
     try: yield
     finally: C.HF_HUB_OFFLINE = old
+
+# %% ../nbs/00_core.ipynb #a5538efb
+HF_HOW = ('run `hf download {name}` where there is internet and copy the Hugging Face cache (~/.cache/huggingface) '
+          'here, or pass a folder written by save_pretrained')
+
+def missing_model(what, name, how=None, cause=None, cache='Hugging Face'):
+    "The one `ModelNotFoundError` for a model egonb cannot find: what, where it looked, how to get it."
+    off = ' (offline mode is on: EGONB_OFFLINE / HF_HUB_OFFLINE)' if offline_requested() else ''
+    why = f' [{type(cause).__name__}: {str(cause).strip().splitlines()[0][:160]}]' if cause is not None and str(cause).strip() else ''
+    how = (how or HF_HOW).format(name=name)
+    return ModelNotFoundError(f'{what} {str(name)!r}: not a local file or folder and not in the {cache} cache{off}. '
+                              f'To get it: {how}.{why}')
+
+@contextlib.contextmanager
+def loading(what, name, *, how=None, cache='Hugging Face', errors=(OSError,)):
+    "Load model `name` in the block (local, cache, hub unless offline); `errors` become `missing_model`."
+    local = Path(str(name)).exists()
+    try:
+        with hub_offline(offline_requested() or local): yield
+    except ModelNotFoundError: raise
+    except errors as e: raise missing_model(what, name, how, e, cache) from None
 
 # %% ../nbs/00_core.ipynb #6c05aa51
 def resolve_device(device='auto'):

@@ -13,9 +13,9 @@ import numpy as np
 from .core import *
 
 # %% auto #0
-__all__ = ['SPECIAL_TOKENS', 'TINY_FAMILIES', 'TASKS', 'REMOTE_CODE_MAX', 'tiny_tokenizer', 'chatml_template', 'make_tiny_vlm',
-           'Generator', 'load_generator', 'empty_model', 'n_params', 'sequence_logprobs', 'Generated', 'generate',
-           'teacher_forced_logprob']
+__all__ = ['SPECIAL_TOKENS', 'TINY_FAMILIES', 'TASKS', 'REMOTE_CODE_MAX', 'tiny_tokenizer', 'chatml_template', 'tiny_text_config',
+           'make_tiny_vlm', 'Generator', 'model_config_dict', 'load_generator', 'empty_model', 'n_params',
+           'generated_mask', 'eos_token_ids', 'sequence_logprobs', 'Generated', 'generate', 'teacher_forced_logprob']
 
 # %% ../nbs/20_generate.ipynb #40861ba5
 _CORPUS = ['the camera wearer cuts a tomato on a cutting board in the kitchen', 'a person opens the garage door and picks up a red bucket',
@@ -44,14 +44,15 @@ def chatml_template(image='<image>', video='<video>', audio='<|audio_bos|><|AUDI
             "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
 
 # %% ../nbs/20_generate.ipynb #98fc9502
-def _tiny_text(tk, **kw):
+def tiny_text_config(tk, **kw):
+    "Config fields of a tiny (2-layer, 32-wide) text decoder for tokenizer `tk`: random-weight test models."
     return dict(vocab_size=len(tk), hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=2,
                 max_position_embeddings=2048, pad_token_id=tk.pad_token_id, bos_token_id=tk.bos_token_id, eos_token_id=tk.eos_token_id, **kw)
 
 def _tiny_llava(tk):
     from transformers import LlavaConfig, LlavaForConditionalGeneration, LlavaProcessor, CLIPImageProcessor, CLIPVisionConfig, LlamaConfig
     vc = CLIPVisionConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2, image_size=32, patch_size=8)
-    cfg = LlavaConfig(vision_config=vc, text_config=LlamaConfig(**_tiny_text(tk)), image_token_id=tk.convert_tokens_to_ids('<image>'))
+    cfg = LlavaConfig(vision_config=vc, text_config=LlamaConfig(**tiny_text_config(tk)), image_token_id=tk.convert_tokens_to_ids('<image>'))
     ip = CLIPImageProcessor(size={'shortest_edge': 32}, crop_size={'height': 32, 'width': 32})
     proc = LlavaProcessor(image_processor=ip, tokenizer=tk, patch_size=8, vision_feature_select_strategy='default', image_token='<image>',
                           num_additional_image_tokens=1, chat_template=chatml_template())
@@ -63,7 +64,7 @@ def _tiny_qwen2_vl(tk):
     from transformers.models.qwen2_vl.video_processing_qwen2_vl import Qwen2VLVideoProcessor
     ids = tk.convert_tokens_to_ids
     rope = {'rope_type': 'default', 'rope_theta': 10000., 'mrope_section': [4, 2, 2]}
-    cfg = Qwen2VLConfig(text_config=_tiny_text(tk, rope_parameters=rope), vision_config=dict(depth=2, embed_dim=32, hidden_size=32, num_heads=2, mlp_ratio=2),
+    cfg = Qwen2VLConfig(text_config=tiny_text_config(tk, rope_parameters=rope), vision_config=dict(depth=2, embed_dim=32, hidden_size=32, num_heads=2, mlp_ratio=2),
                         image_token_id=ids('<|image_pad|>'), video_token_id=ids('<|video_pad|>'), vision_start_token_id=ids('<|vision_start|>'),
                         vision_end_token_id=ids('<|vision_end|>'), pad_token_id=tk.pad_token_id, eos_token_id=tk.eos_token_id, bos_token_id=tk.bos_token_id)
     px = dict(min_pixels=56 * 56, max_pixels=112 * 112)
@@ -75,7 +76,7 @@ def _tiny_qwen2_vl(tk):
 def _tiny_idefics3(tk):
     from transformers import Idefics3Config, Idefics3ForConditionalGeneration, Idefics3Processor, Idefics3ImageProcessor
     tk.add_special_tokens({'additional_special_tokens': ['<fake_token_around_image>', '<global-img>', '<end_of_utterance>']})
-    cfg = Idefics3Config(text_config=dict(model_type='llama', **_tiny_text(tk)), scale_factor=2, image_token_id=tk.convert_tokens_to_ids('<image>'),
+    cfg = Idefics3Config(text_config=dict(model_type='llama', **tiny_text_config(tk)), scale_factor=2, image_token_id=tk.convert_tokens_to_ids('<image>'),
                          vision_config=dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2, image_size=32, patch_size=8),
                          pad_token_id=tk.pad_token_id)
     ip = Idefics3ImageProcessor(do_image_splitting=False, size={'longest_edge': 32}, max_image_size={'longest_edge': 32})
@@ -86,7 +87,7 @@ def _tiny_smolvlm(tk):
     from transformers import SmolVLMConfig, SmolVLMForConditionalGeneration, SmolVLMProcessor, SmolVLMImageProcessor
     from transformers.models.smolvlm.video_processing_smolvlm import SmolVLMVideoProcessor
     tk.add_special_tokens({'additional_special_tokens': ['<fake_token_around_image>', '<global-img>', '<end_of_utterance>']})
-    cfg = SmolVLMConfig(text_config=dict(model_type='llama', **_tiny_text(tk)), scale_factor=2, image_token_id=tk.convert_tokens_to_ids('<image>'),
+    cfg = SmolVLMConfig(text_config=dict(model_type='llama', **tiny_text_config(tk)), scale_factor=2, image_token_id=tk.convert_tokens_to_ids('<image>'),
                         vision_config=dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2, image_size=32, patch_size=8),
                         pad_token_id=tk.pad_token_id)
     px = dict(size={'longest_edge': 32}, max_image_size={'longest_edge': 32}, do_image_splitting=False)
@@ -145,7 +146,7 @@ def _known_types():
     return CONFIG_MAPPING_NAMES
 
 # %% ../nbs/20_generate.ipynb #a882d306
-def _config_dict(model):
+def model_config_dict(model):
     "The `config.json` of a folder or cached hub id, as a dict (None if not found)."
     p = Path(str(model))
     if p.is_dir(): f = p/'config.json'
@@ -166,12 +167,11 @@ def load_generator(model, task='image-text', device='auto', dtype='auto', trust_
     "A `Generator` for hub id or folder `model` through transformers' Auto classes (`task`: one of `TASKS`)."
     import transformers
     if task not in TASKS: raise EgonbError(f'task must be one of {", ".join(TASKS)}, not {task!r}')
-    cfg = _config_dict(model)
-    if cfg is None: raise ModelNotFoundError(f'{model!r}: not a model folder and not in the Hugging Face cache' + (' (offline mode is on)' if offline_requested() else '')
-                                             + '; pass a folder written by save_pretrained, or a hub id with network access')
+    cfg = model_config_dict(model)
+    if cfg is None: raise missing_model('Model', model)
     _check_remote_code(model, cfg, trust_remote_code)
     auto = getattr(transformers, TASKS[task])
-    with hub_offline(offline_requested() or Path(str(model)).is_dir()):
+    with loading('Model', model):
         proc = transformers.AutoProcessor.from_pretrained(model, trust_remote_code=trust_remote_code)
         try: m = auto.from_pretrained(model, dtype=dtype, trust_remote_code=trust_remote_code)
         except ValueError as e:
@@ -190,14 +190,15 @@ def empty_model(config, task='image-text'):
 def n_params(model): return sum(p.numel() for p in model.parameters())
 
 # %% ../nbs/20_generate.ipynb #8715db80
-def _gen_mask(tokens, eos_ids):
+def generated_mask(tokens, eos_ids):
     "Bool mask of generated `tokens` (B, T) up to and including each row's first end token."
     import torch
     is_eos = torch.isin(tokens, torch.as_tensor(list(eos_ids), device=tokens.device))
     return (is_eos.long().cumsum(1) - is_eos.long()) == 0
 
 # %% ../nbs/20_generate.ipynb #9119ca2b
-def _eos_ids(gen):
+def eos_token_ids(gen):
+    "The end-of-sequence token ids of generator `gen` (its generation config's, as a set)."
     e = gen.model.generation_config.eos_token_id
     e = [e] if isinstance(e, int) else list(e or [])
     return set(e) | ({gen.tokenizer.eos_token_id} - {None})
@@ -207,7 +208,7 @@ def sequence_logprobs(gen, out):
     import torch
     ts = gen.model.compute_transition_scores(out.sequences, out.scores, getattr(out, 'beam_indices', None), normalize_logits=True)
     new = out.sequences[:, -ts.shape[1]:]
-    mask = _gen_mask(new, _eos_ids(gen)) & torch.isfinite(ts)
+    mask = generated_mask(new, eos_token_ids(gen)) & torch.isfinite(ts)
     return new, ((ts * mask).nan_to_num().sum(1) / mask.sum(1).clamp(min=1)).tolist()
 
 # %% ../nbs/20_generate.ipynb #c44440ce
@@ -233,7 +234,7 @@ def generate(gen, conversations, max_new_tokens=64, num_beams=1, processor_kwarg
 
 def _results(gen, out):
     new, lps = sequence_logprobs(gen, out)
-    n = _gen_mask(new, _eos_ids(gen)).sum(1).tolist()
+    n = generated_mask(new, eos_token_ids(gen)).sum(1).tolist()
     texts = gen.tokenizer.batch_decode(new, skip_special_tokens=True)
     return [Generated(t.strip(), round(lp, 4), round(float(np.exp(lp)), 4), k) for t, lp, k in zip(texts, lps, n)]
 
@@ -248,5 +249,5 @@ def teacher_forced_logprob(gen, inputs, new):
              for k, v in inputs.items() if k not in ('input_ids', 'attention_mask')}
     with torch.inference_mode(): logits = gen.model(input_ids=ids, attention_mask=att, **extra).logits
     lp = logits[:, inputs['input_ids'].shape[1] - 1:-1].float().log_softmax(-1).gather(-1, new[..., None])[..., 0]
-    mask = _gen_mask(new, _eos_ids(gen))
+    mask = generated_mask(new, eos_token_ids(gen))
     return ((lp * mask).sum(1) / mask.sum(1).clamp(min=1)).tolist()

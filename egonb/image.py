@@ -12,18 +12,19 @@ from .core import *
 from .generate import *
 
 # %% auto #0
-__all__ = ['DEFAULT_IMAGE_PROMPT', 'image_conversation', 'caption_images']
+__all__ = ['DEFAULT_IMAGE_PROMPT', 'to_pil', 'image_conversation', 'caption_images']
 
 # %% ../nbs/21_image.ipynb #3d09baef
 DEFAULT_IMAGE_PROMPT = 'This is a frame from a first-person video. Describe what the camera wearer is doing and the objects they interact with.'
 
-def _pil(im):
+def to_pil(im):
+    "`im` (a uint8 HxWx3 array or a PIL image) as an RGB PIL image."
     import PIL.Image
     return im if isinstance(im, PIL.Image.Image) else PIL.Image.fromarray(np.asarray(im, dtype=np.uint8))
 
 def image_conversation(image, prompt=DEFAULT_IMAGE_PROMPT):
     "A one-turn chat: the image (array H×W×3 or PIL), then the prompt."
-    return [{'role': 'user', 'content': [{'type': 'image', 'image': _pil(image)}, {'type': 'text', 'text': prompt}]}]
+    return [{'role': 'user', 'content': [{'type': 'image', 'image': to_pil(image)}, {'type': 'text', 'text': prompt}]}]
 
 # %% ../nbs/21_image.ipynb #eced6818
 def caption_images(gen, images, prompt=DEFAULT_IMAGE_PROMPT, batch_size=4, max_new_tokens=64, progress=False, **kwargs):

@@ -65,12 +65,9 @@ class BlipScorer:
     def __init__(self, model='Salesforce/blip-itm-large-coco', device='auto', batch_size=32):
         from transformers import BlipForImageTextRetrieval, BlipProcessor
         self.device, self.bs, self.model_name = resolve_device(device), batch_size, str(model)
-        try:
-            with hub_offline(offline_requested() and not Path(model).is_dir()):
-                self.model = BlipForImageTextRetrieval.from_pretrained(model, local_files_only=offline_requested()).eval().to(self.device)
-                self.proc = BlipProcessor.from_pretrained(model, local_files_only=offline_requested())
-        except OSError as e:
-            raise ModelNotFoundError(f'BLIP {model!r}: not a local folder and not in the Hugging Face cache: {str(e).splitlines()[0][:200]}') from None
+        with loading('BLIP', model):
+            self.model = BlipForImageTextRetrieval.from_pretrained(model).eval().to(self.device)
+            self.proc = BlipProcessor.from_pretrained(model)
 
 # %% ../nbs/09_keyframes.ipynb #946f5dd2
 @patch

@@ -61,9 +61,10 @@ def _slowfast_ckpt(model, pretrained):
     url = SLOWFAST_URLS[model]
     p = Path(torch.hub.get_dir())/'checkpoints'/url.rsplit('/', 1)[1]
     if p.is_file(): return p
-    if offline_requested(): raise ModelNotFoundError(f'{model} Kinetics weights not found at {p} and offline mode is on: download {url} to that path, or pass --pretrained /path/to/checkpoint')
+    how = f'download {url} to {p}, or pass --pretrained /path/to/checkpoint'
+    if offline_requested(): raise missing_model('SlowFast', f'{model}/kinetics', how, cache='torch hub')
     try: torch.hub.download_url_to_file(url, str(p), progress=True)
-    except Exception as e: raise ModelNotFoundError(f'{model} Kinetics weights not found at {p} and could not be downloaded ({e}): download {url} there, or pass --pretrained /path/to/checkpoint') from None
+    except Exception as e: raise missing_model('SlowFast', f'{model}/kinetics', how, e, cache='torch hub') from None
     return p
 
 # %% ../nbs/05_slowfast.ipynb #90f6445a

@@ -10,7 +10,7 @@ import numpy as np
 from tqdm.auto import tqdm
 from .core import *
 from .generate import *
-from .image import _pil
+from .image import to_pil
 
 # %% auto #0
 __all__ = ['DEFAULT_VIDEO_PROMPT', 'time_instruction', 'takes_video', 'video_conversation', 'caption_videos']
@@ -36,7 +36,7 @@ def takes_video(gen):
 def video_conversation(frames, times, duration, prompt=DEFAULT_VIDEO_PROMPT, as_video=True):
     "A one-turn chat: the frames (T×H×W×3) as a video (or as images), the time instruction, the prompt."
     frames = np.asarray(frames, dtype=np.uint8)
-    vis = [{'type': 'video', 'video': frames}] if as_video else [{'type': 'image', 'image': _pil(f)} for f in frames]
+    vis = [{'type': 'video', 'video': frames}] if as_video else [{'type': 'image', 'image': to_pil(f)} for f in frames]
     return [{'role': 'user', 'content': vis + [{'type': 'text', 'text': f'{time_instruction(duration, times)}\n{prompt}'}]}]
 
 # %% ../nbs/22_video.ipynb #0291ac98

@@ -27,16 +27,10 @@ def load_videomae(model, device='cpu'):
     "`(model, image_processor)` from a hub id or folder (or an original `.pth` checkpoint, see `load_videomae_pth`)."
     from transformers import AutoConfig, VideoMAEImageProcessor
     if str(model).endswith(('.pth', '.pt')): return load_videomae_pth(model, device=device)
-    local = Path(model).is_dir()
-    try:
-        with hub_offline(offline_requested() and not local):
-            cfg = AutoConfig.from_pretrained(model, local_files_only=offline_requested())
-            m = _vmae_class(cfg).from_pretrained(model, local_files_only=offline_requested())
-            proc = VideoMAEImageProcessor.from_pretrained(model, local_files_only=offline_requested())
-    except OSError as e:
-        raise ModelNotFoundError(f'VideoMAE {model!r}: not a local folder and not in the Hugging Face cache'
-                                 f'{" (offline mode is on)" if offline_requested() else ""}: {str(e).splitlines()[0][:200]}. '
-                                 'Pass a folder written by save_pretrained, a hub id with network access, or an original .pth checkpoint') from None
+    with loading('VideoMAE', model, how=HF_HOW + ', or an original VideoMAE .pth checkpoint'):
+        cfg = AutoConfig.from_pretrained(model)
+        m = _vmae_class(cfg).from_pretrained(model)
+        proc = VideoMAEImageProcessor.from_pretrained(model)
     return m.eval().to(resolve_device(device)), proc
 
 # %% ../nbs/06_videomae.ipynb #87ce312d

@@ -17,8 +17,8 @@ from .metrics import batched_nms, detection_map
 
 # %% auto #0
 __all__ = ['ChannelNorm', 'ConvBlock', 'local_mask', 'TransformerBlock', 'sinusoid_pe', 'ASLNet', 'batch_targets', 'asl_loss',
-           'decode', 'to_seconds', 'ClipDataset', 'model_inputs', 'collate', 'train_asl', 'dist_info', 'predict_mq',
-           'plot_detections']
+           'decode', 'to_seconds', 'ClipDataset', 'model_inputs', 'collate', 'train_asl', 'dist_info',
+           'batch_to_device', 'predict_mq', 'plot_detections']
 
 # %% ../../nbs/14_asl_model.ipynb #126212ef
 class ChannelNorm(nn.Module):
@@ -239,13 +239,14 @@ def _sync_grads(model, world):
     for p, g in zip(ps, torch._utils._unflatten_dense_tensors(flat, [p.grad for p in ps])): p.grad.copy_(g)
 
 # %% ../../nbs/14_asl_model.ipynb #57588907
-def _to(b, dev):
+def batch_to_device(b, dev):
+    "Batch dict `b` with its tensors moved to device `dev`."
     return {k: v.to(dev) if torch.is_tensor(v) else v for k, v in b.items()}
 
 def _train_epoch(model, dl, opt, sched, norm, dev='cpu', world=1):
     model.train(); losses = []
     for b in dl:
-        b = _to(b, dev)
+        b = batch_to_device(b, dev)
         outs, feats = model(b['feats'], b['mask'], return_features=True, **model_inputs(b))
         ct, rt = (t.to(dev) for t in batch_targets(b['segments'], b['labels'], b['feats'].shape[-1], model.num_classes, model.levels))
         npos = int(((ct.sum(-1) > 0) & torch.cat([o[2] for o in outs], 1)).sum())

@@ -13,7 +13,7 @@ from fastcore.basics import patch
 from ..core import *
 from ..data import read_nlq
 from .data import time_to_grid, grid_to_time, load_clip_features, resize_features
-from .model import ASLNet, decode, to_seconds, model_inputs, _to
+from .model import ASLNet, decode, to_seconds, model_inputs, batch_to_device
 
 # %% auto #0
 __all__ = ['save_text_features', 'load_text_features', 'clip_text_features', 'make_synthetic_nlq', 'NLQDataset', 'TextFusion',
@@ -152,7 +152,7 @@ def predict_nlq(model, ds, topk=5, batch_size=16, **nms_kw):
     model.eval(); res = []; dev = next(model.parameters()).device
     kw = dict(dict(iou_threshold=0.5, sigma=0.5, use_soft_nms=True, voting_thresh=0.), **nms_kw, multiclass=False, max_seg_num=topk)
     for b in torch.utils.data.DataLoader(ds, batch_size, collate_fn=ds.collate):
-        b = _to(b, dev)
+        b = batch_to_device(b, dev)
         outs = [tuple(t.cpu() for t in o) for o in model(b['feats'], b['mask'], **model_inputs(b))]
         for i, q in enumerate(b['query']):
             segs = decode(outs, i, **kw)[0].numpy() / b['scale'][i]
