@@ -14,7 +14,8 @@ __all__ = ['TOOLS', 'FLAGS', 'OWN_FLAGS', 'load_tool', 'tool_flags', 'flag_table
 
 # %% ../nbs/91_cli.ipynb #e8975696
 TOOLS = {'egonb-probe': 'egonb.decode:egonb_probe', 'egonb-extract': 'egonb.extract:egonb_extract',
-         'egonb-aks': 'egonb.keyframes:egonb_aks', 'egonb-caption': 'egonb.caption:egonb_caption',
+         'egonb-aks': 'egonb.keyframes:egonb_aks', 'egonb-aks-eval': 'egonb.keyframes:egonb_aks_eval',
+         'egonb-caption': 'egonb.caption:egonb_caption',
          'egonb-asl': 'egonb.asl.cli:egonb_asl', 'egonb-demo': 'egonb.demo:egonb_demo',
          'egonb-make-sample-data': 'egonb.data:make_sample_data_cli'}
 
@@ -46,6 +47,7 @@ OWN_FLAGS = {
     'egonb-aks': {'nlq_json', 'scorer', 'max_frames', 't1', 't2', 'depth', 'mode', 'summaries', 'summary_weight', 'save_frames'},
     'egonb-caption': {'modality', 'prompt', 'frames', 'keyframes', 'max_new_tokens', 'sam', 'box_threshold', 'language',
                       'trust_remote_code'},
+    'egonb-aks-eval': {'aks_dir', 'nlq_json'},
     'egonb-asl': {'command', 'split'},
     'egonb-demo': {'backend', 'features', 'keyframes', 'speech', 'captions'},
     'egonb-make-sample-data': {'no_speech'},

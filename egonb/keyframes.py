@@ -19,8 +19,9 @@ from .data import read_nlq, read_narrations, ego4d_video_path, COLORS
 from .aks import select_keyframes, Leaf
 
 # %% auto #0
-__all__ = ['candidate_indices', 'candidates', 'ColorScorer', 'ClipScorer', 'BlipScorer', 'nlq_summaries', 'AKSConfig', 'AKSRun',
-           'plot_scores', 'show_keyframes', 'aks_browser', 'make_scorer', 'egonb_aks']
+__all__ = ['METHODS', 'candidate_indices', 'candidates', 'ColorScorer', 'ClipScorer', 'BlipScorer', 'nlq_summaries', 'AKSConfig',
+           'AKSRun', 'plot_scores', 'show_keyframes', 'aks_browser', 'make_scorer', 'egonb_aks', 'uniform_positions',
+           'topk_positions', 'window_metrics', 'selections', 'evaluate_aks', 'plot_aks_eval', 'egonb_aks_eval']
 
 # %% ../nbs/09_keyframes.ipynb #ffcbbd7a
 def candidate_indices(reader, fps=1., reference=False):
@@ -338,3 +339,102 @@ def egonb_aks(
     st = run.run()
     print(f"{run.job.summary('queries')}. Output: {Path(output_dir).resolve()}")
     return 0
+
+# %% ../nbs/09_keyframes.ipynb #52568609
+def uniform_positions(n, k):
+    "Positions of `k` of `n` candidates spread evenly: the centre of each of `k` equal stretches."
+    return np.unique(((np.arange(k) + 0.5) * n / k).astype(int).clip(0, n - 1))
+
+def topk_positions(scores, k):
+    "Positions of the `k` highest `scores`, in time order."
+    return np.sort(np.argsort(-np.asarray(scores), kind='stable')[:k])
+
+def window_metrics(times, window):
+    "`hit`, `inside` (share of `times` in `window` = (start, end)) and `distance` (s, nearest time to the window)."
+    t, (a, b) = np.asarray(times, float), window
+    if not len(t): return dict(hit=False, inside=0., distance=None)
+    d = np.maximum(0, np.maximum(a - t, t - b))
+    return dict(hit=bool((d == 0).any()), inside=float((d == 0).mean()), distance=float(d.min()))
+
+# %% ../nbs/09_keyframes.ipynb #9a66f384
+METHODS = ('aks', 'uniform', 'topk')
+
+def selections(rec):
+    "Keyframe times of AKS, uniform and top-k selections with the same budget, for one AKS result record."
+    t, k = np.asarray(rec['candidate_times'], float), len(rec['positions'])
+    return dict(aks=t[rec['positions']], uniform=t[uniform_positions(len(t), k)], topk=t[topk_positions(rec['scores'], k)])
+
+def evaluate_aks(aks_dir, nlq_json=None):
+    "Per-query rows and a per-method summary of keyframes against NLQ answer windows (from `nlq_json`, else the results)."
+    recs = [r for r in read_jsonl(Path(aks_dir)/'results.jsonl')]
+    if not recs: raise InputNotFoundError(f'{aks_dir}: no AKS results (results.jsonl) to evaluate')
+    gt = {q.key: (q.clip_start_sec, q.clip_end_sec) for q in read_nlq(nlq_json)} if nlq_json else {}
+    rows = []
+    for r in recs:
+        w = gt.get(r['key'], tuple(r.get('gt') or (None, None)))
+        if w[0] is None: continue
+        row = dict(key=r['key'], query=r['query'], window=list(w), budget=len(r['positions']))
+        for m, times in selections(r).items(): row[m] = window_metrics(times, w)
+        rows.append(row)
+    summary = {m: dict(hit_rate=float(np.mean([x[m]['hit'] for x in rows])),
+                       inside=float(np.mean([x[m]['inside'] for x in rows])),
+                       distance=float(np.mean([x[m]['distance'] for x in rows]))) for m in METHODS} if rows else {}
+    return dict(queries=rows, summary=summary, n_queries=len(rows))
+
+# %% ../nbs/09_keyframes.ipynb #ef77251c
+def plot_aks_eval(rec, ax=None):
+    "Score curve, answer window and the AKS, uniform and top-k keyframes of one AKS result record."
+    import matplotlib.pyplot as plt
+    ax = ax or plt.subplots(figsize=(10, 2.4))[1]
+    t, s = np.asarray(rec['candidate_times'], float), np.asarray(rec['scores'], float)
+    ax.plot(t, s, lw=1, color='0.3', label='score')
+    if rec.get('gt') and rec['gt'][0] is not None: ax.axvspan(*rec['gt'], color='gold', alpha=0.3, label='answer window')
+    lo, hi = s.min(), s.max()
+    for i, (m, times) in enumerate(selections(rec).items()):
+        y = hi + (i + 1) * 0.08 * (hi - lo + 1e-9)
+        ax.plot(times, np.full(len(times), y), 'v|x'[i], color=f'C{i}', ms=7, label=m)
+    ax.set_title(rec['query'], fontsize=9)
+    ax.set_xlabel('seconds')
+    ax.legend(fontsize=7, loc='upper right', ncol=4)
+    return ax
+
+# %% ../nbs/09_keyframes.ipynb #c6f19859
+def _eval_table(ev):
+    "The summary and per-query metrics as a markdown table."
+    fmt = lambda m: f"{m['hit']:d} / {m['inside']:.2f} / {m['distance']:.1f}"
+    out = ['| method | hit rate | keyframes inside | distance (s) |', '|---|---|---|---|']
+    out += [f"| {m} | {s['hit_rate']:.3f} | {s['inside']:.3f} | {s['distance']:.2f} |" for m, s in ev['summary'].items()]
+    out += ['', '| query | window (s) | k | ' + ' | '.join(f'{m}: hit / inside / dist' for m in METHODS) + ' |',
+            '|---|---|---|' + '---|' * len(METHODS)]
+    out += [f"| {q['query']} | {q['window'][0]:g}–{q['window'][1]:g} | {q['budget']} | " + ' | '.join(fmt(q[m]) for m in METHODS)
+            + ' |' for q in ev['queries']]
+    return '\n'.join(out)
+
+@egonb_cli
+def egonb_aks_eval(
+    *,
+    aks_dir:str,                # an egonb-aks output folder (results.jsonl)
+    output_dir:str,             # where aks_eval.json, aks_eval.md and aks_eval.png go
+    nlq_json:str=None,          # the NLQ file with the answer windows (default: the windows stored in the results)
+):
+    "Keyframes against NLQ answer windows: AKS versus uniform and top-k sampling with the same budget."
+    ev = evaluate_aks(aks_dir, nlq_json)
+    if not ev['queries']: raise UsageError(f'{aks_dir}: no query has an answer window to evaluate against')
+    out = Path(output_dir)
+    save_json(ev, out/'aks_eval.json')
+    with atomic_write(out/'aks_eval.md') as f: f.write(_eval_table(ev) + '\n')
+    _eval_figure(aks_dir, ev, out/'aks_eval.png')
+    print(_eval_table(ev).split('\n\n')[0])
+    return 0
+
+def _eval_figure(aks_dir, ev, path):
+    "The worst and best queries for AKS, drawn with `plot_aks_eval`, saved to `path`."
+    import matplotlib.pyplot as plt
+    recs = {r['key']: r for r in read_jsonl(Path(aks_dir)/'results.jsonl')}
+    qs = sorted(ev['queries'], key=lambda q: (q['aks']['inside'], -q['aks']['distance']))
+    pick = list(dict.fromkeys(q['key'] for q in (qs[0], qs[-1])))
+    fig, axs = plt.subplots(len(pick), 1, figsize=(10, 2.4 * len(pick)), squeeze=False)
+    for ax, k in zip(axs[:, 0], pick): plot_aks_eval(recs[k], ax)
+    fig.tight_layout()
+    with atomic_write(path, 'wb') as f: fig.savefig(f, format='png', dpi=90)
+    plt.close(fig)
