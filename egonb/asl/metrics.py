@@ -13,8 +13,8 @@ import torch
 from ..core import *
 
 # %% auto #0
-__all__ = ['segment_iou', 'interpolated_ap', 'detection_map', 'topkx_recall', 'nlq_recall', 'retrieval_recall', 'seg_voting',
-           'batched_nms']
+__all__ = ['segment_iou', 'interpolated_ap', 'detection_map', 'topkx_recall', 'nlq_recall', 'retrieval_recall', 'soft_nms_1d',
+           'hard_nms_1d', 'seg_voting', 'group_nms', 'batched_nms']
 
 # %% ../../nbs/10_asl_metrics.ipynb #43f32743
 def segment_iou(a, b):
@@ -211,7 +211,7 @@ def _iou_1d(seg, segs):
     inter = (torch.minimum(seg[1], segs[:, 1]) - torch.maximum(seg[0], segs[:, 0])).clamp(min=0)
     return inter / ((seg[1] - seg[0]) + (segs[:, 1] - segs[:, 0]) - inter)
 
-def _soft_nms(segs, scores, iou_threshold, sigma, min_score, max_num):
+def soft_nms_1d(segs, scores, iou_threshold, sigma, min_score, max_num):
     "Gaussian Soft-NMS; returns (kept segs, decayed scores, input indices) in selection order."
     sc, alive, keep, out_sc = scores.clone(), torch.ones(len(scores), dtype=torch.bool, device=scores.device), [], []
     while bool(alive.any()):
@@ -224,7 +224,7 @@ def _soft_nms(segs, scores, iou_threshold, sigma, min_score, max_num):
     return segs[idx], torch.stack(out_sc) if out_sc else scores[:0], idx
 
 # %% ../../nbs/10_asl_metrics.ipynb #862d7cec
-def _hard_nms(segs, scores, iou_threshold, min_score, max_num):
+def hard_nms_1d(segs, scores, iou_threshold, min_score, max_num):
     "Greedy NMS after dropping scores <= min_score; returns (segs, scores, input indices), best first."
     valid = torch.nonzero(scores > min_score).squeeze(1) if min_score > 0 else torch.arange(len(scores), device=scores.device)
     order = valid[scores[valid].argsort(descending=True)]
@@ -244,19 +244,79 @@ def seg_voting(nms_segs, all_segs, all_scores, iou_threshold, score_offset=1.5):
     w = (iou >= iou_threshold).to(all_scores.dtype) * all_scores[None, :]
     return (w / w.sum(1, keepdim=True)) @ all_segs
 
+# %% ../../nbs/10_asl_metrics.ipynb #a1b374ac
+class _Ops:
+    "The array operations `group_nms` needs, on NumPy arrays or on PyTorch tensors (any device)."
+    def __init__(self, like): self.t, self.dev = torch.is_tensor(like), getattr(like, 'device', None)
+    def arr(self, a): return torch.as_tensor(np.asarray(a), device=self.dev) if self.t else np.asarray(a)
+    def full(self, shape, v, like): return like.new_full(shape, v) if self.t else np.full(shape, v, like.dtype)
+    def zeros_bool(self, shape): return torch.zeros(shape, dtype=torch.bool, device=self.dev) if self.t else np.zeros(shape, bool)
+    def where(self, c, a, b): return torch.where(c, a, b) if self.t else np.where(c, a, b)
+    def minimum(self, a, b): return torch.minimum(a, b) if self.t else np.minimum(a, b)
+    def maximum(self, a, b): return torch.maximum(a, b) if self.t else np.maximum(a, b)
+    def exp(self, x): return torch.exp(x) if self.t else torch.exp(torch.from_numpy(x)).numpy()   # PyTorch's exp bits
+    def nonzero(self, m): return torch.nonzero(m).squeeze(1) if self.t else np.flatnonzero(m)
+    def arange(self, n): return torch.arange(n, device=self.dev) if self.t else np.arange(n)
+    def cat(self, xs): return torch.cat(xs) if self.t else np.concatenate(xs)
+    def host(self, x): return x.cpu().numpy() if self.t else x
+
+# %% ../../nbs/10_asl_metrics.ipynb #7f0500e1
+def _padded(op, segs, scores, groups):
+    "Input order by group, group starts, and `[groups, max size]` arrays of starts, ends and scores (-inf padding)."
+    g = op.host(groups)
+    order = np.argsort(g, kind='stable')
+    _, start, counts = np.unique(g[order], return_index=True, return_counts=True)
+    row = np.repeat(np.arange(len(counts)), counts)
+    o, r, c = (op.arr(a) for a in (order, row, np.arange(len(g)) - start[row]))
+    shape = (len(counts), int(counts.max()))
+    S0, S1, sc = op.full(shape, 0., scores), op.full(shape, 0., scores), op.full(shape, -np.inf, scores)
+    S0[r, c], S1[r, c], sc[r, c] = segs[o, 0], segs[o, 1], scores[o]
+    return o, start, (r, c), S0, S1, sc
+
+# %% ../../nbs/10_asl_metrics.ipynb #567749d8
+def group_nms(segs, scores, groups, *, soft=True, iou_threshold=0.1, sigma=0.5, min_score=0., max_num=0):
+    "Soft or hard NMS within each group, all groups at once: `(input indices, scores)`, groups sorted, picks in order."
+    op = _Ops(segs)
+    o, start, (r, c), S0, S1, sc = _padded(op, segs, scores, groups)
+    alive = op.zeros_bool(sc.shape)
+    alive[r, c] = True if soft or min_score <= 0 else scores[o] > min_score
+    count, picks, rows, step = np.zeros(len(start), np.int64), [], op.nonzero(alive.any(1)), 0
+    while len(rows):
+        a, sa, ar = alive[rows], sc[rows], op.arange(len(rows))
+        i = op.where(a, sa, op.full(sa.shape, -np.inf, sa)).argmax(1)
+        picks.append((rows, i, sa[ar, i], step))
+        a[ar, i] = False
+        p0, p1, s0, s1 = S0[rows, i][:, None], S1[rows, i][:, None], S0[rows], S1[rows]
+        inter = op.maximum(op.minimum(p1, s1) - op.maximum(p0, s0), 0 * s0)
+        iou = inter / ((p1 - p0) + (s1 - s0) - inter)
+        if soft:
+            sa = op.where(a, sa * op.exp(-iou ** 2 / sigma), sa)
+            a &= sa >= min_score
+            sc[rows] = sa
+        else: a &= ~(iou > iou_threshold)
+        hr = op.host(rows)
+        count[hr] += 1
+        if max_num > 0: a &= op.arr(count[hr] < max_num)[:, None]
+        alive[rows] = a
+        rows, step = rows[a.any(1)], step + 1
+    rr, ii, ss = (op.cat([p[k] for p in picks]) for k in range(3))
+    k = op.arr(np.lexsort((np.concatenate([np.full(len(p[0]), p[3]) for p in picks]), op.host(rr))))
+    return o[op.arr(start)[rr[k]] + ii[k]], ss[k]
+
 # %% ../../nbs/10_asl_metrics.ipynb #8dde5863
-def batched_nms(segs, scores, labels, iou_threshold, min_score, max_seg_num, use_soft_nms=True, multiclass=True, sigma=0.5, voting_thresh=0.75):
-    "ActionFormer's `batched_nms` in plain PyTorch: kept `(segs, scores, labels)`, best first."
-    segs, scores, labels = torch.as_tensor(segs, dtype=torch.float32), torch.as_tensor(scores, dtype=torch.float32), torch.as_tensor(labels)
+def batched_nms(segs, scores, labels, iou_threshold, min_score, max_seg_num, use_soft_nms=True, multiclass=True, sigma=0.5,
+                voting_thresh=0.75):
+    "ActionFormer's `batched_nms` without a compiled extension: kept `(segs, scores, labels)`, best first."
+    segs, scores = torch.as_tensor(segs, dtype=torch.float32), torch.as_tensor(scores, dtype=torch.float32)
+    labels = torch.as_tensor(labels)
     if len(segs) == 0: return segs.reshape(0, 2), scores[:0], labels[:0]
-    def one(idx):
-        if use_soft_nms: s, sc, k = _soft_nms(segs[idx], scores[idx], iou_threshold, sigma, min_score, max_seg_num)
-        else: s, sc, k = _hard_nms(segs[idx], scores[idx], iou_threshold, min_score, max_seg_num)
-        return s, sc, labels[idx][k]
-    if multiclass: parts = [one(torch.nonzero(labels == c).squeeze(1)) for c in torch.unique(labels)]
+    groups = labels if multiclass else torch.zeros_like(labels)
+    kw = dict(soft=use_soft_nms, iou_threshold=iou_threshold, sigma=sigma, min_score=min_score, max_num=max_seg_num)
+    if segs.is_cuda: idx, sc = group_nms(segs, scores, groups.to(segs.device), **kw)
     else:
-        parts = [one(torch.arange(len(segs)))]
-        if voting_thresh > 0 and len(parts[0][0]): parts = [(seg_voting(parts[0][0], segs, scores, voting_thresh), *parts[0][1:])]
-    s, sc, l = (torch.cat(x) for x in zip(*parts))
+        idx, sc = group_nms(segs.numpy(), scores.numpy(), groups.cpu().numpy(), **kw)
+        idx, sc = torch.from_numpy(idx), torch.from_numpy(sc)
+    s, l = segs[idx], labels.to(segs.device)[idx]
+    if not multiclass and voting_thresh > 0 and len(s): s = seg_voting(s, segs, scores, voting_thresh)
     o = sc.argsort(descending=True)[:min(max_seg_num, len(sc))]
     return s[o], sc[o], l[o]
