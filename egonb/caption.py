@@ -87,9 +87,14 @@ def frame_times(duration, n=1, keyframes=None):
     if keyframes is not None and len(keyframes): return np.asarray(sorted(keyframes), float)
     return (np.arange(n) + 0.5) * duration / n
 
-def decode_segment(seg, modality, n_frames=1, size=None, keyframes=None):
-    "What `modality` needs of `seg`: `{frames, times, duration}` or `{audio, duration}`."
+def decode_segment(seg, modality, n_frames=1, size=None, keyframes=None, *, max_offset=1., sync_window=30.):
+    "What `modality` needs of `seg`: `{frames, times, duration}`, `{audio, duration}` or `{sync, duration}`."
     ws, we = seg.window
+    if modality == 'sync':
+        from egonb.sync import estimate_sync
+        rec = estimate_sync(seg.src, start=ws, end=we, max_offset=max_offset,
+                            window=sync_window if sync_window and (we or 1e9) - ws >= 2 * sync_window else None)
+        return dict(sync=rec, duration=round(rec['end'] - rec['start'], 3))
     if modality == 'audio':
         y = load_audio(seg.src, 16000, start=ws, end=we)
         if not len(y): raise VideoDecodeError(_name(seg.src), f'no sound in [{ws:g}, {we:g}] s: the segment starts after the end')
@@ -116,7 +121,7 @@ def read_keyframes(path):
     return {k: sorted(v) for k, v in out.items()}
 
 # %% ../nbs/25_caption.ipynb #444def17
-DEFAULT_MODELS = {'image': 'HuggingFaceTB/SmolVLM-256M-Instruct', 'video': 'Qwen/Qwen2-VL-2B-Instruct', 'objects': 'IDEA-Research/grounding-dino-tiny', 'audio': None}
+DEFAULT_MODELS = {'image': 'HuggingFaceTB/SmolVLM-256M-Instruct', 'video': 'Qwen/Qwen2-VL-2B-Instruct', 'objects': 'IDEA-Research/grounding-dino-tiny', 'audio': None, 'sync': None}
 DEFAULT_PROMPTS = {'objects': 'person, hand, cup, knife, phone, door'}
 
 @dataclass
@@ -130,6 +135,7 @@ class Captioner:
         "The model inputs of one decoded segment."
         if self.modality in ('image', 'objects'): return list(val['frames'])
         if self.modality == 'video': return [(val['frames'], np.asarray(val['times']) - val['start'], val['duration'])]   # the model sees the segment's own clock
+        if self.modality == 'sync': return [val['sync']]
         return [val['audio']]
 
 # %% ../nbs/25_caption.ipynb #f3d7934c
@@ -146,6 +152,7 @@ def load_captioner(modality, model=None, prompt=None, device='auto', sam=None, t
     "A `Captioner` for `modality` with `model` (hub id or folder; default per modality)."
     from egonb.generate import load_generator
     model = model or DEFAULT_MODELS[modality]
+    if modality == 'sync': return Captioner('sync', None, 'egonb-sync (onset correlation)', None, options)
     if modality == 'objects':
         from egonb.objects import load_detector, load_segmenter, label_list
         label_list(prompt or DEFAULT_PROMPTS['objects'])
@@ -171,6 +178,7 @@ def __call__(self:Captioner, units):
     if self.modality == 'video':
         from egonb.video import caption_videos, DEFAULT_VIDEO_PROMPT
         return [asdict(g) for g in caption_videos(self.model, units, self.prompt or DEFAULT_VIDEO_PROMPT, batch_size=len(units), **kw)]
+    if self.modality == 'sync': return [dict(u) for u in units]      # measured while decoding: no model
     if self.modality == 'objects':
         from egonb.objects import detect_objects
         return [asdict(d) for d in detect_objects(self.model[0], units, self.prompt, sam=self.model[1], box_threshold=o.get('box_threshold', 0.35))]
@@ -191,6 +199,13 @@ def _shift(segs, off): return [(round(a + off, 2), round(b + off, 2), t) for a, 
 def segment_record(cap, seg, val, outs):
     "The output record of segment `seg` from its decoded `val` and the model outputs `outs` (one per unit)."
     rec = dict(video_id=seg.video_id, start=seg.start, end=seg.end, modality=cap.modality, model=cap.name, prompt=cap.prompt)
+    if cap.modality == 'sync':
+        o = dict(outs[0])
+        for w in o.get('windows', []): w['start'], w['end'] = (round(float(seg.clock(w[k])), 3) for k in ('start', 'end'))
+        o['start'], o['end'] = round(float(seg.clock(o['start'])), 3), round(float(seg.clock(o['end'])), 3)
+        lag = 'lags' if o['offset'] > 0 else 'leads'
+        return dict(rec, text=f"audio {lag} video by {abs(o['offset']) * 1000:.0f} ms", **{k: v for k, v in o.items() if k not in ('start', 'end')},
+                    sync_start=o['start'], sync_end=o['end'])
     if cap.modality == 'audio':
         o = dict(outs[0]); o.pop('n_tokens', None)
         if 'segments' in o: o['segments'] = _shift(o['segments'], float(seg.clock(seg.window[0])))
@@ -207,11 +222,11 @@ def segment_record(cap, seg, val, outs):
     return dict(rec, text=text, confidence=round(float(np.mean([f['confidence'] for f in frames])), 4), times=val['times'], frames=frames)
 
 # %% ../nbs/25_caption.ipynb #dd0847cd
-def caption_task(item, modality, n_frames=1, size=None, keyframes=None, wanted=()):
+def caption_task(item, modality, n_frames=1, size=None, keyframes=None, wanted=(), decode_kw=None):
     "Worker generator: decode a `Segment`, or the `wanted` segments of archive path `item`; yield one event each."
     kf = lambda vid: None if keyframes is None else keyframes.get(vid)
     if isinstance(item, Segment):
-        yield _decoded(item, item, modality, n_frames, size, kf(item.video_id))
+        yield _decoded(item, item, modality, n_frames, size, kf(item.video_id), decode_kw)
         return 1
     wanted, n = set(wanted), 0
     for tv in iter_tar_videos(item, wanted=lambda tv: Segment(tv.video_id, tv.start, tv.end).key in wanted):
@@ -219,23 +234,24 @@ def caption_task(item, modality, n_frames=1, size=None, keyframes=None, wanted=(
             yield ('fail', tv.name, Segment(tv.member, None, None), f'InputError: {tv.name}: {tv.error}')
             continue
         seg = Segment(tv.video_id, tv.start, tv.end)
-        with tv.source() as f: yield _decoded(seg, replace(seg, src=f), modality, n_frames, size, kf(seg.video_id))
+        with tv.source() as f: yield _decoded(seg, replace(seg, src=f), modality, n_frames, size, kf(seg.video_id), decode_kw)
         n += 1
     return n
 
-def _decoded(seg, src_seg, modality, n_frames, size, keyframes):
+def _decoded(seg, src_seg, modality, n_frames, size, keyframes, decode_kw=None):
     "`('ok', key, seg, decoded)` or `('fail', key, seg, 'Type: reason')` for one segment."
-    try: return ('ok', seg.key, replace(seg, src=None), decode_segment(src_seg, modality, n_frames, size, keyframes))
+    try: return ('ok', seg.key, replace(seg, src=None), decode_segment(src_seg, modality, n_frames, size, keyframes, **(decode_kw or {})))
     except Exception as e: return ('fail', seg.key, replace(seg, src=None), f'{type(e).__name__}: {e}')
 
 # %% ../nbs/25_caption.ipynb #09ad2036
 def caption_segments(cap, job, segs, tars=(), wanted=(), *, batch_size=4, num_workers=4, timeout=600, n_frames=1,
-                     size=None, keyframes=None, progress=True):
+                     size=None, keyframes=None, progress=True, decode_kw=None):
     "Caption `segs` (and the `wanted` segment keys found in archives `tars`) with `cap` into `job`; returns keys found."
     found, buf = set(), []
     bar = tqdm(total=len(segs) + len(wanted), desc=f'{cap.modality} captions', disable=not progress)
     with WorkerPool(num_workers, timeout=timeout) as pool:
-        for ev in pool.stream(caption_task, [*segs, *tars], cap.modality, n_frames, size, keyframes, wanted=wanted):
+        for ev in pool.stream(caption_task, [*segs, *tars], cap.modality, n_frames, size, keyframes, wanted=wanted,
+                              decode_kw=decode_kw):
             if isinstance(ev, TaskResult):
                 if not ev.ok:
                     seg = ev.item if isinstance(ev.item, Segment) else Segment(Path(ev.item).name, None, None)
@@ -273,7 +289,7 @@ def _flush(cap, job, buf):
     return []
 
 # %% ../nbs/25_caption.ipynb #08afb5a4
-MODALITIES = ('image', 'video', 'audio', 'objects')
+MODALITIES = ('image', 'video', 'audio', 'objects', 'sync')
 
 def _write_outputs(job, order, output_json, output_csv):
     "All records of this config, results and failures, in CSV `order` (item keys), as JSON (and CSV)."
@@ -301,7 +317,7 @@ def egonb_caption(
     *,
     dataset_csv:str,             # CSV with video_id,start,end,duration
     output_json:str,             # all records as a JSON list (records also stream to OUTPUT_JSON.jsonl)
-    modality:Literal['image', 'video', 'audio', 'objects']='audio',  # what to describe
+    modality:Literal['image', 'video', 'audio', 'objects', 'sync']='audio',  # what to describe (sync: audio-video offset)
     input_dir:str=None,          # folder of videos named {video_id}.ext or '{video_id} ({start}-{end}).ext'
     tar_folder:str=None,         # folder of .tar.gz archives with members '{video_id} ({start}-{end}).ext'
     output_csv:str=None,         # the same records as CSV
@@ -317,6 +333,8 @@ def egonb_caption(
     sam:str=None,                # objects: a Segment Anything model for masks (e.g. facebook/sam-vit-base)
     box_threshold:float=0.35,    # objects: minimum box score
     language:str=None,           # audio: spoken language (default: detect)
+    max_offset:float=1.,         # sync: largest offset searched, in seconds either way
+    sync_window:float=30.,       # sync: also estimate in windows this long (segments at least twice as long) for drift
     timeout:float=600,           # seconds a segment's (or archive's) decoding may go silent before it is failed
     device:str='auto',           # auto, cpu, cuda or cuda:N
     retry_failed:bool=False,     # retry segments that failed in an earlier run
@@ -324,7 +342,7 @@ def egonb_caption(
 ):
     "Caption, transcribe or detect objects in the video segments of a CSV; resumable."
     require_positive(batch_size=batch_size, num_workers=num_workers, limit=limit, frames=frames,
-                     max_new_tokens=max_new_tokens, timeout=timeout)
+                     max_new_tokens=max_new_tokens, timeout=timeout, max_offset=max_offset)
     if not (input_dir or tar_folder): raise UsageError('give --input_dir or --tar_folder (or both): where the videos are')
     rows = read_segments(dataset_csv)[:limit]
     if not rows: raise UsageError(f'{dataset_csv}: no segments in this CSV')
@@ -333,7 +351,8 @@ def egonb_caption(
     out = Path(output_json)     # the output's name is part of the job: several outputs may share a folder
     cfg = dict(tool='caption', output=out.name, modality=modality, model=str(model or DEFAULT_MODELS[modality] or 'whisper-tiny.en (bundled)'),
                prompt=prompt, frames=n_frames, frame_size=frame_size, max_new_tokens=max_new_tokens, sam=sam,
-               box_threshold=box_threshold, language=language, keyframes=config_hash(kf) if kf else None)
+               box_threshold=box_threshold, language=language, keyframes=config_hash(kf) if kf else None,
+               sync=dict(max_offset=max_offset, window=sync_window) if modality == 'sync' else None)
     with Job(out.parent, cfg, stage='decode', results=f'{out.name}.jsonl', retry_failed=retry_failed) as job:
         for r in rows:
             if 'error' in r and _seg_key(r) not in job.old_failures:
@@ -345,7 +364,8 @@ def egonb_caption(
                                  box_threshold=box_threshold, max_new_tokens=max_new_tokens, language=language)
             wanted = [_seg_key(r) for r in rest]
             found = caption_segments(cap, job, segs, tars, wanted, batch_size=batch_size, num_workers=num_workers,
-                                     timeout=timeout, n_frames=n_frames, size=frame_size, keyframes=kf)
+                                     timeout=timeout, n_frames=n_frames, size=frame_size, keyframes=kf,
+                                     decode_kw=dict(max_offset=max_offset, sync_window=sync_window) if modality == 'sync' else None)
             for r in rest:
                 if _seg_key(r) not in found:
                     job.fail(_seg_key(r), InputNotFoundError(f'no video for {_seg_key(r)} in {input_dir or tar_folder}'),
