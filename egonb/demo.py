@@ -75,7 +75,8 @@ def demo_features(videos, output_dir, ex=None, num_workers=1):
 # %% ../nbs/90_demo.ipynb #cb22a84a
 def demo_scorer():
     "CLIP ViT-B/32 with cached OpenAI weights, else the known-answer colour scorer (with a notice); never downloads."
-    from egonb.keyframes import ClipScorer, ColorScorer
+    from egonb.keyframes import ClipScorer
+    from egonb.testing import ColorScorer
     try:
         with hub_offline(True): return ClipScorer('ViT-B-32', 'openai')
     except ModelNotFoundError:

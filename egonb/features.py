@@ -18,8 +18,8 @@ from .data import read_frame_code
 
 # %% auto #0
 __all__ = ['EXTRACTORS', 'ClipSampler', 'VideoFeatures', 'save_features', 'load_features', 'output_names', 'select_videos',
-           'decode_clips', 'decode_worker_init', 'FeatureRunner', 'Extractor', 'MeanColorExtractor',
-           'register_extractor', 'list_extractors', 'create_extractor']
+           'decode_clips', 'decode_worker_init', 'FeatureRunner', 'Extractor', 'register_extractor', 'list_extractors',
+           'create_extractor']
 
 # %% ../nbs/03_features.ipynb #1f87b116
 @dataclass
@@ -256,15 +256,6 @@ class Extractor:
     def collate(self, items):
         import torch
         return torch.from_numpy(np.stack(items)).to(self.device)
-
-# %% ../nbs/03_features.ipynb #88690bbe
-class MeanColorExtractor(Extractor):
-    "Toy extractor for tests and demos: per clip, the mean RGB of its frames and the frame-code value."
-    name, model_name, dim = 'meancolor', 'mean-rgb', 4
-    def __init__(self, sampler=None, device='cpu'): super().__init__(sampler or ClipSampler(decode_size=120), device)
-    @staticmethod
-    def preprocess(frames): return np.array([*frames.reshape(-1, 3).mean(0), np.mean([read_frame_code(f) for f in frames])], np.float32)
-    def forward(self, x): return x
 
 # %% ../nbs/03_features.ipynb #e762297c
 EXTRACTORS = {}

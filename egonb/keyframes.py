@@ -19,8 +19,8 @@ from .data import read_nlq, read_narrations, ego4d_video_path, COLORS
 from .aks import select_keyframes, Leaf
 
 # %% auto #0
-__all__ = ['METHODS', 'candidate_indices', 'candidates', 'ColorScorer', 'ClipScorer', 'BlipScorer', 'nlq_summaries', 'AKSConfig',
-           'AKSRun', 'plot_scores', 'show_keyframes', 'aks_browser', 'make_scorer', 'egonb_aks', 'uniform_positions',
+__all__ = ['METHODS', 'candidate_indices', 'candidates', 'ClipScorer', 'BlipScorer', 'nlq_summaries', 'AKSConfig', 'AKSRun',
+           'plot_scores', 'show_keyframes', 'aks_browser', 'make_scorer', 'egonb_aks', 'uniform_positions',
            'topk_positions', 'window_metrics', 'selections', 'evaluate_aks', 'plot_aks_eval', 'egonb_aks_eval']
 
 # %% ../nbs/09_keyframes.ipynb #ffcbbd7a
@@ -33,17 +33,6 @@ def candidate_indices(reader, fps=1., reference=False):
 def candidates(src, fps=1., reference=False, size=224, backend='pyav'):
     "`Frames` of the AKS candidates of video `src`, decoded with short side `size`."
     with open_video(src, backend, size=size) as r: return r.get_frames(candidate_indices(r, fps, reference))
-
-# %% ../nbs/09_keyframes.ipynb #f4f223e9
-class ColorScorer:
-    "Share of pixels near the colour the text names (red, green, blue, yellow): a known-answer scorer."
-    name = 'color'
-    def image_features(self, frames): return np.asarray(frames)
-    def text_scores(self, feats, text):
-        c = next((np.array(v) for k, v in COLORS.items() if re.search(rf'\b{k}\b', text.lower()) and k != 'white'), None)
-        if c is None: return np.zeros(len(feats))
-        return (np.abs(feats.astype(np.int16) - c).max(-1) < 40).mean((1, 2))
-    def __call__(self, frames, text): return self.text_scores(self.image_features(frames), text)
 
 # %% ../nbs/09_keyframes.ipynb #d876ec4a
 class ClipScorer:
@@ -289,7 +278,9 @@ def aks_browser(output_dir, video_root):
 # %% ../nbs/09_keyframes.ipynb #0fb40c7e
 def make_scorer(model='clip', name=None, pretrained=None, device='auto', seed=0):
     "A scorer by command-line name: 'clip' (open_clip), 'blip' (transformers) or 'color' (known-answer test scorer)."
-    if model == 'color': return ColorScorer()
+    if model == 'color':
+        from egonb.testing import ColorScorer
+        return ColorScorer()
     if model not in ('clip', 'blip'): raise UsageError(f"--scorer must be clip, blip or color, not {model!r}")
     import torch
     with torch.random.fork_rng():       # random weights (--pretrained none) are the same in every run

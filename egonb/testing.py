@@ -6,10 +6,13 @@ Docs: https://egonb.github.io/egonb/testing.html.md"""
 
 # %% ../nbs/98_testing.ipynb #c2eb65fe
 from __future__ import annotations
-import time
+import re, time
+import numpy as np
+from .data import COLORS, read_frame_code
+from .features import Extractor, ClipSampler
 
 # %% auto #0
-__all__ = ['count_parts']
+__all__ = ['count_parts', 'MeanColorExtractor', 'ColorScorer']
 
 # %% ../nbs/98_testing.ipynb #53cbb089
 def count_parts(n, delay=0., fail_at=None, hang_at=None):
@@ -20,3 +23,23 @@ def count_parts(n, delay=0., fail_at=None, hang_at=None):
         time.sleep(delay)
         yield i
     return f'{n} parts'
+
+# %% ../nbs/98_testing.ipynb #94546b29
+class MeanColorExtractor(Extractor):
+    "Toy extractor for tests and demos: per clip, the mean RGB of its frames and the frame-code value."
+    name, model_name, dim = 'meancolor', 'mean-rgb', 4
+    def __init__(self, sampler=None, device='cpu'): super().__init__(sampler or ClipSampler(decode_size=120), device)
+    @staticmethod
+    def preprocess(frames): return np.array([*frames.reshape(-1, 3).mean(0), np.mean([read_frame_code(f) for f in frames])], np.float32)
+    def forward(self, x): return x
+
+# %% ../nbs/98_testing.ipynb #449915e0
+class ColorScorer:
+    "Share of pixels near the colour the text names (red, green, blue, yellow): a known-answer scorer."
+    name = 'color'
+    def image_features(self, frames): return np.asarray(frames)
+    def text_scores(self, feats, text):
+        c = next((np.array(v) for k, v in COLORS.items() if re.search(rf'\b{k}\b', text.lower()) and k != 'white'), None)
+        if c is None: return np.zeros(len(feats))
+        return (np.abs(feats.astype(np.int16) - c).max(-1) < 40).mean((1, 2))
+    def __call__(self, frames, text): return self.text_scores(self.image_features(frames), text)
