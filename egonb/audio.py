@@ -15,7 +15,7 @@ from .decode import load_audio, NoAudioError
 
 # %% auto #0
 __all__ = ['DEFAULT_AUDIO_PROMPT', 'bundled_whisper', 'load_whisper', 'Transcript', 'transcribe', 'transcribe_hf',
-           'make_tiny_whisper', 'audio_conversation', 'caption_sounds', 'make_tiny_audio_lm']
+           'make_tiny_whisper', 'audio_conversation', 'caption_sounds', 'make_tiny_audio_lm', 'audio_features']
 
 # %% ../nbs/23_audio.ipynb #eff3f1c3
 def bundled_whisper():
@@ -132,3 +132,27 @@ def make_tiny_audio_lm(dest, seed=0):
     Qwen2AudioForConditionalGeneration(cfg).save_pretrained(dest)
     Qwen2AudioProcessor(feature_extractor=WhisperFeatureExtractor(feature_size=128), tokenizer=tk, chat_template=chatml_template()).save_pretrained(dest)
     return Path(dest)
+
+# %% ../nbs/23_audio.ipynb #25027f41
+def _encoder_means(model, y, sr=16000):
+    "`(mean encoder output over the valid positions, number of positions)` of one piece of at most 30 s."
+    import torch
+    from egonb.generate import Generator
+    if not isinstance(model, Generator):                      # faster-whisper: its encoder runs on the unpadded mel
+        e = np.asarray(model.encode(model.feature_extractor(y)[:, :3000]))[0]   # 30 s of mel frames at most
+        return e.mean(0), len(e)
+    m = model.model
+    enc = getattr(m, 'audio_tower', None) or getattr(getattr(m, 'model', None), 'audio_tower', None) or m.get_encoder()
+    x = model.processor.feature_extractor([y], sampling_rate=sr, return_tensors='pt')['input_features']
+    with torch.inference_mode(): h = enc(x.to(model.device, model.model.dtype)).last_hidden_state[0].float()
+    n = max(1, min(len(h), int(np.ceil(len(y) / sr * len(h) / 30))))        # positions per second: len(h) / 30 s
+    return h[:n].mean(0).cpu().numpy(), n
+
+def audio_features(model, ys, sr=16000):
+    "The audio encoder's pooled output for each of the 16 kHz sounds `ys`: `[n, dim]` float32."
+    out = []
+    for y in ys:
+        parts = [_encoder_means(model, y[i:i + 30 * sr], sr) for i in range(0, max(len(y), 1), 30 * sr)]
+        w = np.array([n for _, n in parts], float)
+        out.append(np.sum([m * k for (m, _), k in zip(parts, w)], 0) / w.sum())
+    return np.stack(out).astype(np.float32)

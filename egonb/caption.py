@@ -6,7 +6,7 @@ Docs: https://egonb.github.io/egonb/caption.html.md"""
 
 # %% ../nbs/25_caption.ipynb #56eaf7f8
 from __future__ import annotations
-import csv, json, math, os, time
+import csv, hashlib, json, math, os, time
 from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 from typing import Literal
@@ -18,8 +18,8 @@ from .decode import iter_tar_videos, find_videos, open_video, load_audio, VIDEO_
 
 # %% auto #0
 __all__ = ['AUDIO_EXTS', 'DEFAULT_MODELS', 'DEFAULT_PROMPTS', 'MODALITIES', 'read_segments', 'Segment', 'plan_segments',
-           'frame_times', 'decode_segment', 'read_keyframes', 'Captioner', 'load_captioner', 'segment_record',
-           'caption_task', 'caption_segments', 'egonb_caption']
+           'frame_times', 'decode_segment', 'read_keyframes', 'Captioner', 'load_captioner', 'save_segment_features',
+           'pack_features', 'segment_record', 'caption_task', 'caption_segments', 'egonb_caption']
 
 # %% ../nbs/25_caption.ipynb #8cd2645b
 def read_segments(path):
@@ -193,6 +193,34 @@ def _audio(self:Captioner, units, kw):
     return [dict(text=t.text, mean_logprob=round(t.mean_logprob, 4), confidence=round(t.confidence, 4), segments=t.segments) if t.text
             else dict(text='', mean_logprob=None, confidence=None, segments=[]) for t in trs]
 
+# %% ../nbs/25_caption.ipynb #3c7e11bf
+@patch
+def features(self:Captioner, units):
+    "The model's pooled embedding of each unit: `[n_units, dim]`."
+    if self.modality == 'image':
+        from egonb.image import image_features
+        return image_features(self.model, units)
+    if self.modality == 'video':
+        from egonb.image import image_features
+        return np.stack([image_features(self.model, list(frames)).mean(0) for frames, _, _ in units])
+    if self.modality == 'audio':
+        from egonb.audio import audio_features
+        return audio_features(self.model, units)
+    raise UsageError(f'--save_features applies to image, video and audio captions, not {self.modality}')
+
+# %% ../nbs/25_caption.ipynb #a051b19a
+def _feature_file(folder, key): return Path(folder)/f"{hashlib.sha1(key.encode()).hexdigest()[:16]}.npy"
+
+def save_segment_features(folder, key, feats):
+    "Write the features of segment `key` atomically into `folder`."
+    with atomic_write(_feature_file(folder, key), 'wb') as f: np.save(f, np.asarray(feats, np.float32))
+
+def pack_features(folder, keys, path):
+    "One `.npz` at `path` with the saved features of segments `keys` (those that have them), keyed by segment."
+    arrs = {k: np.load(_feature_file(folder, k)) for k in keys if _feature_file(folder, k).exists()}
+    with atomic_write(path, 'wb') as f: np.savez(f, **arrs)
+    return len(arrs)
+
 # %% ../nbs/25_caption.ipynb #a175b850
 def _shift(segs, off): return [(round(a + off, 2), round(b + off, 2), t) for a, b, t in segs]
 
@@ -281,9 +309,16 @@ def _flush(cap, job, buf):
     except Exception as e:
         for key, seg, _ in buf: _fail(job, cap, key, seg, f'{type(e).__name__}: {cap.modality} model: {str(e)[:300]}', 'model')
         return []
+    feats = None
+    if cap.options.get('features_dir'):
+        try: feats = cap.features(units)
+        except Exception as e:
+            for key, seg, _ in buf: _fail(job, cap, key, seg, f'{type(e).__name__}: {cap.modality} features: {str(e)[:300]}', 'model')
+            return []
     i = 0
     for key, seg, v in buf:
         k = len(cap.units(v))
+        if feats is not None: save_segment_features(cap.options['features_dir'], key, feats[i:i + k])
         job.add(key, segment_record(cap, seg, v, outs[i:i + k]))
         i += k
     return []
@@ -338,12 +373,15 @@ def egonb_caption(
     timeout:float=600,           # seconds a segment's (or archive's) decoding may go silent before it is failed
     device:str='auto',           # auto, cpu, cuda or cuda:N
     retry_failed:bool=False,     # retry segments that failed in an earlier run
+    save_features:bool=False,    # also write the model's embedding of each segment to OUTPUT_JSON's .features.npz
     trust_remote_code:bool=False,  # allow models that ship their own code (e.g. InternVL2)
 ):
     "Caption, transcribe or detect objects in the video segments of a CSV; resumable."
     require_positive(batch_size=batch_size, num_workers=num_workers, limit=limit, frames=frames,
                      max_new_tokens=max_new_tokens, timeout=timeout, max_offset=max_offset)
     if not (input_dir or tar_folder): raise UsageError('give --input_dir or --tar_folder (or both): where the videos are')
+    if save_features and modality not in ('image', 'video', 'audio'):
+        raise UsageError(f'--save_features applies to image, video and audio captions, not {modality}')
     rows = read_segments(dataset_csv)[:limit]
     if not rows: raise UsageError(f'{dataset_csv}: no segments in this CSV')
     kf = read_keyframes(keyframes) if keyframes else None
@@ -352,7 +390,7 @@ def egonb_caption(
     cfg = dict(tool='caption', output=out.name, modality=modality, model=str(model or DEFAULT_MODELS[modality] or 'whisper-tiny.en (bundled)'),
                prompt=prompt, frames=n_frames, frame_size=frame_size, max_new_tokens=max_new_tokens, sam=sam,
                box_threshold=box_threshold, language=language, keyframes=config_hash(kf) if kf else None,
-               sync=dict(max_offset=max_offset, window=sync_window) if modality == 'sync' else None)
+               sync=dict(max_offset=max_offset, window=sync_window) if modality == 'sync' else None, save_features=save_features)
     with Job(out.parent, cfg, stage='decode', results=f'{out.name}.jsonl', retry_failed=retry_failed) as job:
         for r in rows:
             if 'error' in r and _seg_key(r) not in job.old_failures:
@@ -361,7 +399,8 @@ def egonb_caption(
         segs, tars, rest = plan_segments(todo, input_dir, tar_folder, modality)
         if segs or rest:
             cap = load_captioner(modality, model, prompt, device, sam=sam, trust_remote_code=trust_remote_code,
-                                 box_threshold=box_threshold, max_new_tokens=max_new_tokens, language=language)
+                                 box_threshold=box_threshold, max_new_tokens=max_new_tokens, language=language,
+                                 features_dir=out.parent/f'.{out.name}.features' if save_features else None)
             wanted = [_seg_key(r) for r in rest]
             found = caption_segments(cap, job, segs, tars, wanted, batch_size=batch_size, num_workers=num_workers,
                                      timeout=timeout, n_frames=n_frames, size=frame_size, keyframes=kf,
@@ -371,5 +410,9 @@ def egonb_caption(
                     job.fail(_seg_key(r), InputNotFoundError(f'no video for {_seg_key(r)} in {input_dir or tar_folder}'),
                              stage='input', video_id=r['video_id'], start=r['start'], end=r['end'])
     recs = _write_outputs(job, [_seg_key(r) for r in rows], output_json, output_csv)
+    if save_features:
+        n = pack_features(out.parent/f'.{out.name}.features', [k for k in map(_seg_key, rows) if k in job.done],
+                          out.with_suffix('.features.npz'))
+        print(f"features of {n} segments in {out.with_suffix('.features.npz')}")
     print(f"{job.summary('segments')}. {len(recs)} records in {output_json}" + (f' and {output_csv}' if output_csv else ''))
     return 0

@@ -12,7 +12,7 @@ from .core import *
 from .generate import *
 
 # %% auto #0
-__all__ = ['DEFAULT_IMAGE_PROMPT', 'to_pil', 'image_conversation', 'caption_images']
+__all__ = ['DEFAULT_IMAGE_PROMPT', 'to_pil', 'image_conversation', 'caption_images', 'image_features']
 
 # %% ../nbs/21_image.ipynb #3d09baef
 DEFAULT_IMAGE_PROMPT = 'This is a frame from a first-person video. Describe what the camera wearer is doing and the objects they interact with.'
@@ -33,3 +33,29 @@ def caption_images(gen, images, prompt=DEFAULT_IMAGE_PROMPT, batch_size=4, max_n
     for i in tqdm(range(0, len(images), batch_size), desc='image captions', disable=not progress):
         out += generate(gen, [image_conversation(im, prompt) for im in images[i:i + batch_size]], max_new_tokens=max_new_tokens, **kwargs)
     return out
+
+# %% ../nbs/21_image.ipynb #6cd9624f
+def _pooled(out, n):
+    "One vector per image from a `get_image_features` output for `n` images: token embeddings averaged."
+    p = getattr(out, 'pooler_output', None)
+    p = out if p is None else p
+    if not isinstance(p, (list, tuple)): p = list(p) if p.ndim == 3 else list(p[:, None]) if p.shape[0] == n else [p]
+    v = [x.float().reshape(-1, x.shape[-1]).mean(0) for x in p]
+    if len(v) != n:      # several crops per image: average each image's crops
+        k = len(v) // n
+        v = [sum(v[i * k:(i + 1) * k]) / k for i in range(n)]
+    return v
+
+def image_features(gen, images, batch_size=8):
+    "The model's pooled embedding of each image (vision tower output in the language model's width): `[n, dim]`."
+    import inspect, torch
+    params = inspect.signature(gen.model.get_image_features).parameters
+    out = []
+    for i in range(0, len(images), batch_size):
+        ims = images[i:i + batch_size]
+        inp = gen.processor.apply_chat_template([image_conversation(im, '') for im in ims], tokenize=True, return_dict=True,
+                                                return_tensors='pt', processor_kwargs=dict(padding=True))
+        kw = {k: v.to(gen.device, gen.model.dtype) if v.is_floating_point() else v.to(gen.device)
+              for k, v in inp.items() if k in params}
+        with torch.inference_mode(): out += [v.cpu().numpy() for v in _pooled(gen.model.get_image_features(**kw), len(ims))]
+    return np.stack(out).astype(np.float32)
