@@ -13,7 +13,8 @@ from .core import *
 from .decode import open_video, load_audio
 
 # %% auto #0
-__all__ = ['stream_starts', 'motion_onsets', 'audio_onsets', 'best_lag', 'estimate_sync', 'make_sync_clip']
+__all__ = ['stream_starts', 'motion_onsets', 'audio_onsets', 'lag_correlations', 'best_lag', 'estimate_sync', 'make_sync_clip',
+           'plot_sync']
 
 # %% ../nbs/26_sync.ipynb #bf863eeb
 def stream_starts(src):
@@ -60,13 +61,17 @@ def audio_onsets(y, sr, times, fps, clock0=0.):
     return np.r_[0., np.maximum(np.diff(out), 0)]
 
 # %% ../nbs/26_sync.ipynb #ce9ec07e
-def best_lag(v, a, max_lag):
-    "`(lag, r, peak_ratio)`: the lag (frames, >0: audio later) that best aligns onsets `a` with `v`, r at it."
+def lag_correlations(v, a, max_lag):
+    "`(lags, r)`: Pearson's r of onsets `v` and `a` shifted by each lag in `[-max_lag, max_lag]` frames."
     lags, rs = np.arange(-max_lag, max_lag + 1), []
     for l in lags:
         x, y = v[max(0, -l):len(v) - max(0, l)], a[max(0, l):len(a) - max(0, -l)]
         rs.append(np.corrcoef(x, y)[0, 1] if len(x) > 2 and x.std() > 0 and y.std() > 0 else 0.)
-    rs = np.nan_to_num(np.asarray(rs))
+    return lags, np.nan_to_num(np.asarray(rs))
+
+def best_lag(v, a, max_lag):
+    "`(lag, r, peak_ratio)`: the lag (frames, >0: audio later) that best aligns onsets `a` with `v`, r at it."
+    lags, rs = lag_correlations(v, a, max_lag)
     k = int(rs.argmax())
     frac = 0.
     if 0 < k < len(rs) - 1 and (den := rs[k - 1] - 2 * rs[k] + rs[k + 1]) < 0: frac = 0.5 * (rs[k - 1] - rs[k + 1]) / den
@@ -113,3 +118,25 @@ def make_sync_clip(path, offset=0., *, duration=11., cuts=(1., 2.7, 4.1, 6.6, 8.
     scenes = [(a, b, f'scene{i}', (60 + 120 * (i % 2), 90, 160 - 100 * (i % 2))) for i, (a, b) in enumerate(zip(edges, edges[1:]))]
     tones = [(660, c + offset + drift * c, c + offset + drift * c + 0.3) for c in cuts]
     return make_clip(ClipSpec('sync', Path(path).stem, duration, scenes=scenes, tones=tones), path)
+
+# %% ../nbs/26_sync.ipynb #76e97f8c
+def plot_sync(src, *, max_offset=1., size=64):
+    "Visual and sound onsets of `src` (the sound's shifted by the estimate) and r over the lags searched."
+    import matplotlib.pyplot as plt
+    vs, as_ = stream_starts(src)
+    if as_ is None: raise NoAudioError(getattr(src, 'name', str(src)), 'no audio stream: nothing to synchronise')
+    t, v, fps = motion_onsets(src, size=size)
+    a = audio_onsets(load_audio(src, 16000), 16000, t, fps, clock0=as_ - vs)
+    lags, rs = lag_correlations(v, a, max(1, int(round(max_offset * fps))))
+    lag = best_lag(v, a, len(lags) // 2)[0]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 2.6), gridspec_kw=dict(width_ratios=[3, 1]))
+    ax1.plot(t, v / (v.max() or 1), lw=1, label='visual change')
+    ax1.plot(t - lag / fps, -a / (a.max() or 1), lw=1, label=f'sound onsets, shifted by {-lag / fps * 1e3:+.0f} ms')
+    ax1.set_xlabel('seconds')
+    ax1.legend(fontsize=7, loc='lower right')
+    ax2.plot(lags / fps * 1e3, rs, color='0.3')
+    ax2.axvline(lag / fps * 1e3, color='C3', lw=1)
+    ax2.set_xlabel('offset (ms)')
+    ax2.set_ylabel('r')
+    fig.tight_layout()
+    return fig
