@@ -17,9 +17,10 @@ from .core import *
 from .decode import iter_tar_videos, find_videos, open_video, load_audio, VIDEO_EXTS
 
 # %% auto #0
-__all__ = ['AUDIO_EXTS', 'DEFAULT_MODELS', 'DEFAULT_PROMPTS', 'MODALITIES', 'read_segments', 'Segment', 'plan_segments',
-           'frame_times', 'decode_segment', 'read_keyframes', 'Captioner', 'load_captioner', 'save_segment_features',
-           'pack_features', 'segment_record', 'caption_task', 'caption_segments', 'egonb_caption']
+__all__ = ['AUDIO_EXTS', 'MODALITIES', 'read_segments', 'Segment', 'plan_segments', 'frame_times', 'decode_frames',
+           'decode_sound', 'read_keyframes', 'register_modality', 'Modality', 'ImageModality', 'VideoModality',
+           'AudioModality', 'ObjectsModality', 'SyncModality', 'load_captioner', 'decode_segment',
+           'save_segment_features', 'pack_features', 'caption_task', 'caption_segments', 'egonb_caption']
 
 # %% ../nbs/25_caption.ipynb #8cd2645b
 def read_segments(path):
@@ -87,18 +88,9 @@ def frame_times(duration, n=1, keyframes=None):
     if keyframes is not None and len(keyframes): return np.asarray(sorted(keyframes), float)
     return (np.arange(n) + 0.5) * duration / n
 
-def decode_segment(seg, modality, n_frames=1, size=None, keyframes=None, *, max_offset=1., sync_window=30.):
-    "What `modality` needs of `seg`: `{frames, times, duration}`, `{audio, duration}` or `{sync, duration}`."
+def decode_frames(seg, n_frames=1, size=None, keyframes=None):
+    "`{frames, times, duration, start}` of `seg`: `n_frames` uniform frames or its AKS `keyframes`, times in the video's clock."
     ws, we = seg.window
-    if modality == 'sync':
-        from egonb.sync import estimate_sync
-        rec = estimate_sync(seg.src, start=ws, end=we, max_offset=max_offset,
-                            window=sync_window if sync_window and (we or 1e9) - ws >= 2 * sync_window else None)
-        return dict(sync=rec, duration=round(rec['end'] - rec['start'], 3))
-    if modality == 'audio':
-        y = load_audio(seg.src, 16000, start=ws, end=we)
-        if not len(y): raise VideoDecodeError(_name(seg.src), f'no sound in [{ws:g}, {we:g}] s: the segment starts after the end')
-        return dict(audio=y, duration=len(y) / 16000)
     r = open_video(seg.src, size=size or None)
     if ws >= r.meta.duration:
         raise VideoDecodeError(r.name, f'segment starts at {ws:g} s, after the video ends ({r.meta.duration:.2f} s)')
@@ -108,6 +100,13 @@ def decode_segment(seg, modality, n_frames=1, size=None, keyframes=None, *, max_
     t = ws + frame_times(end - ws, n_frames, kf)
     return dict(frames=r.get_frames_at(np.clip(t, 0, r.meta.duration)).data, times=seg.clock(t).round(3).tolist(),
                 duration=round(end - ws, 3), start=round(float(seg.clock(ws)), 3))
+
+def decode_sound(seg):
+    "`{audio, duration}`: the sound of `seg` at 16 kHz mono."
+    ws, we = seg.window
+    y = load_audio(seg.src, 16000, start=ws, end=we)
+    if not len(y): raise VideoDecodeError(_name(seg.src), f'no sound in [{ws:g}, {we:g}] s: the segment starts after the end')
+    return dict(audio=y, duration=len(y) / 16000)
 
 def _name(src): return str(src) if isinstance(src, (str, os.PathLike)) else getattr(src, 'name', '<file>')
 
@@ -120,25 +119,76 @@ def read_keyframes(path):
     for r in read_jsonl(p): out.setdefault(r['clip_uid'], set()).update(r['timestamps'])
     return {k: sorted(v) for k, v in out.items()}
 
-# %% ../nbs/25_caption.ipynb #444def17
-DEFAULT_MODELS = {'image': 'HuggingFaceTB/SmolVLM-256M-Instruct', 'video': 'Qwen/Qwen2-VL-2B-Instruct', 'objects': 'IDEA-Research/grounding-dino-tiny', 'audio': None, 'sync': None}
-DEFAULT_PROMPTS = {'objects': 'person, hand, cup, knife, phone, door'}
+# %% ../nbs/25_caption.ipynb #3ad591b0
+MODALITIES = {}
 
-@dataclass
-class Captioner:
-    modality: str
-    model: object
-    name: str
-    prompt: str | None
-    options: dict
-    def units(self, val):
-        "The model inputs of one decoded segment."
-        if self.modality in ('image', 'objects'): return list(val['frames'])
-        if self.modality == 'video': return [(val['frames'], np.asarray(val['times']) - val['start'], val['duration'])]   # the model sees the segment's own clock
-        if self.modality == 'sync': return [val['sync']]
-        return [val['audio']]
+def register_modality(cls):
+    "Register modality class `cls` under its `name` (a class decorator)."
+    MODALITIES[cls.name] = cls
+    return cls
 
-# %% ../nbs/25_caption.ipynb #f3d7934c
+class Modality:
+    "One kind of segment description: its model, what is decoded, the model's inputs and outputs, and the record."
+    name, default_model, default_prompt = '', None, None
+    def __init__(self, model=None, prompt=None, *, device='auto', trust_remote_code=False, **options):
+        self.model_id, self.prompt = model or self.default_model, prompt or self.default_prompt
+        self.device, self.trust_remote_code, self.options, self.model = device, trust_remote_code, options, None
+    @property
+    def model_name(self): return str(self.model_id)
+    def load(self): return self
+    @classmethod
+    def decode(cls, seg, *, n_frames=1, size=None, keyframes=None, **kw): return decode_frames(seg, n_frames, size, keyframes)
+    def units(self, val): return list(val['frames'])
+    def __call__(self, units): raise NotImplementedError
+    def features(self, units): raise UsageError(f'--save_features applies to image, video and audio captions, not {self.name}')
+    def record(self, seg, val, outs):
+        "The fields every record has."
+        return dict(video_id=seg.video_id, start=seg.start, end=seg.end, modality=self.name, model=self.model_name,
+                    prompt=self.prompt)
+    @property
+    def gen_kw(self): return dict(max_new_tokens=self.options.get('max_new_tokens', 64))
+
+# %% ../nbs/25_caption.ipynb #f008808a
+@register_modality
+class ImageModality(Modality):
+    "Captions of single frames by an image-text model; one unit per frame."
+    name, default_model = 'image', 'HuggingFaceTB/SmolVLM-256M-Instruct'
+    def load(self):
+        from egonb.generate import load_generator
+        self.model = load_generator(self.model_id, 'image-text', device=self.device, trust_remote_code=self.trust_remote_code)
+        return self
+    def __call__(self, units):
+        from egonb.image import caption_images, DEFAULT_IMAGE_PROMPT
+        return [asdict(g) for g in caption_images(self.model, units, self.prompt or DEFAULT_IMAGE_PROMPT, batch_size=len(units),
+                                                  **self.gen_kw)]
+    def features(self, units):
+        from egonb.image import image_features
+        return image_features(self.model, units)
+    def record(self, seg, val, outs):
+        frames = [dict(time=t, **o) for t, o in zip(val['times'], outs)]
+        text = frames[0]['text'] if len(frames) == 1 else ' '.join(f"[{f['time']:.2f}s] {f['text']}" for f in frames)
+        conf = round(float(np.mean([f['confidence'] for f in frames])), 4)
+        return dict(super().record(seg, val, outs), text=text, confidence=conf, times=val['times'], frames=frames)
+
+# %% ../nbs/25_caption.ipynb #b2a1c0e3
+@register_modality
+class VideoModality(ImageModality):
+    "Captions of a segment's frames as one video (with the LLaVA-Video time instruction); one unit per segment."
+    name, default_model = 'video', 'Qwen/Qwen2-VL-2B-Instruct'
+    def units(self, val):   # the model sees the segment's own clock
+        return [(val['frames'], np.asarray(val['times']) - val['start'], val['duration'])]
+    def __call__(self, units):
+        from egonb.video import caption_videos, DEFAULT_VIDEO_PROMPT
+        return [asdict(g) for g in caption_videos(self.model, units, self.prompt or DEFAULT_VIDEO_PROMPT, batch_size=len(units),
+                                                  **self.gen_kw)]
+    def features(self, units):
+        from egonb.image import image_features
+        return np.stack([image_features(self.model, list(frames)).mean(0) for frames, _, _ in units])
+    def record(self, seg, val, outs):
+        o = {k: v for k, v in outs[0].items() if k != 'n_tokens'}
+        return dict(Modality.record(self, seg, val, outs), times=val['times'], **o)
+
+# %% ../nbs/25_caption.ipynb #1a95f244
 def _audio_kind(model):
     from egonb.generate import model_config_dict
     if model is None: return 'faster-whisper'
@@ -147,66 +197,99 @@ def _audio_kind(model):
     from transformers.models.auto.modeling_auto import MODEL_FOR_SPEECH_SEQ_2_SEQ_MAPPING_NAMES as S
     return 'speech' if cfg['model_type'] in S else 'audio-text'
 
-# %% ../nbs/25_caption.ipynb #72888a77
-def load_captioner(modality, model=None, prompt=None, device='auto', sam=None, trust_remote_code=False, **options):
-    "A `Captioner` for `modality` with `model` (hub id or folder; default per modality)."
-    from egonb.generate import load_generator
-    model = model or DEFAULT_MODELS[modality]
-    if modality == 'sync': return Captioner('sync', None, 'egonb-sync (onset correlation)', None, options)
-    if modality == 'objects':
-        from egonb.objects import load_detector, load_segmenter, label_list
-        label_list(prompt or DEFAULT_PROMPTS['objects'])
-        m = (load_detector(model, device), load_segmenter(sam, device) if sam else None)
-    elif modality == 'audio':
-        kind = _audio_kind(model); options['audio_kind'] = kind
-        if kind == 'faster-whisper':
+def _shift(segs, off): return [(round(a + off, 2), round(b + off, 2), t) for a, b, t in segs]
+
+# %% ../nbs/25_caption.ipynb #b00ed409
+@register_modality
+class AudioModality(Modality):
+    "Transcripts (faster-whisper, transformers Whisper) or sound captions (audio-text models); one unit per segment."
+    name = 'audio'
+    @property
+    def model_name(self): return str(self.model_id) if self.model_id else 'whisper-tiny.en (bundled)'
+    @classmethod
+    def decode(cls, seg, **kw): return decode_sound(seg)
+    def units(self, val): return [val['audio']]
+    def load(self):
+        self.kind = _audio_kind(self.model_id)
+        if self.kind == 'faster-whisper':
             from egonb.audio import load_whisper
-            m = load_whisper(model)
-        else: m = load_generator(model, kind, device=device, trust_remote_code=trust_remote_code)
-    else: m = load_generator(model, 'image-text', device=device, trust_remote_code=trust_remote_code)
-    name = str(model) if model else 'whisper-tiny.en (bundled)'
-    return Captioner(modality, m, name, prompt or DEFAULT_PROMPTS.get(modality), options)
-
-# %% ../nbs/25_caption.ipynb #2a890eab
-@patch
-def __call__(self:Captioner, units):
-    "One output dict per unit."
-    o, kw = self.options, dict(max_new_tokens=self.options.get('max_new_tokens', 64))
-    if self.modality == 'image':
-        from egonb.image import caption_images, DEFAULT_IMAGE_PROMPT
-        return [asdict(g) for g in caption_images(self.model, units, self.prompt or DEFAULT_IMAGE_PROMPT, batch_size=len(units), **kw)]
-    if self.modality == 'video':
-        from egonb.video import caption_videos, DEFAULT_VIDEO_PROMPT
-        return [asdict(g) for g in caption_videos(self.model, units, self.prompt or DEFAULT_VIDEO_PROMPT, batch_size=len(units), **kw)]
-    if self.modality == 'sync': return [dict(u) for u in units]      # measured while decoding: no model
-    if self.modality == 'objects':
-        from egonb.objects import detect_objects
-        return [asdict(d) for d in detect_objects(self.model[0], units, self.prompt, sam=self.model[1], box_threshold=o.get('box_threshold', 0.35))]
-    return self._audio(units, kw)
-
-@patch
-def _audio(self:Captioner, units, kw):
-    from egonb.audio import transcribe, transcribe_hf, caption_sounds, DEFAULT_AUDIO_PROMPT
-    kind, lang = self.options['audio_kind'], self.options.get('language')
-    if kind == 'audio-text': return [asdict(g) for g in caption_sounds(self.model, units, self.prompt or DEFAULT_AUDIO_PROMPT, batch_size=len(units), **kw)]
-    trs = [transcribe(y, self.model, language=lang) if kind == 'faster-whisper' else transcribe_hf(y, self.model, language=lang, **kw) for y in units]
-    return [dict(text=t.text, mean_logprob=round(t.mean_logprob, 4), confidence=round(t.confidence, 4), segments=t.segments) if t.text
-            else dict(text='', mean_logprob=None, confidence=None, segments=[]) for t in trs]
-
-# %% ../nbs/25_caption.ipynb #3c7e11bf
-@patch
-def features(self:Captioner, units):
-    "The model's pooled embedding of each unit: `[n_units, dim]`."
-    if self.modality == 'image':
-        from egonb.image import image_features
-        return image_features(self.model, units)
-    if self.modality == 'video':
-        from egonb.image import image_features
-        return np.stack([image_features(self.model, list(frames)).mean(0) for frames, _, _ in units])
-    if self.modality == 'audio':
+            self.model = load_whisper(self.model_id)
+        else:
+            from egonb.generate import load_generator
+            self.model = load_generator(self.model_id, self.kind, device=self.device, trust_remote_code=self.trust_remote_code)
+        return self
+    def __call__(self, units):
+        from egonb.audio import transcribe, transcribe_hf, caption_sounds, DEFAULT_AUDIO_PROMPT
+        lang = self.options.get('language')
+        if self.kind == 'audio-text':
+            return [asdict(g) for g in caption_sounds(self.model, units, self.prompt or DEFAULT_AUDIO_PROMPT, batch_size=len(units),
+                                                      **self.gen_kw)]
+        trs = [transcribe(y, self.model, language=lang) if self.kind == 'faster-whisper'
+               else transcribe_hf(y, self.model, language=lang, **self.gen_kw) for y in units]
+        return [dict(text=t.text, mean_logprob=round(t.mean_logprob, 4), confidence=round(t.confidence, 4), segments=t.segments)
+                if t.text else dict(text='', mean_logprob=None, confidence=None, segments=[]) for t in trs]
+    def features(self, units):
         from egonb.audio import audio_features
         return audio_features(self.model, units)
-    raise UsageError(f'--save_features applies to image, video and audio captions, not {self.modality}')
+    def record(self, seg, val, outs):
+        o = {k: v for k, v in outs[0].items() if k != 'n_tokens'}
+        if 'segments' in o: o['segments'] = _shift(o['segments'], float(seg.clock(seg.window[0])))
+        return dict(super().record(seg, val, outs), **o)
+
+# %% ../nbs/25_caption.ipynb #a3eeb8d0
+@register_modality
+class ObjectsModality(Modality):
+    "Grounding DINO boxes for the prompt's labels (and SAM masks with `sam`); one unit per frame."
+    name, default_model, default_prompt = 'objects', 'IDEA-Research/grounding-dino-tiny', 'person, hand, cup, knife, phone, door'
+    def load(self):
+        from egonb.objects import load_detector, load_segmenter, label_list
+        label_list(self.prompt)
+        sam = self.options.get('sam')
+        self.model = (load_detector(self.model_id, self.device), load_segmenter(sam, self.device) if sam else None)
+        return self
+    def __call__(self, units):
+        from egonb.objects import detect_objects
+        return [asdict(d) for d in detect_objects(self.model[0], units, self.prompt, sam=self.model[1],
+                                                  box_threshold=self.options.get('box_threshold', 0.35))]
+    def record(self, seg, val, outs):
+        frames = [dict(time=t, **o) for t, o in zip(val['times'], outs)]
+        labels = [l for f in frames for l in f['labels']]
+        text = ', '.join(f'{l} x{labels.count(l)}' if labels.count(l) > 1 else l for l in dict.fromkeys(labels))
+        conf = round(max((s for f in frames for s in f['scores']), default=0.), 4) if labels else None
+        return dict(super().record(seg, val, outs), text=text, confidence=conf, frames=frames)
+
+# %% ../nbs/25_caption.ipynb #721707c5
+@register_modality
+class SyncModality(Modality):
+    "Audio-video offset of each segment (`egonb.sync`), measured while decoding: no model."
+    name = 'sync'
+    @property
+    def model_name(self): return 'egonb-sync (onset correlation)'
+    @classmethod
+    def decode(cls, seg, *, max_offset=1., sync_window=30., **kw):
+        from egonb.sync import estimate_sync
+        ws, we = seg.window
+        rec = estimate_sync(seg.src, start=ws, end=we, max_offset=max_offset,
+                            window=sync_window if sync_window and (we or 1e9) - ws >= 2 * sync_window else None)
+        return dict(sync=rec, duration=round(rec['end'] - rec['start'], 3))
+    def units(self, val): return [val['sync']]
+    def __call__(self, units): return [dict(u) for u in units]
+    def record(self, seg, val, outs):
+        o = dict(outs[0])
+        for w in o.get('windows', []): w['start'], w['end'] = (round(float(seg.clock(w[k])), 3) for k in ('start', 'end'))
+        start, end = round(float(seg.clock(o.pop('start'))), 3), round(float(seg.clock(o.pop('end'))), 3)
+        text = f"audio {'lags' if o['offset'] > 0 else 'leads'} video by {abs(o['offset']) * 1000:.0f} ms"
+        return dict(super().record(seg, val, outs), text=text, **o, sync_start=start, sync_end=end)
+
+# %% ../nbs/25_caption.ipynb #0d5284b0
+def load_captioner(modality, model=None, prompt=None, device='auto', **options):
+    "The registered `modality` with `model` (hub id or folder; default per modality) loaded."
+    if modality not in MODALITIES: raise UsageError(f'modality must be one of {", ".join(MODALITIES)}, not {modality!r}')
+    return MODALITIES[modality](model, prompt, device=device, **options).load()
+
+def decode_segment(seg, modality, **kw):
+    "What `modality` needs of segment `seg` (see each modality's `decode`)."
+    return MODALITIES[modality].decode(seg, **kw)
 
 # %% ../nbs/25_caption.ipynb #a051b19a
 def _feature_file(folder, key): return Path(folder)/f"{hashlib.sha1(key.encode()).hexdigest()[:16]}.npy"
@@ -220,34 +303,6 @@ def pack_features(folder, keys, path):
     arrs = {k: np.load(_feature_file(folder, k)) for k in keys if _feature_file(folder, k).exists()}
     with atomic_write(path, 'wb') as f: np.savez(f, **arrs)
     return len(arrs)
-
-# %% ../nbs/25_caption.ipynb #a175b850
-def _shift(segs, off): return [(round(a + off, 2), round(b + off, 2), t) for a, b, t in segs]
-
-def segment_record(cap, seg, val, outs):
-    "The output record of segment `seg` from its decoded `val` and the model outputs `outs` (one per unit)."
-    rec = dict(video_id=seg.video_id, start=seg.start, end=seg.end, modality=cap.modality, model=cap.name, prompt=cap.prompt)
-    if cap.modality == 'sync':
-        o = dict(outs[0])
-        for w in o.get('windows', []): w['start'], w['end'] = (round(float(seg.clock(w[k])), 3) for k in ('start', 'end'))
-        o['start'], o['end'] = round(float(seg.clock(o['start'])), 3), round(float(seg.clock(o['end'])), 3)
-        lag = 'lags' if o['offset'] > 0 else 'leads'
-        return dict(rec, text=f"audio {lag} video by {abs(o['offset']) * 1000:.0f} ms", **{k: v for k, v in o.items() if k not in ('start', 'end')},
-                    sync_start=o['start'], sync_end=o['end'])
-    if cap.modality == 'audio':
-        o = dict(outs[0]); o.pop('n_tokens', None)
-        if 'segments' in o: o['segments'] = _shift(o['segments'], float(seg.clock(seg.window[0])))
-        return dict(rec, **o)
-    if cap.modality == 'video':
-        o = dict(outs[0]); o.pop('n_tokens', None)
-        return dict(rec, times=val['times'], **o)
-    frames = [dict(time=t, **o) for t, o in zip(val['times'], outs)]
-    if cap.modality == 'objects':
-        labels = [l for f in frames for l in f['labels']]
-        text = ', '.join(f'{l} x{labels.count(l)}' if labels.count(l) > 1 else l for l in dict.fromkeys(labels))
-        return dict(rec, text=text, confidence=round(max((s for f in frames for s in f['scores']), default=0.), 4) if labels else None, frames=frames)
-    text = frames[0]['text'] if len(frames) == 1 else ' '.join(f"[{f['time']:.2f}s] {f['text']}" for f in frames)
-    return dict(rec, text=text, confidence=round(float(np.mean([f['confidence'] for f in frames])), 4), times=val['times'], frames=frames)
 
 # %% ../nbs/25_caption.ipynb #dd0847cd
 def caption_task(item, modality, n_frames=1, size=None, keyframes=None, wanted=(), decode_kw=None):
@@ -268,7 +323,8 @@ def caption_task(item, modality, n_frames=1, size=None, keyframes=None, wanted=(
 
 def _decoded(seg, src_seg, modality, n_frames, size, keyframes, decode_kw=None):
     "`('ok', key, seg, decoded)` or `('fail', key, seg, 'Type: reason')` for one segment."
-    try: return ('ok', seg.key, replace(seg, src=None), decode_segment(src_seg, modality, n_frames, size, keyframes, **(decode_kw or {})))
+    kw = dict(n_frames=n_frames, size=size, keyframes=keyframes, **(decode_kw or {}))
+    try: return ('ok', seg.key, replace(seg, src=None), decode_segment(src_seg, modality, **kw))
     except Exception as e: return ('fail', seg.key, replace(seg, src=None), f'{type(e).__name__}: {e}')
 
 # %% ../nbs/25_caption.ipynb #09ad2036
@@ -276,9 +332,9 @@ def caption_segments(cap, job, segs, tars=(), wanted=(), *, batch_size=4, num_wo
                      size=None, keyframes=None, progress=True, decode_kw=None):
     "Caption `segs` (and the `wanted` segment keys found in archives `tars`) with `cap` into `job`; returns keys found."
     found, buf = set(), []
-    bar = tqdm(total=len(segs) + len(wanted), desc=f'{cap.modality} captions', disable=not progress)
+    bar = tqdm(total=len(segs) + len(wanted), desc=f'{cap.name} captions', disable=not progress)
     with WorkerPool(num_workers, timeout=timeout) as pool:
-        for ev in pool.stream(caption_task, [*segs, *tars], cap.modality, n_frames, size, keyframes, wanted=wanted,
+        for ev in pool.stream(caption_task, [*segs, *tars], cap.name, n_frames, size, keyframes, wanted=wanted,
                               decode_kw=decode_kw):
             if isinstance(ev, TaskResult):
                 if not ev.ok:
@@ -307,25 +363,23 @@ def _flush(cap, job, buf):
     units = [u for _, _, v in buf for u in cap.units(v)]
     try: outs = cap(units) if units else []
     except Exception as e:
-        for key, seg, _ in buf: _fail(job, cap, key, seg, f'{type(e).__name__}: {cap.modality} model: {str(e)[:300]}', 'model')
+        for key, seg, _ in buf: _fail(job, cap, key, seg, f'{type(e).__name__}: {cap.name} model: {str(e)[:300]}', 'model')
         return []
     feats = None
     if cap.options.get('features_dir'):
         try: feats = cap.features(units)
         except Exception as e:
-            for key, seg, _ in buf: _fail(job, cap, key, seg, f'{type(e).__name__}: {cap.modality} features: {str(e)[:300]}', 'model')
+            for key, seg, _ in buf: _fail(job, cap, key, seg, f'{type(e).__name__}: {cap.name} features: {str(e)[:300]}', 'model')
             return []
     i = 0
     for key, seg, v in buf:
         k = len(cap.units(v))
         if feats is not None: save_segment_features(cap.options['features_dir'], key, feats[i:i + k])
-        job.add(key, segment_record(cap, seg, v, outs[i:i + k]))
+        job.add(key, cap.record(seg, v, outs[i:i + k]))
         i += k
     return []
 
 # %% ../nbs/25_caption.ipynb #08afb5a4
-MODALITIES = ('image', 'video', 'audio', 'objects', 'sync')
-
 def _write_outputs(job, order, output_json, output_csv):
     "All records of this config, results and failures, in CSV `order` (item keys), as JSON (and CSV)."
     fails = [dict(item=f['item'], video_id=f.get('video_id'), start=f.get('start'), end=f.get('end'),
@@ -387,7 +441,7 @@ def egonb_caption(
     kf = read_keyframes(keyframes) if keyframes else None
     n_frames = frames or (8 if modality == 'video' else 1)
     out = Path(output_json)     # the output's name is part of the job: several outputs may share a folder
-    cfg = dict(tool='caption', output=out.name, modality=modality, model=str(model or DEFAULT_MODELS[modality] or 'whisper-tiny.en (bundled)'),
+    cfg = dict(tool='caption', output=out.name, modality=modality, model=MODALITIES[modality](model).model_name,
                prompt=prompt, frames=n_frames, frame_size=frame_size, max_new_tokens=max_new_tokens, sam=sam,
                box_threshold=box_threshold, language=language, keyframes=config_hash(kf) if kf else None,
                sync=dict(max_offset=max_offset, window=sync_window) if modality == 'sync' else None, save_features=save_features)
