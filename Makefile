@@ -46,3 +46,4 @@ bench: setup
 	$(BIN)/python benchmarks/decode.py
 	$(BIN)/python benchmarks/extract.py
 	$(BIN)/python benchmarks/caption.py
+	$(BIN)/python benchmarks/nms.py

@@ -3,7 +3,10 @@ pass alone on pre-decoded, pre-processed clips with the same batch size (the com
 Goal: runner >= 0.85x model-only for CLIP ViT-B-32 and SlowFast R50 (decoding hidden behind compute).
 Random weights (nothing is downloaded); the speed of a network does not depend on its weights.
 
-  python benchmarks/extract.py [--models clip slowfast] [--batch_size 8] [--num_workers 1] [--clip_fps F]
+  python benchmarks/extract.py [--models clip slowfast videomae] [--batch_size 8] [--num_workers 1] [--clip_fps F]
+                               [--device cpu|cuda] [--dtype fp32|bf16|fp16]
+
+On a GPU (benchmarks/gpu.sh) it also prints the peak GPU memory of each model's run.
 """
 import argparse, os, tempfile, time
 from pathlib import Path
@@ -13,12 +16,16 @@ from egonb.data import sample_dir
 from egonb.decode import open_video
 from egonb.features import FeatureRunner, select_videos
 
-def make(name, clip_fps):
-    if name == 'clip':
-        from egonb.clip import ClipExtractor
-        return ClipExtractor('ViT-B-32', None, fps=clip_fps, device='cpu')
-    from egonb.slowfast import SlowFastExtractor
-    return SlowFastExtractor('slowfast_r50', None, device='cpu')
+def make(name, clip_fps, device='cpu', dtype='fp32', tmp=None):
+    "CLIP ViT-B-32, SlowFast R50 or VideoMAE-B (its standard config, saved to `tmp`) with random weights."
+    from egonb.features import create_extractor
+    if name == 'videomae':
+        from transformers import VideoMAEConfig, VideoMAEModel, VideoMAEImageProcessor
+        VideoMAEModel(VideoMAEConfig()).save_pretrained(Path(tmp)/'videomae-base')
+        VideoMAEImageProcessor().save_pretrained(Path(tmp)/'videomae-base')
+        return create_extractor('videomae', str(Path(tmp)/'videomae-base'), device=device, dtype=dtype)
+    model = dict(clip='ViT-B-32', slowfast='slowfast_r50')[name]
+    return create_extractor(name, model, 'none', fps=clip_fps if name == 'clip' else None, device=device, dtype=dtype)
 
 def model_only(ex, vids, bs):
     "Decode and preprocess every clip first, then time the forward passes alone."
@@ -31,14 +38,19 @@ def model_only(ex, vids, bs):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--models', nargs='+', default=['clip', 'slowfast']); ap.add_argument('--batch_size', type=int, default=8)
-    ap.add_argument('--num_workers', type=int, default=1); ap.add_argument('--clip_fps', type=float, default=None)
+    ap.add_argument('--num_workers', type=int, default=1)
+    ap.add_argument('--clip_fps', type=float, default=None)
+    ap.add_argument('--device', default='cpu')
+    ap.add_argument('--dtype', default='fp32')
     a = ap.parse_args()
+    cuda = a.device.startswith('cuda')
     vids = select_videos(sample_dir())
     print(f'{len(vids)} sample videos, {sum(open_video(v).meta.duration for v in vids):.0f} s; torch threads {torch.get_num_threads()}, '
           f'batch {a.batch_size}, decoding workers {a.num_workers}\n')
-    rows = []
+    rows, tmp = [], tempfile.mkdtemp()
     for name in a.models:
-        ex = make(name, a.clip_fps)
+        ex = make(name, a.clip_fps, a.device, a.dtype, tmp)
+        if cuda: torch.cuda.reset_peak_memory_stats()
         n, secs = model_only(ex, vids, a.batch_size)
         with tempfile.TemporaryDirectory() as d:
             t = time.perf_counter()
@@ -46,6 +58,7 @@ def main():
             rsecs = time.perf_counter() - t
         assert st['clips'] == n and st['failed'] == 0, st
         rows.append((ex.model_name, n, n / secs, n / rsecs, st['steady_clips_per_s']))
+        if cuda: print(f'{ex.model_name}: peak GPU memory {torch.cuda.max_memory_allocated() / 2**30:.2f} GiB ({a.dtype})')
     print(f'{"model":20} {"clips":>5} {"model-only clips/s":>18} {"runner clips/s":>14} {"ratio":>6} {"runner steady clips/s":>21} {"ratio":>6}')
     for m, n, mo, ru, sr in rows: print(f'{m:20} {n:>5} {mo:>18.2f} {ru:>14.2f} {ru / mo:>5.2f}x {sr:>21.2f} {sr / mo:>5.2f}x')
     print('\n(runner clips/s: whole run, worker start-up included; steady: after the first batch, as over thousands of videos)')

@@ -147,6 +147,12 @@ class Modality:
                     prompt=self.prompt)
     @property
     def gen_kw(self): return dict(max_new_tokens=self.options.get('max_new_tokens', 64))
+    @property
+    def torch_dtype(self):
+        "The `dtype` option as transformers takes it ('auto': the dtype the model was saved in)."
+        import torch
+        d = self.options.get('dtype', 'auto')
+        return d if d == 'auto' else dict(fp32=torch.float32, bf16=torch.bfloat16, fp16=torch.float16)[d]
 
 # %% ../nbs/25_caption.ipynb #f008808a
 @register_modality
@@ -155,7 +161,8 @@ class ImageModality(Modality):
     name, default_model = 'image', 'HuggingFaceTB/SmolVLM-256M-Instruct'
     def load(self):
         from egonb.generate import load_generator
-        self.model = load_generator(self.model_id, 'image-text', device=self.device, trust_remote_code=self.trust_remote_code)
+        self.model = load_generator(self.model_id, 'image-text', device=self.device, dtype=self.torch_dtype,
+                                    trust_remote_code=self.trust_remote_code)
         return self
     def __call__(self, units):
         from egonb.image import caption_images, DEFAULT_IMAGE_PROMPT
@@ -216,7 +223,8 @@ class AudioModality(Modality):
             self.model = load_whisper(self.model_id)
         else:
             from egonb.generate import load_generator
-            self.model = load_generator(self.model_id, self.kind, device=self.device, trust_remote_code=self.trust_remote_code)
+            self.model = load_generator(self.model_id, self.kind, device=self.device, dtype=self.torch_dtype,
+                                        trust_remote_code=self.trust_remote_code)
         return self
     def __call__(self, units):
         from egonb.audio import transcribe, transcribe_hf, caption_sounds, DEFAULT_AUDIO_PROMPT
@@ -426,6 +434,7 @@ def egonb_caption(
     sync_window:float=30.,       # sync: also estimate in windows this long (segments at least twice as long) for drift
     timeout:float=600,           # seconds a segment's (or archive's) decoding may go silent before it is failed
     device:str='auto',           # auto, cpu, cuda or cuda:N
+    dtype:Literal['auto', 'fp32', 'bf16', 'fp16']='auto',  # precision of the model (auto: the one it was saved in)
     retry_failed:bool=False,     # retry segments that failed in an earlier run
     save_features:bool=False,    # also write the model's embedding of each segment to OUTPUT_JSON's .features.npz
     trust_remote_code:bool=False,  # allow models that ship their own code (e.g. InternVL2)
@@ -444,7 +453,8 @@ def egonb_caption(
     cfg = dict(tool='caption', output=out.name, modality=modality, model=MODALITIES[modality](model).model_name,
                prompt=prompt, frames=n_frames, frame_size=frame_size, max_new_tokens=max_new_tokens, sam=sam,
                box_threshold=box_threshold, language=language, keyframes=config_hash(kf) if kf else None,
-               sync=dict(max_offset=max_offset, window=sync_window) if modality == 'sync' else None, save_features=save_features)
+               sync=dict(max_offset=max_offset, window=sync_window) if modality == 'sync' else None, save_features=save_features,
+               dtype=dtype)
     with Job(out.parent, cfg, stage='decode', results=f'{out.name}.jsonl', retry_failed=retry_failed) as job:
         for r in rows:
             if 'error' in r and _seg_key(r) not in job.old_failures:
@@ -453,7 +463,7 @@ def egonb_caption(
         segs, tars, rest = plan_segments(todo, input_dir, tar_folder, modality)
         if segs or rest:
             cap = load_captioner(modality, model, prompt, device, sam=sam, trust_remote_code=trust_remote_code,
-                                 box_threshold=box_threshold, max_new_tokens=max_new_tokens, language=language,
+                                 box_threshold=box_threshold, max_new_tokens=max_new_tokens, language=language, dtype=dtype,
                                  features_dir=out.parent/f'.{out.name}.features' if save_features else None)
             wanted = [_seg_key(r) for r in rest]
             found = caption_segments(cap, job, segs, tars, wanted, batch_size=batch_size, num_workers=num_workers,

@@ -35,6 +35,7 @@ FLAGS = {
     'frame_size':   (int,   'the short side frames are decoded at'),
     'batch_size':   (int,   'items per model call'),
     'device':       (str,   'auto, cpu, cuda or cuda:N'),
+    'dtype':        (str,   'numeric precision of the model: fp32, bf16 or fp16 (egonb-caption: also auto, as saved)'),
     'num_workers':  (int,   'decoding worker processes'),
     'timeout':      (float, 'seconds an item may go silent before its worker is killed and the item recorded as failed'),
     'limit':        (int,   'only the first N items (a small test run)'),

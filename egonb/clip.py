@@ -100,8 +100,8 @@ def encode_frames(self:ClipExtractor, x):
     "Image features `[N, D]` of preprocessed frames `x` `[N, 3, S, S]`, in chunks of `max_frames`."
     import torch
     x = torch.as_tensor(x)
-    with torch.inference_mode():
-        return torch.cat([self.model.encode_image(x[i:i + self.max_frames].to(self.device)).float().cpu()
+    with torch.inference_mode(), self.autocast():
+        return torch.cat([self.model.encode_image(to_device(x[i:i + self.max_frames], self.device)).float().cpu()
                           for i in range(0, len(x), self.max_frames)])
 
 @patch

@@ -30,6 +30,7 @@ def egonb_extract(
     frame_size:int=None,        # decode frames with this short side (default: the model's input size; 0: native)
     batch_size:int=32,          # clips per forward pass, across videos
     device:str='auto',          # auto, cpu, cuda or cuda:N
+    dtype:Literal['fp32', 'bf16', 'fp16']='fp32',  # precision of the forward pass (bf16/fp16: mixed precision on GPU)
     num_workers:int=2,          # decoding worker processes
     format:Literal['npz', 'pt']='npz',  # npz (features, timestamps, config) or pt (the Ego4D tensor alone)
     view:str=None,              # only videos whose file name contains this (a camera view, e.g. aria or cam01)
@@ -44,7 +45,7 @@ def egonb_extract(
     require_positive(clip_len=clip_len, fps=fps, batch_size=batch_size, num_workers=num_workers, timeout=timeout)
     vids = select_videos(input_dir, view, limit)
     ex = create_extractor(feature, model, pretrained, clip_len=clip_len, windows=windows, fps=fps, frame_size=frame_size,
-                          device=device, seed=seed)
+                          device=device, dtype=dtype, seed=seed)
     st = FeatureRunner(ex, vids, output_dir, batch_size=batch_size, num_workers=num_workers, fmt=format,
                        overwrite=overwrite, timeout=timeout, allow_partial=allow_partial, input_dir=input_dir,
                        retry_failed=retry_failed).run()

@@ -17,9 +17,9 @@ from .decode import *
 from .data import read_frame_code
 
 # %% auto #0
-__all__ = ['EXTRACTORS', 'ClipSampler', 'VideoFeatures', 'save_features', 'load_features', 'output_names', 'select_videos',
-           'decode_clips', 'decode_worker_init', 'FeatureRunner', 'Extractor', 'register_extractor', 'list_extractors',
-           'create_extractor']
+__all__ = ['DTYPES', 'EXTRACTORS', 'ClipSampler', 'VideoFeatures', 'save_features', 'load_features', 'output_names',
+           'select_videos', 'decode_clips', 'decode_worker_init', 'FeatureRunner', 'Extractor', 'to_device',
+           'register_extractor', 'list_extractors', 'create_extractor']
 
 # %% ../nbs/03_features.ipynb #1f87b116
 @dataclass
@@ -241,21 +241,39 @@ def _maybe_finish(self:FeatureRunner, v):
     self._bar.update(1)
 
 # %% ../nbs/03_features.ipynb #8a4406ec
+DTYPES = ('fp32', 'bf16', 'fp16')
+
 class Extractor:
-    "Base of the feature extractors: config and batched, gradient-free embedding on `device`."
-    name, model_name, dim = '', '', 0
+    "Base of the feature extractors: config and batched, gradient-free embedding on `device`, in `dtype`."
+    name, model_name, dim, dtype = '', '', 0, 'fp32'
     def __init__(self, sampler:ClipSampler, device='auto'):
         self.sampler, self.device = sampler, resolve_device(device)
     @property
     def clip_length(self): return self.sampler.clip_len if self.sampler.windows == 'clips' else self.sampler.window_size
-    def config(self): return dict(feature=self.name, model=self.model_name, dim=self.dim, sampler=asdict(self.sampler), **self.extra_config())
+    def config(self):
+        return dict(feature=self.name, model=self.model_name, dim=self.dim, sampler=asdict(self.sampler), dtype=self.dtype,
+                    **self.extra_config())
     def extra_config(self): return {}
     def embed(self, items):
         import torch
-        with torch.inference_mode(): return self.forward(self.collate(items)).float().cpu().numpy()
+        with torch.inference_mode(), self.autocast(): return self.forward(self.collate(items)).float().cpu().numpy()
     def collate(self, items):
         import torch
-        return torch.from_numpy(np.stack(items)).to(self.device)
+        return to_device(torch.from_numpy(np.stack(items)), self.device)
+
+# %% ../nbs/03_features.ipynb #52c3f445
+def to_device(x, device):
+    "Tensor `x` on `device`: through pinned memory and without blocking when that is a CUDA device."
+    if str(device).startswith('cuda'): return x.pin_memory().to(device, non_blocking=True)
+    return x.to(device)
+
+@patch
+def autocast(self:Extractor):
+    "Mixed precision for the forward pass in `self.dtype` (a no-op for fp32)."
+    import torch
+    if self.dtype not in DTYPES: raise UsageError(f'--dtype must be one of {", ".join(DTYPES)}, not {self.dtype!r}')
+    if self.dtype == 'fp32': return contextlib.nullcontext()
+    return torch.autocast(self.device.split(':')[0], dtype=dict(bf16=torch.bfloat16, fp16=torch.float16)[self.dtype])
 
 # %% ../nbs/03_features.ipynb #e762297c
 EXTRACTORS = {}
@@ -275,8 +293,8 @@ def list_extractors():
 
 # %% ../nbs/03_features.ipynb #fa6e52de
 def create_extractor(name, model=None, pretrained=None, *, clip_len=2., windows='clips', fps=None, frame_size=None,
-                     device='auto', seed=0):
-    "A registered extractor: `model` (default: the entry's), `pretrained` weights ('none': random, seeded by `seed`)."
+                     device='auto', dtype='fp32', seed=0):
+    "A registered extractor: `model` (default: the entry's), `pretrained` weights ('none': random, seeded by `seed`), `dtype`."
     import importlib, inspect, torch
     if name not in EXTRACTORS: raise UsageError(f'feature must be one of {", ".join(list_extractors())}, not {name!r}')
     e = EXTRACTORS[name]
@@ -291,6 +309,9 @@ def create_extractor(name, model=None, pretrained=None, *, clip_len=2., windows=
     for k in kw:
         if k not in inspect.signature(klass).parameters:
             raise UsageError(f'--{"frame_size" if k == "decode_size" else k} does not apply to {name} features')
+    if dtype not in DTYPES: raise UsageError(f'--dtype must be one of {", ".join(DTYPES)}, not {dtype!r}')
     with torch.random.fork_rng():
         torch.manual_seed(seed)
-        return klass(*args, **kw)
+        ex = klass(*args, **kw)
+    ex.dtype = dtype
+    return ex
