@@ -5,9 +5,10 @@ Cases (each in its own process, so peak RSS is its own):
   egonb dense       every frame, resized in the decoder to short side 256 (pyav and decord backends)
   decord 1 fps      `decord.VideoReader(X).get_batch(1 fps indices)`, full size and at 256 (baselines)
   egonb 1 fps       `open_video(X, size=256).at_fps(1)` (pyav and decord backends)
+  egonb key frames  `at_fps(1, keyframes_only=True)`: the key frame nearest each second, key frames alone decoded
 Goals: egonb dense >= 0.9x ffmpeg frames/s; egonb 1 fps no slower than ffmpeg decoding every frame, peak RSS <= 300 MB.
 
-  python benchmarks/decode.py [--seconds 60] [--height 1080] [--video PATH]
+  python benchmarks/decode.py [--seconds 60] [--height 1080] [--gop 250] [--video PATH]
 """
 import argparse, json, os, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -19,18 +20,19 @@ CASES = {
     'decord_1fps_256':    "import decord; vr = decord.VideoReader(X, width=456, height=256); idx = [int(i * vr.get_avg_fps()) for i in range(int(len(vr) / vr.get_avg_fps()))]; n = len(vr.get_batch(idx).asnumpy())",
     'egonb_1fps_pyav':    "n = len(open_video(X, 'pyav', size=256).at_fps(1))",
     'egonb_1fps_decord':  "n = len(open_video(X, 'decord', size=256).at_fps(1))",
+    'egonb_1fps_keyframes_pyav': "n = len(open_video(X, 'pyav', size=256).at_fps(1, keyframes_only=True))",
 }
 
-def make_video(path, seconds, height):
+def make_video(path, seconds, height, gop=250):
     "A 30 fps H.264 clip (ffmpeg's moving testsrc2 pattern, about 5 Mbit/s at 1080p), or PyAV-rendered frames."
     w = height * 16 // 9
     if shutil.which('ffmpeg'):
         subprocess.run(['ffmpeg', '-v', 'error', '-y', '-f', 'lavfi', '-i', f'testsrc2=size={w}x{height}:rate=30',
-                        '-t', str(seconds), '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-g', '250', '-pix_fmt', 'yuv420p', str(path)], check=True)
+                        '-t', str(seconds), '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-g', str(gop), '-pix_fmt', 'yuv420p', str(path)], check=True)
         return
     import av, numpy as np
     with av.open(str(path), 'w') as o:
-        s = o.add_stream('libx264', rate=30, options=dict(preset='veryfast', crf='23')); s.width, s.height, s.pix_fmt = w, height, 'yuv420p'
+        s = o.add_stream('libx264', rate=30, options=dict(preset='veryfast', crf='23', g=str(gop))); s.width, s.height, s.pix_fmt = w, height, 'yuv420p'
         rng = np.random.default_rng(0); base = rng.integers(0, 255, (height, w, 3), np.uint8)
         for i in range(seconds * 30):
             for p in s.encode(av.VideoFrame.from_ndarray(np.roll(base, 8 * i, axis=1), format='rgb24')): o.mux(p)
@@ -56,11 +58,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--seconds', type=int, default=60); ap.add_argument('--height', type=int, default=1080)
     ap.add_argument('--video', default=None, help='benchmark this file instead of generating one')
+    ap.add_argument('--gop', type=int, default=250, help='frames between key frames of the generated clip (30: phone-like)')
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix='egonb-bench-'))
     video = Path(a.video) if a.video else tmp / f'bench_{a.height}p_{a.seconds}s.mp4'
     if not a.video:
-        print(f'generating {video.name} ...', flush=True); make_video(video, a.seconds, a.height)
+        print(f'generating {video.name} ...', flush=True); make_video(video, a.seconds, a.height, a.gop)
     from egonb.decode import open_video
     m = open_video(video, 'pyav').meta
     print(f'video: {m.width}x{m.height}, {m.fps:g} fps, {m.num_frames} frames, {m.duration:.1f} s, {video.stat().st_size/1e6:.1f} MB\n')

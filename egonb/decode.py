@@ -397,9 +397,31 @@ def uniform(self:VideoReader, n):
     return self.get_frames(uniform_indices(len(self), n))
 
 @patch
-def at_fps(self:VideoReader, fps=1.):
-    "Frames at `fps` frames per second (the frame on screen at each `k/fps` s)."
-    return self.get_frames(fps_indices(self.frame_times, self.meta.duration, fps))
+def at_fps(self:VideoReader, fps=1., keyframes_only=False):
+    "Frames at `fps` per second (the frame on screen at each `k/fps` s), or with `keyframes_only` the nearest key frames."
+    idx = fps_indices(self.frame_times, self.meta.duration, fps)
+    if not keyframes_only: return self.get_frames(idx)
+    gap = np.diff(self.frame_times[self.keyframe_indices]).max(initial=0.)
+    if gap > 2 / fps:
+        warnings.warn(f'{self.name}: key frames up to {gap:.1f} s apart cannot serve {fps:g} fps; '
+                      'keyframes_only returns fewer, farther frames', DecodeWarning)
+    return self.get_frames(self.nearest_keyframes(self.frame_times[idx]))
+
+# %% ../nbs/02_decode.ipynb #0a168116
+@patch(as_prop=True)
+def keyframe_indices(self:VideoReader):
+    "Indices of the key frames, from the packet index (nothing is decoded)."
+    return np.flatnonzero(self.index.key)
+
+@patch
+def nearest_keyframes(self:VideoReader, times):
+    "For each of `times` (s), the index of the key frame nearest to it; each key frame once, in order."
+    k = self.keyframe_indices
+    kt = self.frame_times[k]
+    j = np.clip(np.searchsorted(kt, times), 1, max(len(kt) - 1, 1))
+    left = (j - 1) if len(kt) > 1 else np.zeros_like(j)
+    pick = np.where(np.abs(kt[left] - times) <= np.abs(kt[np.minimum(j, len(kt) - 1)] - times), left, np.minimum(j, len(kt) - 1))
+    return np.unique(k[pick])
 
 # %% ../nbs/02_decode.ipynb #d2fdb556
 @patch
