@@ -277,6 +277,9 @@ def _padded(op, segs, scores, groups):
 def group_nms(segs, scores, groups, *, soft=True, iou_threshold=0.1, sigma=0.5, min_score=0., max_num=0):
     "Soft or hard NMS within each group, all groups at once: `(input indices, scores)`, groups sorted, picks in order."
     op = _Ops(segs)
+    if not op.t and len(groups) and (groups == groups[0]).all():      # one group on the CPU: the sparse path
+        return _one_group_nms(segs, scores, soft=soft, iou_threshold=iou_threshold, sigma=sigma, min_score=min_score,
+                              max_num=max_num)
     o, start, (r, c), S0, S1, sc = _padded(op, segs, scores, groups)
     alive = op.zeros_bool(sc.shape)
     alive[r, c] = True if soft or min_score <= 0 else scores[o] > min_score
@@ -302,6 +305,36 @@ def group_nms(segs, scores, groups, *, soft=True, iou_threshold=0.1, sigma=0.5, 
     rr, ii, ss = (op.cat([p[k] for p in picks]) for k in range(3))
     k = op.arr(np.lexsort((np.concatenate([np.full(len(p[0]), p[3]) for p in picks]), op.host(rr))))
     return o[op.arr(start)[rr[k]] + ii[k]], ss[k]
+
+# %% ../../nbs/10_asl_metrics.ipynb #89f78339
+def _one_group_nms(segs, scores, *, soft=True, iou_threshold=0.1, sigma=0.5, min_score=0., max_num=0):
+    "NMS of one group of NumPy segments, each pick updating only the segments that overlap it."
+    s0, s1, sc = segs[:, 0], segs[:, 1], scores.copy()
+    alive = np.ones(len(sc), bool) if soft or min_score <= 0 else scores > min_score
+    order = np.argsort(s0, kind='stable')
+    starts, longest = s0[order], float((s1 - s0).max(initial=0.))
+    masked = np.where(alive, sc, np.float32(-np.inf))
+    keep, kept_sc = [], []
+    while len(keep) < max_num or max_num <= 0:
+        i = int(masked.argmax())
+        if not alive[i]: break
+        keep.append(i)
+        kept_sc.append(sc[i])
+        alive[i], masked[i] = False, -np.inf
+        j = order[np.searchsorted(starts, s0[i] - longest, 'left'):np.searchsorted(starts, s1[i], 'right')]
+        j = j[alive[j]]
+        inter = np.maximum(np.minimum(s1[i], s1[j]) - np.maximum(s0[i], s0[j]), np.float32(0))
+        iou = inter / ((s1[i] - s0[i]) + (s1[j] - s0[j]) - inter)
+        if soft:
+            sc[j] = sc[j] * torch.exp(torch.from_numpy(-iou ** 2 / np.float32(sigma))).numpy()
+            dead = sc[j] < min_score
+        else: dead = iou > iou_threshold
+        alive[j[dead]] = False
+        masked[j] = np.where(alive[j], sc[j], np.float32(-np.inf))
+        if soft and len(keep) == 1:     # as the loop: after the first pick, every score below min_score is out
+            low = alive & (sc < min_score)
+            alive[low], masked[low] = False, -np.inf
+    return np.asarray(keep, np.int64), np.asarray(kept_sc, scores.dtype)
 
 # %% ../../nbs/10_asl_metrics.ipynb #8dde5863
 def batched_nms(segs, scores, labels, iou_threshold, min_score, max_seg_num, use_soft_nms=True, multiclass=True, sigma=0.5,
