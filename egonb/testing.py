@@ -6,7 +6,7 @@ Docs: https://egonb.github.io/egonb/testing.html.md"""
 
 # %% ../nbs/98_testing.ipynb #c2eb65fe
 from __future__ import annotations
-import re, time
+import json, re, time
 from pathlib import Path
 import numpy as np
 from .core import *
@@ -15,9 +15,9 @@ from .features import Extractor, ClipSampler
 from .generate import chatml_template
 
 # %% auto #0
-__all__ = ['SPECIAL_TOKENS', 'TINY_FAMILIES', 'count_parts', 'MeanColorExtractor', 'ColorScorer', 'tiny_tokenizer',
-           'tiny_text_config', 'make_tiny_vlm', 'make_tiny_whisper', 'make_tiny_audio_lm', 'make_tiny_grounding_dino',
-           'make_tiny_sam']
+__all__ = ['RELEASED_RANGES', 'SPECIAL_TOKENS', 'TINY_FAMILIES', 'count_parts', 'MeanColorExtractor', 'ColorScorer',
+           'make_released_mq', 'tiny_released_config', 'tiny_tokenizer', 'tiny_text_config', 'make_tiny_vlm',
+           'make_tiny_whisper', 'make_tiny_audio_lm', 'make_tiny_grounding_dino', 'make_tiny_sam']
 
 # %% ../nbs/98_testing.ipynb #53cbb089
 def count_parts(n, delay=0., fail_at=None, hang_at=None):
@@ -48,6 +48,62 @@ class ColorScorer:
         if c is None: return np.zeros(len(feats))
         return (np.abs(feats.astype(np.int16) - c).max(-1) < 40).mean((1, 2))
     def __call__(self, frames, text): return self.text_scores(self.image_features(frames), text)
+
+# %% ../nbs/98_testing.ipynb #78038072
+RELEASED_RANGES = [[0, 4], [2, 8], [4, 16], [8, 32], [16, 64], [32, 128], [64, 256], [128, 512], [256, 1024],
+                   [512, 10000]]
+
+def make_released_mq(output_dir, *, num_clips=8, num_classes=3, input_dims=(8, 6, 6, 4), length=96, fps=30 / 16,
+                     splits=('train', 'val'), signal=2.0, seed=0):
+    "Synthetic Moment Queries clips in the Ego4D-ASL layout: `annotations.json` by clip, `feat_{i}/{clip}.pt` per type."
+    import torch
+    rng = np.random.default_rng(seed)
+    out, D = Path(output_dir), sum(input_dims)
+    cv = rng.normal(size=(num_classes, D))
+    cv /= np.linalg.norm(cv, axis=1, keepdims=True)
+    db, names = {}, [f'action_{k}' for k in range(num_classes)]
+    for split in splits:
+        for c in range(num_clips):
+            uid, T = f'{split}-{c:03d}', int(length + rng.integers(-length // 4, length // 4 + 1))
+            f = rng.normal(size=(T, D)).astype(np.float32)
+            acts, k0 = [], c % num_classes
+            for j, s in enumerate(rng.choice(np.arange(2, T - 20, 22), size=2, replace=False)):
+                L, k = int(rng.integers(6, 16)), (k0 + j) % num_classes
+                f[s:s + L] += signal * cv[k]
+                acts.append(dict(segment=[round(s / fps, 5), round((s + L) / fps, 5)], label=names[k], label_id=k))
+            for i, part in enumerate(np.split(f, np.cumsum(input_dims)[:-1], axis=1)):
+                (out/f'feat_{i}').mkdir(parents=True, exist_ok=True)
+                torch.save(torch.from_numpy(np.ascontiguousarray(part)), out/f'feat_{i}'/f'{uid}.pt')
+            db[uid] = dict(video_id=f'video-{uid}', clip_id=uid, duration=T / fps, parent_start_sec=0.,
+                           parent_end_sec=T / fps, fps=fps, subset=split, annotations=acts)
+    (out/'annotations.json').write_text(json.dumps(db))
+    return out/'annotations.json'
+
+# %% ../nbs/98_testing.ipynb #d1d46231
+def tiny_released_config(data_dir, input_dims=(8, 6, 6, 4), num_classes=3, **sections):
+    "The released Ego4D-ASL MQ config at reduced width (16 channels, 512 steps, all 10 levels) on `make_released_mq` data."
+    d = Path(data_dir)
+    raw = dict(release='ego4d_asl', dataset_name='ego4d', init_rand_seed=0, train_split=['train'], val_split=['val'],
+               devices=['cpu'], output_folder=str(d/'runs'),
+               dataset=dict(json_file=str(d/'annotations.json'),
+                            feat_folder=[str(d/f'feat_{i}') for i in range(len(input_dims))],
+                            file_prefix='', file_ext='.pt', num_classes=num_classes, input_dim=list(input_dims),
+                            feat_stride=1, num_frames=1, trunc_thresh=0.3, crop_ratio=[0.9, 1.0], max_seq_len=512,
+                            force_upsampling=True),
+               model=dict(backbone_arch=[3, 3, 9], regression_range=RELEASED_RANGES, fpn_type='identity',
+                          max_buffer_len_factor=1.0, n_head=2, embd_dim=[4] * len(input_dims), fpn_dim=4 * len(input_dims),
+                          head_dim=4 * len(input_dims), use_abs_pe=True, xl_config=dict(n_head=2, d_head=8)),
+               opt=dict(learning_rate=0.001, epochs=2, weight_decay=0.05, warmup_epochs=1),
+               loader=dict(batch_size=2, num_workers=0),
+               train_cfg=dict(init_loss_norm=100, clip_grad_l2norm=1.0, cls_prior_prob=0.01, center_sample='radius',
+                              center_sample_radius=1.5, dropout=0.1, droppath=0.1, t_c_alpha=0.8, al_loss_weight=0.2,
+                              seg_loss_weight=0.0, cont_loss_weight=0.0),
+               test_cfg=dict(voting_thresh=0.9, pre_nms_topk=5000, max_seg_num=200, min_score=0.0001,
+                             multiclass_nms=True, nms_sigma=0.99, duration_thresh=0.01))
+    for k, v in sections.items():
+        if isinstance(v, dict) and isinstance(raw.get(k), dict): raw[k].update(v)
+        else: raw[k] = v
+    return raw
 
 # %% ../nbs/98_testing.ipynb #f71bfa0d
 _CORPUS = ['the camera wearer cuts a tomato on a cutting board in the kitchen', 'a person opens the garage door and picks up a red bucket',

@@ -238,10 +238,11 @@ def hard_nms_1d(segs, scores, iou_threshold, min_score, max_num):
 
 # %% ../../nbs/10_asl_metrics.ipynb #10ce9e5b
 def seg_voting(nms_segs, all_segs, all_scores, iou_threshold, score_offset=1.5):
-    "Refine each kept segment as the score-weighted mean of the input segments with tIoU >= `iou_threshold`."
-    inter = (torch.minimum(nms_segs[:, None, 1], all_segs[None, :, 1]) - torch.maximum(nms_segs[:, None, 0], all_segs[None, :, 0])).clamp(min=0)
+    "ActionFormer's boundary voting: each kept segment becomes the mean of the inputs with tIoU >= `iou_threshold`."
+    right = torch.minimum(nms_segs[:, None, 1], all_segs[None, :, 1])
+    inter = (right - torch.maximum(nms_segs[:, None, 0], all_segs[None, :, 0])).clamp(min=0)
     iou = inter / ((nms_segs[:, 1] - nms_segs[:, 0])[:, None] + (all_segs[:, 1] - all_segs[:, 0])[None, :] - inter)
-    w = (iou >= iou_threshold).to(all_scores.dtype) * all_scores[None, :]
+    w = (iou >= iou_threshold).to(all_scores.dtype) * all_scores[None, :] * iou
     return (w / w.sum(1, keepdim=True)) @ all_segs
 
 # %% ../../nbs/10_asl_metrics.ipynb #a1b374ac
