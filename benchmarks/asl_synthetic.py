@@ -7,6 +7,12 @@ pattern, the frame-wise structure ASL's sensitivity is for; --profile flat plant
 Same data, seed, schedule and architecture for both; only the ASL parts differ.
 
   python benchmarks/asl_synthetic.py [--train 80] [--val 30] [--classes 6] [--epochs 30] [--dim 64] [--profile key]
+
+With --released 1, a second table: the same kind of data in the released Ego4D-ASL layout (four feature types),
+trained with the released Ego4D-ASL config at reduced width, ActionFormer's Ego4D config at reduced width, and
+egonb's variant, over --seeds seeds: val average mAP and training time.
+
+  python benchmarks/asl_synthetic.py --released 1 --seeds 3 --mq 0 --nlq 0
 """
 import argparse, tempfile, time
 import numpy as np
@@ -23,8 +29,17 @@ def main():
     ap.add_argument("--lr", type=float, default=1e-3); ap.add_argument("--signal", type=float, default=2.0)
     ap.add_argument('--profile', default='key'); ap.add_argument('--seeds', type=int, default=3)
     ap.add_argument('--nlq', type=int, default=1, help='also compare on synthetic NLQ (1) or not (0)')
+    ap.add_argument('--mq', type=int, default=1, help="egonb's ASL vs its ActionFormer baseline (1) or not (0)")
+    ap.add_argument('--released', type=int, default=0, help='released Ego4D-ASL vs ActionFormer vs egonb (1) or not (0)')
+    ap.add_argument('--released_epochs', type=int, default=25)
     a = ap.parse_args()
     d = Path(tempfile.mkdtemp(prefix='egonb-asl-'))
+    if a.released: released(d, a)
+    if a.mq: mq(d, a)
+    if a.nlq: nlq(d)
+
+def mq(d, a):
+    "egonb's ASL variant against its ActionFormer-style baseline (the same net with the ASL parts off)."
     kw = dict(signal=a.signal, profile=a.profile)
     tr, cv = make_synthetic_mq(d/'train', a.train, a.classes, a.length, a.feat_dim, split='train', seed=0, **kw)
     va, _ = make_synthetic_mq(d/'val', a.val, a.classes, a.length, a.feat_dim, split='val', seed=1, class_vectors=cv, **kw)
@@ -49,7 +64,68 @@ def main():
     print(f'ASL - ActionFormer: {asl - base:+.3f} average mAP ({asl / max(base, 1e-9):.3f}x)')
     ok = max(base, asl) >= 0.5 and max(np.mean([s for _, s, _ in rs]) for rs in res.values()) < 600
     print(f"goal average mAP >= 0.5 within 10 minutes per model: {'MET' if ok else 'MISSED'}")
-    if a.nlq: nlq(d)
+
+def released(d, a):
+    "The released Ego4D-ASL config and ActionFormer's at reduced width, and egonb's variant, on the same clips."
+    from egonb.testing import make_released_mq, tiny_released_config
+    from egonb.asl.released import (released_config, train_released, build_model, load_checkpoint, detect,
+                                    ReleasedMQDataset, mq_submission, released_ground_truth)
+    data = d/'released'
+    make_released_mq(data, num_clips=a.train, num_classes=a.classes, length=128, seed=0)
+    ep = a.released_epochs
+    model = dict(embd_dim=[16, 8, 8, 16], fpn_dim=48, head_dim=48, n_head=4)
+    common = dict(num_classes=a.classes, opt=dict(epochs=ep, warmup_epochs=2, learning_rate=1e-3),
+                  loader=dict(batch_size=4), train_cfg=dict(ema_decay=0.99))
+    asl = tiny_released_config(data, **common, model=dict(model, xl_config=dict(n_head=4, d_head=12)))
+    af = tiny_released_config(data, **common, release='actionformer',
+                              model=dict(model, backbone_arch=[2, 2, 7], n_mha_win_size=9, max_buffer_len_factor=4.0,
+                                         regression_range=[[0, 4], [2, 8], [4, 16], [8, 32], [16, 64], [32, 128],
+                                                           [64, 256], [128, 10000]]))
+    af['model'].pop('xl_config')
+    for k in ('t_c_alpha', 'al_loss_weight', 'seg_loss_weight', 'cont_loss_weight'): af['train_cfg'].pop(k)
+    af['dataset'].update(feat_stride=16, num_frames=32, default_fps=30, max_seq_len=1024, force_upsampling=False)
+    print(f'released layout: {a.train} train / {a.train} val clips, {a.classes} classes, 4 feature types, '
+          f'{ep} + 2 warm-up epochs, {a.seeds} seed(s)')
+    rows = {}
+    for name, raw in [('Ego4D-ASL released config (width 48)', asl), ("ActionFormer's Ego4D config (width 48)", af)]:
+        for seed in range(a.seeds):
+            cfg = released_config(dict(raw, init_rand_seed=seed))
+            out = d/f'run-{len(rows)}-{seed}'
+            t0 = time.time()
+            train_released(cfg, out)
+            secs = time.time() - t0
+            m = build_model(cfg)
+            load_checkpoint(m, sorted(out.glob('epoch_*.pth.tar'))[-1])
+            ds = ReleasedMQDataset(cfg, cfg['val_split'], False)
+            r = detection_map(released_ground_truth(cfg), mq_submission(detect(m, ds), ds.vocabulary))
+            rows.setdefault(name, []).append((r['average_mAP'], secs))
+            print(f'  {name:45} seed {seed}: average mAP {r["average_mAP"]:.3f} in {secs:.0f} s', flush=True)
+    rows["egonb's variant (dim 48)"] = _egonb_on_released(data, a, ep + 2)
+    print(f'\n{"model":45} {"avg mAP":>8} {"± sd":>6} {"train s":>8}')
+    for name, rs in rows.items():
+        v = np.array(rs)
+        print(f'{name:45} {v[:, 0].mean():8.3f} {v[:, 0].std():6.3f} {v[:, 1].mean():8.0f}')
+
+def _egonb_on_released(data, a, epochs):
+    "egonb's own variant trained on the released-layout clips (their annotations as ActionFormer databases)."
+    import json
+    db = json.loads((data/'annotations.json').read_text())
+    vocab = sorted({x['label'] for v in db.values() for x in v['annotations']})
+    af = {s: dict(database={k: v for k, v in db.items() if v['subset'] == s}) for s in ('train', 'val')}
+    dirs = sorted(data.glob('feat_*'))
+    tr, va = (ClipDataset(af[s], dirs, vocab, max_len=160) for s in ('train', 'val'))
+    out = []
+    for seed in range(a.seeds):
+        torch.manual_seed(seed)
+        net = ASLNet([8, 6, 6, 4], len(vocab), dim=48, arch=(2, 2, 5), heads=4, window=9, class_sensitivity=True,
+                     instance_sensitivity=True, contrastive=0.1)
+        t0 = time.time()
+        train_asl(net, tr, epochs=epochs, batch_size=4, lr=1e-3, warmup_epochs=2, seed=seed)
+        secs = time.time() - t0
+        r = detection_map(af['val'], predict_mq(net, va, vocab))
+        out.append((r['average_mAP'], secs))
+        print(f"  {'egonb variant':45} seed {seed}: average mAP {r['average_mAP']:.3f} in {secs:.0f} s", flush=True)
+    return out
 
 def nlq(d):
     "NLQ grounding on synthetic queries: the same localiser with and without the ASL sensitivity parts."

@@ -92,7 +92,10 @@ class MaskedMHCA(nn.Module):
         q, k, v = heads(q), heads(k), heads(v)
         att = (q * self.scale) @ k.transpose(-2, -1)
         allowed = kv_mask[:, :, None, :] & band_mask(q.shape[2], k.shape[2], self.window, device=x.device)
-        att = self.attn_drop(F.softmax(att.masked_fill(~allowed, float('-inf')), dim=-1))
+        att = F.softmax(att.masked_fill(~allowed, float('-inf')), dim=-1)
+        if self.window is not None and self.window > 1:   # a padded step may see no valid step in its window
+            att = att.masked_fill(~allowed.any(-1, keepdim=True), 0.)
+        att = self.attn_drop(att)
         out = (att @ (v * kv_mask[:, :, :, None].to(v.dtype))).transpose(2, 3).contiguous().view(B, C, -1)
         return self.proj_drop(self.proj(out)) * qx_mask.to(out.dtype), qx_mask
 

@@ -15,7 +15,8 @@ from .data import mq_to_actionformer
 from .metrics import detection_map, topkx_recall, retrieval_recall, nlq_recall
 
 # %% auto #0
-__all__ = ['DEFAULT_CONFIG', 'load_config', 'asl_train', 'asl_infer', 'asl_eval', 'egonb_asl']
+__all__ = ['DEFAULT_CONFIG', 'TASKS', 'register_task', 'MQTask', 'NLQTask', 'load_config', 'asl_train', 'asl_infer', 'asl_eval',
+           'egonb_asl']
 
 # %% ../../nbs/15_asl_cli.ipynb #d8df5ec6
 DEFAULT_CONFIG = dict(
@@ -52,6 +53,120 @@ def _typed(default, v, key, path):
     if isinstance(default, str) and not isinstance(v, str): raise EgonbError(f'{path}: {key} must be text, not {v!r}')
     return v
 
+# %% ../../nbs/15_asl_cli.ipynb #14706648
+TASKS = {}
+
+def register_task(cls):
+    "Class decorator: an ASL task of egonb's configs (`task: mq|nlq`), under its `name`."
+    TASKS[cls.name] = cls()
+    return cls
+
+def _fit(cfg, out, net, ds, meta):
+    "Train `net` on `ds` (under torchrun: rank 0 writes meta.json, the log, checkpoints and model.pt)."
+    from egonb.asl.model import train_asl, dist_info
+    import torch
+    rank, _ = dist_info()
+    t = cfg['train']
+    if rank == 0: save_json(dict(meta, config=cfg), out/'meta.json')
+    hist = train_asl(net, ds, t['epochs'], t['batch_size'], t['lr'], t['weight_decay'], t['warmup_epochs'], t['seed'],
+                     out/'log.jsonl', progress=True, ckpt=out/'last.pt', device=cfg['device'])
+    if rank == 0:
+        with atomic_write(out/'model.pt', 'wb') as f: torch.save({k: v.cpu() for k, v in net.state_dict().items()}, f)
+    return hist
+
+def _first_feature(d, uid):
+    from egonb.asl.data import load_clip_features
+    return load_clip_features(uid, [d])[0]
+
+# %% ../../nbs/15_asl_cli.ipynb #36faa6d7
+@register_task
+class MQTask:
+    "Ego4D Moment Queries with egonb's `ASLNet`: train, infer, evaluate, convert."
+    name, test_defaults = 'mq', DEFAULT_CONFIG['test']
+    def build(self, cfg, meta):
+        from egonb.asl.model import ASLNet
+        return ASLNet(meta['in_dims'], len(meta['vocab']), **cfg['model'])
+
+    def train(self, cfg, out):
+        import torch
+        af, vocab, ds = _datasets(cfg, 'train')
+        meta = dict(vocab=vocab, in_dims=[len(_first_feature(d, next(iter(af['database']))))
+                                          for d in cfg['dataset']['feature_dirs']])
+        torch.manual_seed(cfg['train']['seed'])
+        return _fit(cfg, out, self.build(cfg, meta), ds, meta)
+
+    def infer(self, cfg, split, net, meta):
+        from egonb.asl.model import predict_mq
+        return predict_mq(net, _datasets(cfg, split, meta['vocab'])[2], meta['vocab'], **cfg['test'])
+
+    def evaluate(self, cfg, split, sub, out):
+        from egonb.asl.model import plot_detections
+        from egonb.demo import save_figure
+        af, _ = _annotations(cfg['dataset'][split])
+        m = detection_map(af, sub)
+        res = dict(average_mAP=m['average_mAP'], mAP={str(k): v for k, v in m['mAP'].items()},
+                   **{f'R{k}x@{t}': v for (t, k), v in topkx_recall(af, sub).items()},
+                   **{f'retrieval_R{k}@{t}': v for (t, k), v in retrieval_recall(af, sub).items()})
+        save_figure(plot_detections(af, sub, next(iter(af['database']))).figure, out/'detections.png')
+        return res
+
+    def infer_summary(self, sub):
+        return f"{sum(len(v) for v in sub['detect_results'].values())} segments for {len(sub['detect_results'])} clips"
+
+    def eval_summary(self, r):
+        return '  '.join(f'mAP@{k}: {v:.4f}' for k, v in r['mAP'].items()) + \
+            f"   average mAP: {r['average_mAP']:.4f}   R1x@0.5: {r['R1x@0.5']:.4f}"
+
+    def convert(self, cfg, split):
+        af, vocab = _annotations(cfg['dataset'][split])
+        p = save_json(af, Path(cfg['output_dir'])/f'actionformer_{split}.json')
+        return f'{len(af["database"])} clips, {len(vocab)} classes -> {p}'
+
+# %% ../../nbs/15_asl_cli.ipynb #c369aeb7
+@register_task
+class NLQTask(MQTask):
+    "Ego4D Natural Language Queries with egonb's `NLQNet` (query grounding): the same steps."
+    name = 'nlq'
+    test_defaults = dict(DEFAULT_CONFIG['test'], iou_threshold=0.5, sigma=0.5, voting_thresh=0., max_seg_num=5,
+                         multiclass=False)
+    def data(self, cfg, split, train=True):
+        from egonb.asl.nlq import NLQDataset
+        d = cfg['dataset']
+        if not d[split] or not d['text_features'][split]:
+            raise EgonbError(f'config: task nlq needs dataset.{split} and dataset.text_features.{split}')
+        return NLQDataset(d[split], d['feature_dirs'], d['text_features'][split], max_len=d['max_len'], train=train)
+
+    def build(self, cfg, meta):
+        from egonb.asl.nlq import NLQNet
+        return NLQNet(meta['in_dims'], meta['text_dim'], **cfg['model'])
+
+    def train(self, cfg, out):
+        import torch
+        ds = self.data(cfg, 'train')
+        q = ds.queries[0]
+        meta = dict(task='nlq', in_dims=[len(_first_feature(d, q.clip_uid)) for d in cfg['dataset']['feature_dirs']],
+                    text_dim=int(ds.text[q.key].shape[1]))
+        torch.manual_seed(cfg['train']['seed'])
+        return _fit(cfg, out, self.build(cfg, meta), ds, meta)
+
+    def infer(self, cfg, split, net, meta):
+        from egonb.asl.nlq import predict_nlq
+        t = {k: v for k, v in cfg['test'].items() if k not in ('max_seg_num', 'multiclass')}
+        return predict_nlq(net, self.data(cfg, split, train=False), topk=cfg['test']['max_seg_num'], **t)
+
+    def evaluate(self, cfg, split, sub, out):
+        from egonb.asl.nlq import plot_grounding
+        from egonb.demo import save_figure
+        res = nlq_recall(load_json(cfg['dataset'][split]), sub)
+        save_figure(plot_grounding(cfg['dataset'][split], sub).figure, out/'grounding.png')
+        return res
+
+    def infer_summary(self, sub): return f"top-{len(sub['results'][0]['predicted_times']) if sub['results'] else 0} " \
+                                         f"windows for {len(sub['results'])} queries"
+    def eval_summary(self, r): return '  '.join(f'{k}: {v:.4f}' for k, v in r.items())
+    def convert(self, cfg, split):
+        raise UsageError('convert writes ActionFormer annotations (Moment Queries): nothing to do for task nlq')
+
 # %% ../../nbs/15_asl_cli.ipynb #3e108daf
 def load_config(path):
     "The YAML config at `path` merged over `DEFAULT_CONFIG`; unknown keys and missing essentials are errors."
@@ -60,16 +175,25 @@ def load_config(path):
     if not path.exists(): raise EgonbError(f'{path}: config file not found')
     try: raw = yaml.safe_load(path.read_text()) or {}
     except yaml.YAMLError as e: raise EgonbError(f'{path}: not valid YAML ({e})') from None
-    cfg = _merge(DEFAULT_CONFIG, raw, '', path)
-    if not cfg['dataset']['feature_dirs']: raise EgonbError(f'{path}: dataset.feature_dirs is required (folders of {{clip_uid}}.npz or .pt features)')
+    defaults = copy.deepcopy(DEFAULT_CONFIG)
+    task = raw.get('task', 'mq') if isinstance(raw, dict) else 'mq'
+    if task in TASKS: defaults['test'] = copy.deepcopy(TASKS[task].test_defaults)
+    cfg = _merge(defaults, raw, '', path)
+    if cfg['task'] == 'nlq' and cfg['test']['multiclass']:
+        raise EgonbError(f'{path}: test.multiclass must be false for task nlq (a query has one answer class)')
+    if not cfg['dataset']['feature_dirs']:
+        raise EgonbError(f'{path}: dataset.feature_dirs is required (folders of {{clip_uid}}.npz or .pt features)')
     base = path.parent
-    if cfg['task'] not in ('mq', 'nlq'): raise EgonbError(f"{path}: task must be mq (Moment Queries) or nlq (Natural Language Queries), not {cfg['task']!r}")
+    if cfg['task'] not in TASKS:
+        raise EgonbError(f"{path}: task must be mq (Moment Queries) or nlq (Natural Language Queries), "
+                         f"not {cfg['task']!r}")
     tf = cfg['dataset']['text_features']
     for k in ('train', 'val'):
         if cfg['dataset'][k]: cfg['dataset'][k] = str((base/cfg['dataset'][k]).resolve())
         if tf[k]: tf[k] = str((base/tf[k]).resolve())
     if cfg['task'] == 'nlq' and not (tf['train'] or tf['val']):
-        raise EgonbError(f'{path}: task nlq needs dataset.text_features.train / .val (files written by save_text_features, e.g. from clip_text_features)')
+        raise EgonbError(f'{path}: task nlq needs dataset.text_features.train / .val (files written by '
+                         'save_text_features, e.g. from clip_text_features)')
     cfg['dataset']['feature_dirs'] = [str((base/d).resolve()) for d in cfg['dataset']['feature_dirs']]
     cfg['output_dir'] = str((base/cfg['output_dir']).resolve())
     return cfg
@@ -88,119 +212,76 @@ def _datasets(cfg, split, vocab=None):
     af, vocab = _annotations(cfg['dataset'][split], vocab)
     return af, vocab, ClipDataset(af, cfg['dataset']['feature_dirs'], vocab, max_len=cfg['dataset']['max_len'])
 
-# %% ../../nbs/15_asl_cli.ipynb #14706648
+# %% ../../nbs/15_asl_cli.ipynb #08c873d8
 def asl_train(cfg):
     "Train a model as `cfg` says; returns the loss history."
-    from egonb.asl.model import ASLNet, train_asl
-    import torch
-    out = Path(cfg['output_dir']); out.mkdir(parents=True, exist_ok=True)
-    if cfg['task'] == 'nlq': return _nlq_train(cfg, out)
-    af, vocab, ds = _datasets(cfg, 'train')
-    in_dims = [len(_first_feature(d, next(iter(af['database'])))) for d in cfg['dataset']['feature_dirs']]
-    torch.manual_seed(cfg['train']['seed'])
-    return _fit(cfg, out, ASLNet(in_dims, len(vocab), **cfg['model']), ds, dict(vocab=vocab, in_dims=in_dims))
+    out = Path(cfg['output_dir'])
+    out.mkdir(parents=True, exist_ok=True)
+    return TASKS[cfg['task']].train(cfg, out)
 
-def _fit(cfg, out, net, ds, meta):
-    "Train `net` on `ds` (under torchrun: rank 0 writes meta.json, the log, checkpoints and model.pt)."
-    from egonb.asl.model import train_asl, dist_info
-    import torch
-    rank, _ = dist_info(); t = cfg['train']
-    if rank == 0: save_json(dict(meta, config=cfg), out/'meta.json')
-    hist = train_asl(net, ds, t['epochs'], t['batch_size'], t['lr'], t['weight_decay'], t['warmup_epochs'], t['seed'], out/'log.jsonl',
-                     progress=True, ckpt=out/'last.pt', device=cfg['device'])
-    if rank == 0:
-        with atomic_write(out/'model.pt', 'wb') as f: torch.save({k: v.cpu() for k, v in net.state_dict().items()}, f)
-    return hist
-
-def _nlq_data(cfg, split, train=True):
-    from egonb.asl.nlq import NLQDataset
-    d = cfg['dataset']
-    if not d[split] or not d['text_features'][split]: raise EgonbError(f'config: task nlq needs dataset.{split} and dataset.text_features.{split}')
-    return NLQDataset(d[split], d['feature_dirs'], d['text_features'][split], max_len=d['max_len'], train=train)
-
-def _nlq_train(cfg, out):
-    from egonb.asl.nlq import NLQNet
-    import torch
-    ds = _nlq_data(cfg, 'train'); q = ds.queries[0]
-    in_dims, text_dim = [len(_first_feature(d, q.clip_uid)) for d in cfg['dataset']['feature_dirs']], int(ds.text[q.key].shape[1])
-    torch.manual_seed(cfg['train']['seed'])
-    return _fit(cfg, out, NLQNet(in_dims, text_dim, **cfg['model']), ds, dict(task='nlq', in_dims=in_dims, text_dim=text_dim))
-
-def _first_feature(d, uid):
-    from egonb.asl.data import load_clip_features
-    return load_clip_features(uid, [d])[0]
-
-# %% ../../nbs/15_asl_cli.ipynb #2b79be0d
 def asl_infer(cfg, split='val'):
-    "Ego4D MQ submission for `split` with the trained model; written to `output_dir/submission.json`."
-    from egonb.asl.model import ASLNet, predict_mq
+    "The task's submission for `split` with the trained model; written to `output_dir/submission.json`."
     import torch
-    out = Path(cfg['output_dir']); meta = load_json(out/'meta.json')
-    if cfg['task'] == 'nlq': return _nlq_infer(cfg, split, out, meta)
-    net = ASLNet(meta['in_dims'], len(meta['vocab']), **cfg['model'])
-    net.load_state_dict(torch.load(out/'model.pt', map_location='cpu', weights_only=True)); net.to(resolve_device(cfg['device']))
-    _, _, ds = _datasets(cfg, split, meta['vocab'])
-    sub = predict_mq(net, ds, meta['vocab'], **cfg['test'])
-    save_json(sub, out/'submission.json', indent=None)
-    return sub
-
-def _nlq_infer(cfg, split, out, meta):
-    from egonb.asl.nlq import NLQNet, predict_nlq
-    import torch
-    net = NLQNet(meta['in_dims'], meta['text_dim'], **cfg['model'])
-    net.load_state_dict(torch.load(out/'model.pt', map_location='cpu', weights_only=True)); net.to(resolve_device(cfg['device']))
-    t = cfg['test']
-    sub = predict_nlq(net, _nlq_data(cfg, split, train=False), pre_nms_thresh=t['pre_nms_thresh'], pre_nms_topk=t['pre_nms_topk'])
+    out, task = Path(cfg['output_dir']), TASKS[cfg['task']]
+    meta = load_json(out/'meta.json')
+    net = task.build(cfg, meta)
+    net.load_state_dict(torch.load(out/'model.pt', map_location='cpu', weights_only=True))
+    sub = task.infer(cfg, split, net.to(resolve_device(cfg['device'])), meta)
     save_json(sub, out/'submission.json', indent=None)
     return sub
 
 def asl_eval(cfg, split='val'):
-    "Detection mAP, top-kx recall and Ego4D retrieval recall (MQ) or Rank@k and mIoU (NLQ) of `output_dir/submission.json`; to `metrics.json`."
+    "Metrics of `output_dir/submission.json` (MQ: mAP, top-kx, retrieval recall; NLQ: Rank@k, mIoU) to `metrics.json`."
     out = Path(cfg['output_dir'])
-    if cfg['task'] == 'nlq':
-        sub = load_json(out/'submission.json'); res = nlq_recall(load_json(cfg['dataset'][split]), sub); save_json(res, out/'metrics.json')
-        from egonb.asl.nlq import plot_grounding
-        from egonb.demo import save_figure
-        save_figure(plot_grounding(cfg['dataset'][split], sub).figure, out/'grounding.png')
-        return res
-    af, _ = _annotations(cfg['dataset'][split])
-    sub = load_json(out/'submission.json')
-    m = detection_map(af, sub)
-    rec = {f'R{k}x@{t}': v for (t, k), v in topkx_recall(af, sub).items()}
-    ret = {f'retrieval_R{k}@{t}': v for (t, k), v in retrieval_recall(af, sub).items()}
-    res = dict(average_mAP=m['average_mAP'], mAP={str(k): v for k, v in m['mAP'].items()}, **rec, **ret)
+    res = TASKS[cfg['task']].evaluate(cfg, split, load_json(out/'submission.json'), out)
     save_json(res, out/'metrics.json')
-    _plot_first(af, sub, out/'detections.png')
     return res
 
-def _plot_first(af, sub, path):
-    "Timeline of ground truth and predictions of the first clip, to look at."
-    from egonb.asl.model import plot_detections
-    from egonb.demo import save_figure
-    save_figure(plot_detections(af, sub, next(iter(af['database']))).figure, path)
-
 # %% ../../nbs/15_asl_cli.ipynb #89d2a451
+def _released_command(command, config, split=None, ckpt=None, device=None):
+    "Run `command` on a released-layout config (chapter `asl.released`)."
+    from egonb.asl.released import (load_released_config, released_train, released_infer, released_eval,
+                                    released_output_dir)
+    cfg = load_released_config(config)
+    out, dev, split = released_output_dir(cfg), device or 'auto', [split] if split else None
+    if command == 'train':
+        h = released_train(cfg, device=dev)
+        print(f"{cfg['release']}: trained {len(h)} epochs" + (f", final loss {h[-1]['final_loss']:.3f}" if h else '')
+              + f'; checkpoints in {out}')
+    elif command == 'infer':
+        sub = released_infer(cfg, ckpt.split(',') if ckpt else None, split, device=dev)
+        n = sum(len(v) for v in sub['detect_results'].values())
+        print(f"{n} segments for {len(sub['detect_results'])} clips -> {out}/submission.json")
+    elif command == 'eval':
+        r = released_eval(cfg, split)
+        print('  '.join(f'mAP@{k}: {v:.4f}' for k, v in r['mAP'].items()) + f"   average mAP: {r['average_mAP']:.4f}")
+    else: raise UsageError(f'{command} is for egonb\'s own configs; a released config names its annotation file')
+    return 0
+
+# %% ../../nbs/15_asl_cli.ipynb #7215d6f2
 @egonb_cli
 def egonb_asl(
     command:Literal['train', 'infer', 'eval', 'convert'],  # what to do
     *,
-    config:str,           # YAML config
-    split:Literal['train', 'val']='val',  # annotations to infer / evaluate / convert
+    config:str,           # YAML config: egonb's, a released Ego4D-ASL / ActionFormer one, or a shipped config's name
+    split:str=None,       # annotations to infer / evaluate / convert (default: val; released configs: their val_split)
+    ckpt:str=None,        # released configs: checkpoint file or folder to infer with (comma-separated: an ensemble)
+    device:str=None,      # auto, cpu, cuda or cuda:N (default: the config's)
 ):
     "Temporal action localization (Ego4D Moment Queries) or query grounding (Ego4D NLQ) on pre-extracted features."
+    from egonb.asl.released import read_yaml, is_released_config
+    if is_released_config(read_yaml(config)[0]): return _released_command(command, config, split, ckpt, device)
+    if ckpt: raise UsageError('--ckpt is for released configs; egonb configs infer with output_dir/model.pt')
     cfg = load_config(config)
-    nlq = cfg['task'] == 'nlq'
-    if command == 'train': h = asl_train(cfg); print(f"trained {len(h)} epochs, loss {h[0]:.3f} -> {h[-1]:.3f}; model in {cfg['output_dir']}/model.pt")
+    if device: cfg['device'] = device
+    split, task = split or 'val', TASKS[cfg['task']]
+    if split not in ('train', 'val'):
+        raise UsageError(f'--split must be train or val for egonb configs, not {split!r}')
+    if command == 'train':
+        h = asl_train(cfg)
+        print(f"trained {len(h)} epochs, loss {h[0]:.3f} -> {h[-1]:.3f}; model in {cfg['output_dir']}/model.pt")
     elif command == 'infer':
-        sub = asl_infer(cfg, split)
-        print(f"top-5 windows for {len(sub['results'])} queries" if nlq else f"{sum(len(v) for v in sub['detect_results'].values())} segments for {len(sub['detect_results'])} clips", f"-> {cfg['output_dir']}/submission.json")
-    elif command == 'eval':
-        r = asl_eval(cfg, split)
-        if nlq: print('  '.join(f'{k}: {v:.4f}' for k, v in r.items()))
-        else: print('  '.join(f'mAP@{k}: {v:.4f}' for k, v in r['mAP'].items()) + f"   average mAP: {r['average_mAP']:.4f}   R1x@0.5: {r['R1x@0.5']:.4f}")
-    elif command == 'convert':
-        if nlq: raise UsageError('convert writes ActionFormer annotations for Moment Queries; it has nothing to do for task nlq')
-        af, vocab = _annotations(cfg['dataset'][split])
-        p = save_json(af, Path(cfg['output_dir'])/f'actionformer_{split}.json'); print(f'{len(af["database"])} clips, {len(vocab)} classes -> {p}')
-    else: raise UsageError(f'command must be train, infer, eval or convert, not {command!r}')
+        print(task.infer_summary(asl_infer(cfg, split)), f"-> {cfg['output_dir']}/submission.json")
+    elif command == 'eval': print(task.eval_summary(asl_eval(cfg, split)))
+    else: print(task.convert(cfg, split))
     return 0

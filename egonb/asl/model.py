@@ -12,13 +12,14 @@ import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
 from ..core import *
 from .data import grid_to_time, time_to_grid, load_clip_features, resize_features
-from .targets import make_points, label_points, sigmoid_focal_loss, diou_loss_1d, REG_RANGES
+from .targets import make_points, label_points, asl_loss, REG_RANGES
 from .metrics import batched_nms, detection_map
+from .sensitivity import ClassSensitivity, asl_terms
 
 # %% auto #0
-__all__ = ['ChannelNorm', 'ConvBlock', 'local_mask', 'TransformerBlock', 'sinusoid_pe', 'ASLNet', 'batch_targets', 'asl_loss',
-           'decode', 'to_seconds', 'ClipDataset', 'model_inputs', 'collate', 'train_asl', 'dist_info',
-           'batch_to_device', 'predict_mq', 'plot_detections']
+__all__ = ['ChannelNorm', 'ConvBlock', 'local_mask', 'TransformerBlock', 'sinusoid_pe', 'ASLNet', 'batch_targets', 'decode',
+           'to_seconds', 'ClipDataset', 'model_inputs', 'collate', 'train_asl', 'dist_info', 'batch_to_device',
+           'predict_mq', 'plot_detections']
 
 # %% ../../nbs/14_asl_model.ipynb #126212ef
 class ChannelNorm(nn.Module):
@@ -82,7 +83,6 @@ class ASLNet(nn.Module):
 
     def _asl_parts(self, dim, cls_sens, inst_sens, contrastive, floor):
         "ASL's optional parts (chapter `asl.sensitivity`): class-level Gaussians, instance-level head, contrastive projection."
-        from egonb.asl.sensitivity import ClassSensitivity
         self.class_sens = ClassSensitivity(self.num_classes) if cls_sens else None
         self.inst_head = self._head(dim, 2) if inst_sens else None
         self.con_proj = nn.Conv1d(dim, dim, 1) if contrastive else None
@@ -125,15 +125,6 @@ def batch_targets(segments, labels, length, num_classes, levels, radius=1.5):
     pts = make_points(length, levels, REG_RANGES[:levels - 1] + ((REG_RANGES[levels - 1][0], 10000),))
     cs, rs = zip(*[label_points(pts, s, l, num_classes, radius) for s, l in zip(segments, labels)])
     return torch.from_numpy(np.stack(cs)), torch.from_numpy(np.stack(rs))
-
-def asl_loss(outs, cls_t, reg_t, normalizer=None, w_cls=None, w_reg=None):
-    "(total, cls, reg, num_pos): focal + DIoU loss over the points of all levels, optionally weighted per point `[B, N]`."
-    logits = torch.cat([o[0] for o in outs], 1); off = torch.cat([o[1] for o in outs], 1); valid = torch.cat([o[2] for o in outs], 1)
-    pos = (cls_t.sum(-1) > 0) & valid
-    n = max(float(pos.sum()), 1.) if normalizer is None else normalizer
-    lc = sigmoid_focal_loss(logits[valid], cls_t[valid], weight=None if w_cls is None else w_cls[valid]) / n
-    lr = diou_loss_1d(off[pos], reg_t[pos], weight=None if w_reg is None else w_reg[pos]) / n if pos.any() else logits.sum() * 0
-    return lc + lr, lc, lr, int(pos.sum())
 
 # %% ../../nbs/14_asl_model.ipynb #cb5c88ec
 def decode(outs, b, pre_nms_thresh=0.001, pre_nms_topk=2000, iou_threshold=0.1, min_score=0.001, max_seg_num=200, sigma=0.5, use_soft_nms=True, multiclass=True, voting_thresh=0.75):
@@ -252,7 +243,6 @@ def _train_epoch(model, dl, opt, sched, norm, dev='cpu', world=1):
         npos = int(((ct.sum(-1) > 0) & torch.cat([o[2] for o in outs], 1)).sum())
         norm = max(npos, 1) if norm is None else 0.9 * norm + 0.1 * max(npos, 1)   # EMA of the positives (ActionFormer)
         if model.uses_sensitivity:
-            from egonb.asl.sensitivity import asl_terms
             loss = asl_terms(model, outs, feats, b, ct, rt, norm)['loss']
         else: loss = asl_loss(outs, ct, rt, norm)[0]
         opt.zero_grad(); loss.backward()

@@ -22,7 +22,8 @@ __all__ = ['ASL_DEFAULTS', 'ACTIONFORMER_DEFAULTS', 'RELEASES', 'BACKBONES', 'NE
            'PointGenerator', 'ClsHead', 'RegHead', 'LocPointTransformer', 'build_model', 'ReleasedMQDataset',
            'truncate_feats', 'focal_loss', 'diou_loss', 'detect', 'mq_submission', 'released_weights',
            'read_checkpoint', 'load_checkpoint', 'save_checkpoint', 'decay_groups', 'make_optimizer', 'make_scheduler',
-           'ModelEma', 'train_released', 'train_one_epoch']
+           'ModelEma', 'train_released', 'train_one_epoch', 'released_output_dir', 'released_train', 'find_checkpoint',
+           'released_infer', 'released_ground_truth', 'released_eval', 'parity_dir']
 
 # %% ../../nbs/19_asl_released.ipynb #81b977d4
 ASL_DEFAULTS = dict(
@@ -867,6 +868,68 @@ def train_one_epoch(model, ema, loader, optimizer, scheduler, clip_grad_l2norm=-
         optimizer.step()
         scheduler.step()
         ema.update(model)
-        for k, v in losses.items(): sums[k] = sums.get(k, 0.) + float(v)
+        for k, v in losses.items(): sums[k] = sums.get(k, 0.) + float(v.detach())
         n += 1
     return {k: v / max(n, 1) for k, v in sums.items()}
+
+# %% ../../nbs/19_asl_released.ipynb #405bdb24
+def released_output_dir(cfg):
+    "`{output_folder}/{config file name}`, the released training script's output folder."
+    return Path(cfg['output_folder'])/Path(cfg.get('config_path', 'config')).stem
+
+def released_train(cfg, *, device='auto', progress=True):
+    "Train as the release's `train.py` does; returns the per-epoch losses."
+    out = released_output_dir(cfg)
+    save_json(dict(cfg), out/'config.json')
+    return train_released(cfg, out, device=resolve_device(device), progress=progress, log=out/'log.jsonl')
+
+# %% ../../nbs/19_asl_released.ipynb #dba13719
+def find_checkpoint(path):
+    "`path` if it is a file; in a folder, its newest `epoch_*.pth.tar` (as the released `infer.py`) or `last.pth.tar`."
+    p = Path(path)
+    if p.is_file(): return p
+    if p.is_dir():
+        found = sorted(p.glob('epoch_*.pth.tar')) or sorted(p.glob('last.pth.tar'))
+        if found: return found[-1]
+    raise InputNotFoundError(f'{path}: no checkpoint (a .pth.tar file, or a folder with epoch_*.pth.tar)')
+
+def released_infer(cfg, ckpt=None, split=None, *, device='auto', progress=True):
+    "Ego4D MQ submission of `split` (default: the config's `val_split`) from one or several checkpoints (an ensemble)."
+    out, dev = released_output_dir(cfg), resolve_device(device)
+    ckpts = ckpt if isinstance(ckpt, (list, tuple)) else [ckpt or out]
+    models = []
+    for c in ckpts:
+        m = build_model(cfg)
+        load_checkpoint(m, find_checkpoint(c))
+        models.append(m.to(dev).eval())
+    ds = ReleasedMQDataset(cfg, split or cfg['val_split'], False)
+    sub = mq_submission(detect(models, ds, progress=progress), ds.vocabulary)
+    save_json(sub, out/'submission.json', indent=None)
+    return sub
+
+# %% ../../nbs/19_asl_released.ipynb #86bed426
+def released_ground_truth(cfg, split=None):
+    "The annotations of `split` (default `val_split`) as an ActionFormer `database` dict, for the metrics."
+    db = load_json(cfg['dataset']['json_file'])
+    db = db.get('database', db)
+    splits = [s.lower() for s in (split or cfg['val_split'])]
+    return dict(database={k: v for k, v in db.items() if v['subset'].lower() in splits})
+
+def released_eval(cfg, split=None):
+    "Detection mAP, top-kx and Ego4D retrieval recall of `submission.json` against `split`; written to `metrics.json`."
+    from egonb.asl.metrics import detection_map, topkx_recall, retrieval_recall
+    out = released_output_dir(cfg)
+    gt, sub = released_ground_truth(cfg, split), load_json(out/'submission.json')
+    m = detection_map(gt, sub)
+    res = dict(average_mAP=m['average_mAP'], mAP={str(k): v for k, v in m['mAP'].items()},
+               **{f'R{k}x@{t}': v for (t, k), v in topkx_recall(gt, sub).items()},
+               **{f'retrieval_R{k}@{t}': v for (t, k), v in retrieval_recall(gt, sub).items()})
+    save_json(res, out/'metrics.json')
+    return res
+
+# %% ../../nbs/19_asl_released.ipynb #7a059072
+def parity_dir():
+    "The folder of the released-code parity fixture (`data/asl_parity` of a source checkout), or None."
+    import egonb
+    p = Path(egonb.__file__).parents[1]/'data'/'asl_parity'
+    return p if (p/'expected.pt').exists() else None

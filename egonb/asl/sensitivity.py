@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
+from .targets import asl_loss
 
 # %% auto #0
 __all__ = ['point_positions', 'ClassSensitivity', 'quality', 'sensitivity_weights', 'action_contrastive_loss', 'asl_terms',
@@ -88,7 +89,6 @@ def action_contrastive_loss(emb, mask, segments, labels, sens=None, tau=0.1, max
 # %% ../../nbs/16_asl_sensitivity.ipynb #d277a1b5
 def asl_terms(model, outs, feats, b, cls_t, reg_t, normalizer):
     "Loss dict of a batch with the ASL parts of `model` switched on: `loss` (total) and its terms."
-    from egonb.asl.model import asl_loss
     logits = torch.cat([o[0] for o in outs], 1); off = torch.cat([o[1] for o in outs], 1); valid = torch.cat([o[2] for o in outs], 1)
     pos = (cls_t.sum(-1) > 0) & valid
     q = quality(logits, off, cls_t, reg_t)[pos]

@@ -13,7 +13,7 @@ from ..core import *
 from .data import grid_to_time, time_to_grid, mq_to_actionformer
 
 # %% auto #0
-__all__ = ['REG_RANGES', 'make_synthetic_mq', 'make_points', 'label_points', 'sigmoid_focal_loss', 'diou_loss_1d']
+__all__ = ['REG_RANGES', 'make_synthetic_mq', 'make_points', 'label_points', 'sigmoid_focal_loss', 'diou_loss_1d', 'asl_loss']
 
 # %% ../../nbs/13_asl_synthetic.ipynb #dfba4b6b
 def make_synthetic_mq(output_dir, num_clips=40, num_classes=4, length=256, dim=32, max_actions=4, signal=2.0, noise=1.0,
@@ -112,3 +112,15 @@ def diou_loss_1d(pred, target, eps=1e-8, weight=None):
     rho = 0.5 * ((rp - lp) - (rg - lg))   # distance between the two centres
     loss = 1 - iou + rho ** 2 / enclose.clamp(min=eps) ** 2
     return (loss if weight is None else loss * weight).sum()
+
+# %% ../../nbs/13_asl_synthetic.ipynb #85c5c70f
+def asl_loss(outs, cls_t, reg_t, normalizer=None, w_cls=None, w_reg=None):
+    "(total, cls, reg, num_pos): focal + DIoU loss over the points of all levels, optionally weighted per point."
+    import torch
+    logits, off, valid = (torch.cat([o[j] for o in outs], 1) for j in range(3))
+    pos = (cls_t.sum(-1) > 0) & valid
+    n = max(float(pos.sum()), 1.) if normalizer is None else normalizer
+    lc = sigmoid_focal_loss(logits[valid], cls_t[valid], weight=None if w_cls is None else w_cls[valid]) / n
+    if not pos.any(): lr = logits.sum() * 0
+    else: lr = diou_loss_1d(off[pos], reg_t[pos], weight=None if w_reg is None else w_reg[pos]) / n
+    return lc + lr, lc, lr, int(pos.sum())
