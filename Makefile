@@ -8,7 +8,7 @@ BIN   := $(VENV)/bin
 STAMP := $(VENV)/.egonb-installed
 OUT   ?= outputs/demo
 
-.PHONY: setup demo test sync-check nbtest readme export clean-nbs bench sample-data
+.PHONY: setup demo test sync-check nbtest readme export clean-nbs bench sample-data outputs docs docs-check
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -47,3 +47,20 @@ bench: setup
 	$(BIN)/python benchmarks/extract.py
 	$(BIN)/python benchmarks/caption.py
 	$(BIN)/python benchmarks/nms.py
+
+# Docs: notebooks carry their saved outputs (make outputs), the site is built offline (make docs) and checked in
+# headless Chromium (make docs-check; needs `apt-get install chromium`; not part of make test).
+NBS ?=
+DOCS_STAMP := $(VENV)/.egonb-docs-installed
+$(DOCS_STAMP): $(STAMP)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev,audio,docs]" 2> >(grep -v "is ignored: it is neither" >&2)
+	@touch $(DOCS_STAMP)
+
+outputs: setup
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python tools/save_outputs.py $(NBS)
+
+docs: $(DOCS_STAMP)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python tools/build_docs.py
+
+docs-check: $(DOCS_STAMP)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python tools/docs_check.py
