@@ -305,6 +305,16 @@ def source_pages(out, cfg):
     return rels
 
 
+def title_cell_leftovers(nb_path):
+    "Lines of a notebook's title cell that nbdev's frontmatter step drops from the docs (all but `# title`, `> ...`, `- k: v`)."
+    nb = json.loads(Path(nb_path).read_text(encoding='utf-8'))
+    md = next((c for c in nb['cells'] if c['cell_type'] == 'markdown'), None)
+    if md is None: return []
+    src = ''.join(md['source'])
+    if not re.search(r'^#\s+\S', src, re.M): return []
+    return [l for l in src.splitlines() if l.strip() and not re.match(r'^(#\s|>\s|-\s+\S.*:)', l)]
+
+
 def build(force=False, out=None):
     from nbdev.config import get_config
     from nbdev.serve import proc_nbs
@@ -316,6 +326,10 @@ def build(force=False, out=None):
     cache = proc_nbs(str(cfg.nbs_path), n_workers=0, force=force)
     print(f'nbdev doc processing: {time.time()-t0:.0f}s -> {cache}', flush=True)
     nbs = sorted(cfg.nbs_path.glob('*.ipynb'), key=lambda p: (p.name != cfg.readme_nb, p.name))
+    for p in nbs:
+        if lost := title_cell_leftovers(p):
+            print(f'WARNING: {p.name}: nbdev makes the title cell frontmatter and drops its other {len(lost)} lines from the '
+                  f'page ({lost[0][:60]!r}...): move them into a markdown cell of their own')
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     (out/'styles.css').write_text(CSS + HtmlFormatter(style='default').get_style_defs('.highlight') + '\n', encoding='utf-8')

@@ -18,6 +18,7 @@ MAX_W, MAX_LINES, MAX_CHARS, MAX_HTML = 900, 40, 4000, 20000
 MAX_IMG_BYTES, MAX_NB_BYTES = 250_000, 1_500_000      # limits --check enforces on committed notebooks
 DPI = 72                                              # matplotlib figure dpi while saving outputs
 WIDGET_MIMES = ('application/vnd.jupyter.widget-view+json', 'application/vnd.jupyter.widget-state+json')
+MACHINE_PATHS = [str(ROOT)] + ([str(Path.home()) + '/'] if str(Path.home()) != '/' else [])
 TMP_RE = re.compile(r'/tmp/tmp[\w-]+')
 HEX_RE = re.compile(r' at 0x[0-9a-fA-F]+')
 
@@ -151,7 +152,7 @@ def check_nb(fn):
             png = _text(d.get('image/png', ''))
             if len(png) * 3 // 4 > MAX_IMG_BYTES: probs.append(f'cell {i}: PNG of {len(png) * 3 // 4} bytes (limit {MAX_IMG_BYTES})')
             txt = json.dumps(o)
-            if str(ROOT) in txt or '/work/' in txt: probs.append(f'cell {i}: output shows a machine path')
+            if any(m in txt for m in MACHINE_PATHS): probs.append(f'cell {i}: output shows a machine path')
     return probs
 
 
