@@ -264,6 +264,8 @@ def check_lab(browser, shots, nb='09_keyframes.ipynb', marker='aks_browser(', ti
         if (nbs/nb).read_bytes() != before:   # JupyterLab must not have saved it; put it back if it did
             (nbs/nb).write_bytes(before)
             pr.append(f'{nb} was changed by JupyterLab (restored)')
+        if pr: pr.append(f'JupyterLab log: {tmp/"lab.log"}')
+        else: shutil.rmtree(tmp, ignore_errors=True)
     return pr
 
 
