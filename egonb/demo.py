@@ -16,8 +16,9 @@ from .features import FeatureRunner, load_features
 from dataclasses import asdict
 
 # %% auto #0
-__all__ = ['DEMO_VLM', 'save_figure', 'demo_video', 'demo_extractor', 'plot_similarity', 'demo_features', 'demo_scorer',
-           'demo_aks', 'demo_transcripts', 'demo_captioner', 'demo_captions', 'egonb_demo']
+__all__ = ['DEMO_VLM', 'ASL_DEMO', 'save_figure', 'demo_video', 'demo_extractor', 'plot_similarity', 'demo_features',
+           'demo_scorer', 'scorer_name', 'demo_aks', 'bundled_whisper_path', 'demo_transcripts', 'speech_model',
+           'demo_captioner', 'demo_captions', 'demo_detections', 'demo_report', 'egonb_demo']
 
 # %% ../nbs/90_demo.ipynb #bd829865
 def save_figure(fig, path, dpi=100):
@@ -69,7 +70,7 @@ def demo_features(videos, output_dir, ex=None, num_workers=1):
     st = FeatureRunner(ex, videos, fdir, batch_size=8, num_workers=num_workers, progress=False).run()
     feats = {p.stem: load_features(fdir/f'{p.stem}.npz') for p in videos if (fdir/f'{p.stem}.npz').exists()}
     if feats: save_figure(plot_similarity(feats), Path(output_dir)/'clip_similarity.png')
-    return dict(model=ex.model_name, dir=str(fdir.relative_to(output_dir)), plot='clip_similarity.png' if feats else None,
+    return dict(model=ex.model_name, real_weights=not ex.model_name.endswith('/random'), dir=str(fdir.relative_to(output_dir)), plot='clip_similarity.png' if feats else None,
                 shapes={k: list(v.features.shape) for k, v in feats.items()}, failed=st['failed'])
 
 # %% ../nbs/90_demo.ipynb #cb22a84a
@@ -83,18 +84,31 @@ def demo_scorer():
         print('NOTE: no cached CLIP weights: AKS uses the colour scorer (share of pixels of the colour the query names)')
         return ColorScorer()
 
+def scorer_name(scorer):
+    "`(what, real_weights)` of an AKS scorer for the report: real_weights is None for a scorer without a model."
+    if type(scorer).__name__ == 'ColorScorer': return 'colour scorer (share of pixels of the colour the query names)', None
+    name = getattr(scorer, 'model_name', None) or type(scorer).__name__
+    return f'{type(scorer).__name__} {name}', not str(name).endswith('/random')
+
 def demo_aks(input_dir, output_dir, scorer=None, max_frames=8):
     "AKS keyframes for the first sample NLQ query: `aks/` results, `aks_scores.png`, `aks_keyframes.png`."
     from egonb.keyframes import AKSRun, AKSConfig, plot_scores, show_keyframes
     nlq, out = Path(input_dir)/'v2'/'annotations'/'nlq_val.json', Path(output_dir)
     if not nlq.exists(): return None
     cfg = AKSConfig(max_frames=max_frames, t1=0.5, depth=3)   # t1 0.5: the sample clips have only ~20 candidates
-    AKSRun(nlq, input_dir, out/'aks', scorer or demo_scorer(), cfg, limit=1, progress=False).run()
+    scorer = scorer or demo_scorer()
+    AKSRun(nlq, input_dir, out/'aks', scorer, cfg, limit=1, progress=False).run()
     rec = read_jsonl(out/'aks'/'results.jsonl')[0]
     save_figure(plot_scores(rec).figure, out/'aks_scores.png'); save_figure(show_keyframes(rec, input_dir), out/'aks_keyframes.png')
-    return dict(clip_uid=rec['clip_uid'], query=rec['query'], keyframes=rec['frame_indices'], timestamps=rec['timestamps'], answer=rec['gt'], dir='aks')
+    return dict(clip_uid=rec['clip_uid'], query=rec['query'], keyframes=rec['frame_indices'], timestamps=rec['timestamps'], answer=rec['gt'], dir='aks',
+                scorer=scorer_name(scorer)[0], real_weights=scorer_name(scorer)[1])
 
 # %% ../nbs/90_demo.ipynb #0641db6a
+def bundled_whisper_path():
+    "Folder of the bundled Whisper model, or None (no `audio` extra)."
+    from egonb.audio import bundled_whisper
+    return bundled_whisper()
+
 def demo_transcripts(videos, output_dir):
     "Whisper transcripts of `videos` into `transcripts.json`; None (with a notice) without the audio extra."
     from egonb.audio import bundled_whisper, load_whisper, transcribe
@@ -105,6 +119,11 @@ def demo_transcripts(videos, output_dir):
         except EgonbError as e: out[printable(p.name)] = dict(error=printable(e))
     save_json(out, Path(output_dir)/'transcripts.json')
     return out
+
+def speech_model():
+    "Name of the speech model `demo_transcripts` uses (the bundled faster-whisper tiny.en), or None."
+    p = bundled_whisper_path()
+    return None if p is None else f'Whisper tiny.en (faster-whisper, {p.name})'
 
 # %% ../nbs/90_demo.ipynb #e93aaa50
 DEMO_VLM = 'HuggingFaceTB/SmolVLM-256M-Instruct'
@@ -147,6 +166,137 @@ def _caption_figure(frames, recs, model):
     fig.suptitle(f'keyframe captions by {model}'); fig.tight_layout()
     return fig
 
+# %% ../nbs/90_demo.ipynb #44960fd1
+ASL_DEMO = dict(dim=64, arch=[1, 1, 3], heads=4, window=5, class_sensitivity=False, instance_sensitivity=False, contrastive=0.)
+
+def demo_detections(input_dir, output_dir, features_dir, epochs=30, seed=0):
+    "Train a small ASLNet on the sample's MQ annotations and features, detect, evaluate: `asl/`, `asl_detections.png`."
+    import copy
+    from egonb.asl.cli import DEFAULT_CONFIG, asl_train, asl_infer, asl_eval
+    from egonb.asl.data import resize_features, mq_to_actionformer
+    from egonb.asl.model import plot_detections
+    from egonb.features import load_features
+    import matplotlib.pyplot as plt
+    ann, out = Path(input_dir)/'v2'/'annotations'/'moments_val.json', Path(output_dir)
+    files = sorted(Path(features_dir).glob('*.npz'))
+    if not ann.exists() or not files: return None
+    fd = out/'asl'/'features'
+    fd.mkdir(parents=True, exist_ok=True)
+    af, _ = mq_to_actionformer(load_json(ann))
+    model = None
+    for f in files:
+        vf = load_features(f)
+        if f.stem not in af['database']: continue
+        model = vf.model
+        n = len(window_plan(int(round(af['database'][f.stem]['duration'] * af['database'][f.stem].get('fps', 30)))))
+        np.savez(fd/f.name, features=resize_features(vf.features, n))   # 2 s clips -> the 16-frame Ego4D grid
+    cfg = copy.deepcopy(DEFAULT_CONFIG)
+    cfg['dataset'].update(train=str(ann.resolve()), val=str(ann.resolve()), feature_dirs=[str(fd)], max_len=64)
+    cfg['model'].update(ASL_DEMO)
+    cfg['train'].update(epochs=epochs, batch_size=4, lr=3e-3, warmup_epochs=2, seed=seed)
+    cfg.update(device='cpu', output_dir=str(out/'asl'))
+    hist = asl_train(cfg)
+    sub = asl_infer(cfg)
+    m = asl_eval(cfg)
+    uids = [u for u in af['database'] if (fd/f'{u}.npz').exists()]
+    fig, axs = plt.subplots(len(uids), 1, figsize=(10, 1.6 + 1.3 * len(uids)), squeeze=False)
+    for ax, u in zip(axs[:, 0], uids): plot_detections(af, sub, u, top=6, ax=ax)
+    fig.suptitle('ASL detections (translucent red, with scores) against the ground truth (green)')
+    fig.tight_layout()
+    save_figure(fig, out/'asl_detections.png')
+    return dict(model=f"ASLNet (dim {ASL_DEMO['dim']}, arch {ASL_DEMO['arch']}) trained here for {epochs} epochs on {len(uids)} clips",
+                features=str(model), real_weights=False, loss=[round(hist[0], 4), round(hist[-1], 4)],
+                average_mAP=round(m['average_mAP'], 4), recall_1x_05=round(m['R1x@0.5'], 4), clips=uids, dir='asl', plot='asl_detections.png')
+
+# %% ../nbs/90_demo.ipynb #f4a3702c
+_CSS = """body{font:15px/1.5 system-ui,sans-serif;max-width:1100px;margin:1.5rem auto;padding:0 1rem;color:#1f2328}
+h1{margin-bottom:.2rem} h2{border-bottom:1px solid #dde3ea;padding-bottom:.2rem;margin-top:2rem}
+table{border-collapse:collapse;font-size:.9rem;margin:.5rem 0} th,td{border:1px solid #dde3ea;padding:.25rem .5rem;text-align:left}
+th{background:#f6f8fa} img{max-width:100%;border:1px solid #dde3ea;border-radius:4px;margin:.3rem 0}
+.model{background:#f6f8fa;border-left:4px solid #2c6fbb;padding:.4rem .7rem;margin:.5rem 0}
+.random{color:#9a3412;font-weight:600} .real{color:#166534;font-weight:600} .skip{color:#57606a;font-style:italic}
+nav a{margin-right:.8rem} .fail{color:#b91c1c}"""
+
+def _h(x):
+    import html
+    return html.escape(printable(x))
+
+def _img(path, alt):
+    "An `<img>` with the PNG at `path` embedded, or a note that it is missing."
+    import base64
+    p = Path(path)
+    if not p.exists(): return f'<p class="skip">({_h(p.name)} was not written)</p>'
+    return f'<img alt="{_h(alt)}" src="data:image/png;base64,{base64.b64encode(p.read_bytes()).decode()}">'
+
+def _model(what, real):
+    "The line that says which model made a stage and whether its weights were real."
+    w = {True: '<span class="real">real weights</span>', False: '<span class="random">random weights</span>',
+         None: '<span class="real">no model weights</span>'}[real]
+    return f'<p class="model">Model: {_h(what)} &mdash; {w}</p>'
+
+def _table(head, rows):
+    th = ''.join(f'<th>{_h(h)}</th>' for h in head)
+    return f'<table><tr>{th}</tr>' + ''.join('<tr>' + ''.join(f'<td>{_h(c)}</td>' for c in r) + '</tr>' for r in rows) + '</table>'
+
+def _section(id, title, body): return f'<section id="{id}"><h2>{_h(title)}</h2>{body}</section>'
+
+def _not_run(why): return f'<p class="model skip">Model: none &mdash; not run ({_h(why)})</p>'
+
+# %% ../nbs/90_demo.ipynb #8650255f
+def demo_report(output_dir):
+    "Write `output_dir/index.html`, one self-contained page of everything in `output_dir/summary.json`."
+    out = Path(output_dir)
+    s = load_json(out/'summary.json')
+    secs = []
+    vids = s.get('videos', [])
+    rows = [(v['video'], v['meta']['num_frames'], f"{v['meta']['fps']:.2f}", f"{v['meta']['duration']:.2f}",
+             f"{v['meta']['width']}x{v['meta']['height']}", v['meta']['rotation'], v['meta']['codec'],
+             'yes' if v.get('audio') else 'no') for v in vids]
+    body = _model(f"none (frames decoded by {vids[0]['meta']['backend'] if vids else 'pyav'})", None)
+    body += _table(['video', 'frames', 'fps', 'seconds', 'size', 'rotation', 'codec', 'audio'], rows)
+    body += ''.join(f'<h3>{_h(v["video"])}</h3>' + _img(out/v['contact_sheet'], f"{v['video']} contact sheet") for v in vids)
+    if s.get('failures'): body += '<h3>Failed</h3><ul>' + ''.join(f'<li class="fail">{_h(f["video"])}: {_h(f["reason"])}</li>' for f in s['failures']) + '</ul>'
+    secs.append(_section('videos', f'Videos ({len(vids)} done, {len(s.get("failures", []))} failed)', body))
+    f = s.get('features')
+    body = (_model(f"CLIP {f['model']}", f.get('real_weights')) + f'<p>Clip features: {_h(f["shapes"])}</p>' + _img(out/f['plot'], 'CLIP similarity')
+            if f and f.get('plot') else _not_run('features were turned off or no video was decoded'))
+    secs.append(_section('similarity', 'CLIP similarity maps', body))
+    k = s.get('keyframes')
+    if k:
+        body = _model(k.get('scorer', 'AKS scorer'), k.get('real_weights'))
+        body += _table(['query', 'clip', 'answer (s)', 'keyframes (s)'], [(k['query'], k['clip_uid'], f"{k['answer'][0]}-{k['answer'][1]}", k['timestamps'])])
+        body += _img(out/'aks_scores.png', 'AKS scores') + _img(out/'aks_keyframes.png', 'AKS keyframes')
+    else: body = _not_run('keyframes were turned off or the input has no NLQ annotations')
+    secs.append(_section('keyframes', 'AKS keyframes for a query', body))
+    t = load_json(out/s['transcripts']) if s.get('transcripts') else None
+    if t:
+        rows = [(n, r.get('text') or r.get('error') or '(no speech)', '' if r.get('confidence') is None or r['confidence'] != r['confidence']
+                 else f"{r['confidence']:.2f}") for n, r in t.items()]
+        body = _model(s.get('speech_model') or 'Whisper', True) + _table(['video', 'transcript', 'confidence'], rows)
+    else: body = _not_run('speech was turned off or the audio extra is not installed')
+    secs.append(_section('transcripts', 'Speech transcripts', body))
+    c = load_json(out/s['keyframe_captions']) if s.get('keyframe_captions') else None
+    if c:
+        body = _model(c['model'] if c.get('real_weights') else f"tiny random Qwen2-VL ({c['model']}): random words", c.get('real_weights'))
+        body += _table(['time (s)', 'caption', 'confidence'], [(f"{r['time']:.1f}", r['text'][:120], f"{r['confidence']:.2f}") for r in c['captions']])
+        body += _img(out/'keyframe_captions.png', 'keyframe captions')
+    else: body = _not_run('captions were turned off or there were no keyframes')
+    secs.append(_section('captions', 'Keyframe captions', body))
+    d = s.get('detections')
+    if d:
+        body = _model(f"{d['model']}, on {d['features']} features", d.get('real_weights'))
+        body += f"<p>Training loss {d['loss'][0]} &rarr; {d['loss'][1]}; on the same clips: average mAP {d['average_mAP']}, R1x@0.5 {d['recall_1x_05']}.</p>"
+        body += _img(out/d['plot'], 'ASL detections')
+    else: body = _not_run('features were turned off or the input has no MQ annotations')
+    secs.append(_section('detections', 'ASL detections against the ground truth', body))
+    nav = ''.join(f'<a href="#{i}">{t}</a>' for i, t in [('videos', 'videos'), ('similarity', 'similarity'), ('keyframes', 'keyframes'),
+                                                          ('transcripts', 'transcripts'), ('captions', 'captions'), ('detections', 'detections')])
+    page = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>egonb demo</title><style>{_CSS}</style></head><body>'
+            f'<h1>egonb demo</h1><p>Input <code>{_h(s.get("input_dir"))}</code>, {len(vids)} videos, {s.get("seconds", 0):.0f} s. '
+            f'Everything below is in <code>summary.json</code> and the files next to this page.</p><nav>{nav}</nav>' + ''.join(secs) + '</body></html>\n')
+    with atomic_write(out/'index.html', 'w') as fh: fh.write(page)
+    return out/'index.html'
+
 # %% ../nbs/90_demo.ipynb #f12788cf
 @egonb_cli(aliases=dict(frame_size=['size']))
 def egonb_demo(
@@ -183,9 +333,14 @@ def egonb_demo(
     aks = demo_aks(input_dir, out) if keyframes else None
     trs = demo_transcripts(ok, out) if speech and ok else None
     caps = demo_captions(input_dir, out, aks) if captions and aks else None
+    dets = demo_detections(input_dir, out, out/feats['dir']) if feats and feats.get('plot') else None
     for k, v in (trs or {}).items(): print(f"transcript {k}: " + (f"{v['text']!r} (confidence {v['confidence']:.2f})" if v.get('text') else v.get('error') or '(no speech)'))
     if aks: print(f"AKS keyframes for {aks['query']!r}: seconds {aks['timestamps']} (answer: {aks['answer'][0]}-{aks['answer'][1]} s)")
     for c in (caps or {}).get('captions', [])[:4]: print(f"  caption at {c['time']:.1f}s ({c['confidence']:.2f}): {c['text'][:70]!r}")
-    save_json(dict(input_dir=str(input_dir), videos=recs, failures=fails, features=feats, keyframes=aks, transcripts=trs and 'transcripts.json', keyframe_captions=caps and 'keyframe_captions.json', seconds=round(time.time() - t0, 2)), out/'summary.json')
+    save_json(dict(input_dir=str(input_dir), videos=recs, failures=fails, features=feats, keyframes=aks, transcripts=trs and 'transcripts.json', keyframe_captions=caps and 'keyframe_captions.json', detections=dets,
+                   speech_model=speech_model() if trs else None, seconds=round(time.time() - t0, 2)), out/'summary.json')
+    if dets: print(f"ASL detections ({dets['model']}): average mAP {dets['average_mAP']} on its training clips")
+    report = demo_report(out)
     print(f'\n{len(recs)} videos done, {len(fails)} failed in {time.time()-t0:.1f}s. Results in {out.resolve()}/:')
-    print('  summary.json, *_frames.png (1 fps contact sheets)' + (', features/clip/*.npz, clip_similarity.png' if feats else '') + (', aks/, aks_scores.png, aks_keyframes.png' if aks else '') + (', transcripts.json' if trs else '') + (', keyframe_captions.json/.png' if caps else ''))
+    print('  summary.json, *_frames.png (1 fps contact sheets)' + (', features/clip/*.npz, clip_similarity.png' if feats else '') + (', aks/, aks_scores.png, aks_keyframes.png' if aks else '') + (', transcripts.json' if trs else '') + (', keyframe_captions.json/.png' if caps else '') + (', asl/, asl_detections.png' if dets else ''))
+    print(f'Report (one self-contained page): {report.resolve()}')
