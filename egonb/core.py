@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 # %% auto #0
 __all__ = ['HF_HOW', 'EgonbError', 'AnnotationError', 'ModelNotFoundError', 'UsageError', 'InputNotFoundError',
            'VideoDecodeError', 'NoAudioError', 'DecodeTimeout', 'printable', 'atomic_write', 'save_json', 'load_json',
-           'repair_jsonl', 'append_jsonl', 'read_jsonl', 'config_hash', 'OutputInUseError', 'RunLock',
+           'save_figure', 'repair_jsonl', 'append_jsonl', 'read_jsonl', 'config_hash', 'OutputInUseError', 'RunLock',
            'remove_stale_temps', 'error_parts', 'Job', 'TaskResult', 'WorkerPool', 'TaskPart', 'run_with_timeout',
            'cli_parser', 'run_cli', 'egonb_cli', 'require_positive', 'offline_requested', 'hub_offline',
            'missing_model', 'loading', 'resolve_device']
@@ -95,6 +95,14 @@ def _json_default(o):
     if hasattr(o, 'tolist'): return o.tolist()
     if isinstance(o, Path): return str(o)
     raise TypeError(f'{type(o).__name__} is not JSON serialisable')
+
+# %% ../nbs/00_core.ipynb #82d94bf7
+def save_figure(fig, path, dpi=100):
+    "Save a matplotlib `fig` as PNG to `path` atomically, and close it; returns `path`."
+    import matplotlib.pyplot as plt
+    with atomic_write(path, 'wb') as f: fig.savefig(f, format='png', dpi=dpi)
+    plt.close(fig)
+    return Path(path)
 
 # %% ../nbs/00_core.ipynb #e291a6bd
 def repair_jsonl(path):

@@ -16,17 +16,9 @@ from .features import FeatureRunner, load_features
 from dataclasses import asdict
 
 # %% auto #0
-__all__ = ['DEMO_VLM', 'ASL_DEMO', 'save_figure', 'demo_video', 'demo_extractor', 'plot_similarity', 'demo_features',
-           'demo_scorer', 'scorer_name', 'demo_aks', 'bundled_whisper_path', 'demo_transcripts', 'speech_model',
-           'demo_captioner', 'demo_captions', 'demo_detections', 'demo_report', 'egonb_demo']
-
-# %% ../nbs/90_demo.ipynb #bd829865
-def save_figure(fig, path, dpi=100):
-    "Save a matplotlib `fig` as PNG to `path` atomically, and close it."
-    import matplotlib.pyplot as plt
-    with atomic_write(path, 'wb') as f: fig.savefig(f, format='png', dpi=dpi)
-    plt.close(fig)
-    return Path(path)
+__all__ = ['DEMO_VLM', 'ASL_DEMO', 'demo_video', 'demo_extractor', 'plot_similarity', 'demo_features', 'demo_scorer',
+           'scorer_name', 'demo_aks', 'bundled_whisper_path', 'demo_transcripts', 'speech_model', 'demo_captioner',
+           'demo_captions', 'demo_detections', 'demo_report', 'egonb_demo']
 
 # %% ../nbs/90_demo.ipynb #e267ff09
 def demo_video(path, output_dir, fps=1., size=128, backend='pyav'):

@@ -101,7 +101,6 @@ class MQTask:
 
     def evaluate(self, cfg, split, sub, out):
         from egonb.asl.model import plot_detections
-        from egonb.demo import save_figure
         af, _ = _annotations(cfg['dataset'][split])
         m = detection_map(af, sub)
         res = dict(average_mAP=m['average_mAP'], mAP={str(k): v for k, v in m['mAP'].items()},
@@ -156,7 +155,6 @@ class NLQTask(MQTask):
 
     def evaluate(self, cfg, split, sub, out):
         from egonb.asl.nlq import plot_grounding
-        from egonb.demo import save_figure
         res = nlq_recall(load_json(cfg['dataset'][split]), sub)
         save_figure(plot_grounding(cfg['dataset'][split], sub).figure, out/'grounding.png')
         return res
