@@ -106,7 +106,8 @@ def __getitem__(self:NLQDataset, i):
     x = np.zeros((self.max_len, f.shape[1]), np.float32); x[:T] = f
     seg = np.zeros((0, 2), np.float32) if q.clip_start_sec is None else np.array([time_to_grid([q.clip_start_sec, q.clip_end_sec])], np.float32) * scale
     return dict(uid=q.clip_uid, query=q, feats=torch.from_numpy(x.T), mask=torch.arange(self.max_len) < T, segments=seg,
-                labels=np.zeros(len(seg), np.int64), duration=q.clip_duration, scale=scale, text=torch.from_numpy(self.text[q.key]))
+                labels=np.zeros(len(seg), np.int64), groups=np.full(len(seg), i, np.int64), duration=q.clip_duration,
+                scale=scale, text=torch.from_numpy(self.text[q.key]))
 
 @patch
 def collate(self:NLQDataset, items):
@@ -114,7 +115,7 @@ def collate(self:NLQDataset, items):
     L = max(len(i['text']) for i in items); D = items[0]['text'].shape[1]
     text, tm = torch.zeros(len(items), L, D), torch.zeros(len(items), L, dtype=torch.bool)
     for j, it in enumerate(items): text[j, :len(it['text'])] = it['text']; tm[j, :len(it['text'])] = True
-    keys = ('uid', 'query', 'segments', 'labels', 'duration', 'scale')
+    keys = ('uid', 'query', 'segments', 'labels', 'groups', 'duration', 'scale')
     return dict(feats=torch.stack([i['feats'] for i in items]), mask=torch.stack([i['mask'] for i in items]), text=text, text_mask=tm,
                 **{k: [i[k] for i in items] for k in keys})
 

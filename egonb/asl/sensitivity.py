@@ -54,26 +54,30 @@ def sensitivity_weights(pos_cls, pos_loc, floor=0.2):
     return wc / wc.mean().clamp(min=1e-6), wr / wr.mean().clamp(min=1e-6)
 
 # %% ../../nbs/16_asl_sensitivity.ipynb #bc26dd4e
-def _instance_embeddings(emb, mask, segments, labels, sens=None, max_bg=64):
-    "Per action: weighted mean embedding and label; per clip: background point embeddings."
+def _instance_embeddings(emb, mask, segments, labels, sens=None, max_bg=64, groups=None):
+    "Per action: weighted mean embedding and group (default: its label); per clip: background point embeddings."
     inst, lab, bg = [], [], []
     for i in range(emb.shape[0]):
-        T = emb.shape[-1]; t = torch.arange(T, device=emb.device); inside = torch.zeros(T, dtype=torch.bool, device=emb.device)
-        for (s, e), k in zip(np.asarray(segments[i]).reshape(-1, 2), labels[i]):
+        T = emb.shape[-1]
+        t, inside = torch.arange(T, device=emb.device), torch.zeros(T, dtype=torch.bool, device=emb.device)
+        gs = labels[i] if groups is None else groups[i]
+        for (s, e), k, g in zip(np.asarray(segments[i]).reshape(-1, 2), labels[i], gs):
             idx = t[(t >= math.ceil(s)) & (t <= math.floor(e)) & mask[i]]
             if len(idx) == 0: continue
             inside[idx] = True
-            w = torch.ones(len(idx), device=emb.device) if sens is None else sens((idx - (s + e) / 2) / max(e - s, 1e-6), int(k)).detach()
-            inst.append(F.normalize((emb[i][:, idx] * w).sum(1) / w.sum().clamp(min=1e-6), dim=0)); lab.append(int(k))
+            w = torch.ones(len(idx), device=emb.device) if sens is None else \
+                sens((idx - (s + e) / 2) / max(e - s, 1e-6), int(k)).detach()
+            inst.append(F.normalize((emb[i][:, idx] * w).sum(1) / w.sum().clamp(min=1e-6), dim=0))
+            lab.append(int(g))
         b = t[mask[i] & ~inside]
         if len(b): bg.append(emb[i][:, b[torch.linspace(0, len(b) - 1, min(max_bg, len(b))).round().long()]].T)
     return inst, lab, bg
 
 # %% ../../nbs/16_asl_sensitivity.ipynb #a5aba686
-def action_contrastive_loss(emb, mask, segments, labels, sens=None, tau=0.1, max_bg=64):
-    "InfoNCE over actions: same-class actions attract; other classes and background repel. `emb` `[B, D, T]`."
+def action_contrastive_loss(emb, mask, segments, labels, sens=None, tau=0.1, max_bg=64, groups=None):
+    "InfoNCE over actions: same-group (default: same-class) actions attract; others and background repel."
     emb = F.normalize(emb, dim=1)
-    inst, lab, bg = _instance_embeddings(emb, mask, segments, labels, sens, max_bg)
+    inst, lab, bg = _instance_embeddings(emb, mask, segments, labels, sens, max_bg, groups)
     if len(inst) < 2: return emb.sum() * 0
     E, L = torch.stack(inst), torch.tensor(lab, device=emb.device)
     Bg = torch.cat(bg) if bg else E.new_zeros((0, E.shape[1]))
@@ -104,7 +108,8 @@ def asl_terms(model, outs, feats, b, cls_t, reg_t, normalizer):
     total, lc, lr, n = asl_loss(outs, cls_t, reg_t, normalizer, w_cls, w_reg)
     if model.con_proj is not None:
         sens = (lambda p, k: model.class_sens(p, torch.full_like(p, k, dtype=torch.long))[:, 0]) if model.class_sens is not None else None
-        extra['contrastive'] = model.contrastive * action_contrastive_loss(model.con_proj(feats[0]), outs[0][2], b['segments'], b['labels'], sens)
+        extra['contrastive'] = model.contrastive * action_contrastive_loss(
+            model.con_proj(feats[0]), outs[0][2], b['segments'], b['labels'], sens, groups=b.get('groups'))
     return dict(loss=total + sum(extra.values()), cls=lc, reg=lr, num_pos=n, **extra)
 
 # %% ../../nbs/16_asl_sensitivity.ipynb #75a51ab2
