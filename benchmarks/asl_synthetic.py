@@ -32,6 +32,7 @@ def main():
     ap.add_argument('--mq', type=int, default=1, help="egonb's ASL vs its ActionFormer baseline (1) or not (0)")
     ap.add_argument('--released', type=int, default=0, help='released Ego4D-ASL vs ActionFormer vs egonb (1) or not (0)')
     ap.add_argument('--released_epochs', type=int, default=25)
+    ap.add_argument('--released_width', type=int, default=48, help='model width of the reduced released configs (a multiple of 24)')
     a = ap.parse_args()
     d = Path(tempfile.mkdtemp(prefix='egonb-asl-'))
     if a.released: released(d, a)
@@ -73,10 +74,11 @@ def released(d, a):
     data = d/'released'
     make_released_mq(data, num_clips=a.train, num_classes=a.classes, length=128, seed=0)
     ep = a.released_epochs
-    model = dict(embd_dim=[16, 8, 8, 16], fpn_dim=48, head_dim=48, n_head=4)
+    w = a.released_width
+    model = dict(embd_dim=[w // 3, w // 6, w // 6, w // 3], fpn_dim=w, head_dim=w, n_head=4)
     common = dict(num_classes=a.classes, opt=dict(epochs=ep, warmup_epochs=2, learning_rate=1e-3),
                   loader=dict(batch_size=4), train_cfg=dict(ema_decay=0.99))
-    asl = tiny_released_config(data, **common, model=dict(model, xl_config=dict(n_head=4, d_head=12)))
+    asl = tiny_released_config(data, **common, model=dict(model, xl_config=dict(n_head=4, d_head=w // 4)))
     af = tiny_released_config(data, **common, release='actionformer',
                               model=dict(model, backbone_arch=[2, 2, 7], n_mha_win_size=9, max_buffer_len_factor=4.0,
                                          regression_range=[[0, 4], [2, 8], [4, 16], [8, 32], [16, 64], [32, 128],
@@ -87,7 +89,7 @@ def released(d, a):
     print(f'released layout: {a.train} train / {a.train} val clips, {a.classes} classes, 4 feature types, '
           f'{ep} + 2 warm-up epochs, {a.seeds} seed(s)')
     rows = {}
-    for name, raw in [('Ego4D-ASL released config (width 48)', asl), ("ActionFormer's Ego4D config (width 48)", af)]:
+    for name, raw in [(f'Ego4D-ASL released config (width {w})', asl), (f"ActionFormer's Ego4D config (width {w})", af)]:
         for seed in range(a.seeds):
             cfg = released_config(dict(raw, init_rand_seed=seed))
             out = d/f'run-{len(rows)}-{seed}'
@@ -100,7 +102,7 @@ def released(d, a):
             r = detection_map(released_ground_truth(cfg), mq_submission(detect(m, ds), ds.vocabulary))
             rows.setdefault(name, []).append((r['average_mAP'], secs))
             print(f'  {name:45} seed {seed}: average mAP {r["average_mAP"]:.3f} in {secs:.0f} s', flush=True)
-    rows["egonb's variant (dim 48)"] = _egonb_on_released(data, a, ep + 2)
+    rows[f"egonb's variant (dim {w})"] = _egonb_on_released(data, a, ep + 2)
     print(f'\n{"model":45} {"avg mAP":>8} {"± sd":>6} {"train s":>8}')
     for name, rs in rows.items():
         v = np.array(rs)
@@ -117,7 +119,7 @@ def _egonb_on_released(data, a, epochs):
     out = []
     for seed in range(a.seeds):
         torch.manual_seed(seed)
-        net = ASLNet([8, 6, 6, 4], len(vocab), dim=48, arch=(2, 2, 5), heads=4, window=9, class_sensitivity=True,
+        net = ASLNet([8, 6, 6, 4], len(vocab), dim=a.released_width, arch=(2, 2, 5), heads=4, window=9, class_sensitivity=True,
                      instance_sensitivity=True, contrastive=0.1)
         t0 = time.time()
         train_asl(net, tr, epochs=epochs, batch_size=4, lr=1e-3, warmup_epochs=2, seed=seed)

@@ -23,7 +23,7 @@ __all__ = ['ASL_DEFAULTS', 'ACTIONFORMER_DEFAULTS', 'RELEASES', 'BACKBONES', 'NE
            'truncate_feats', 'focal_loss', 'diou_loss', 'detect', 'mq_submission', 'released_weights',
            'read_checkpoint', 'load_checkpoint', 'save_checkpoint', 'decay_groups', 'make_optimizer', 'make_scheduler',
            'ModelEma', 'train_released', 'train_one_epoch', 'released_output_dir', 'released_train', 'find_checkpoint',
-           'released_infer', 'released_ground_truth', 'released_eval', 'parity_dir']
+           'released_infer', 'released_ground_truth', 'released_eval', 'plot_sensitivity_curves', 'parity_dir']
 
 # %% ../../nbs/19_asl_released.ipynb #81b977d4
 ASL_DEFAULTS = dict(
@@ -926,6 +926,25 @@ def released_eval(cfg, split=None):
                **{f'retrieval_R{k}@{t}': v for (t, k), v in retrieval_recall(gt, sub).items()})
     save_json(res, out/'metrics.json')
     return res
+
+# %% ../../nbs/19_asl_released.ipynb #4981c8a8
+def plot_sensitivity_curves(model, vocabulary=None, ax=None):
+    "The class-level sensitivity Gaussians of a released-layout model: classification, start and end, per class."
+    import matplotlib.pyplot as plt
+    ax = ax or plt.subplots(figsize=(7, 3))[1]
+    z = torch.linspace(-1, 1, 201)
+    names = vocabulary or [str(k) for k in range(model.num_classes)]
+    with torch.no_grad():
+        for k in range(model.num_classes):
+            for (mu, sg), ls in zip(((model.mu, model.sigma), (model.mu_reg_left, model.sigma_reg_left),
+                                     (model.mu_reg_right, model.sigma_reg_right)), ('-', '--', ':')):
+                ax.plot(z, _gauss(z, mu[k, 0], sg[k, 0]), ls, color=f'C{k}',
+                        label=names[k] if ls == '-' else None)
+    ax.set_xlabel('(centre − t) / (stride · length)')
+    ax.set_ylabel('loss weight')
+    ax.set_title('class sensitivity: classification (—), start (--), end (··)', fontsize=9)
+    ax.legend(fontsize=7)
+    return ax
 
 # %% ../../nbs/19_asl_released.ipynb #7a059072
 def parity_dir():
