@@ -231,8 +231,9 @@ def write_video(frames, path, fps=12, crf=18):
     return path
 
 # %% ../nbs/98_testing.ipynb #9d105122
-def make_motion_dataset(output_dir, n_train=32, n_val=6, *, views=('dash', 'rear'), size=(64, 48), num_frames=24, fps=12, seed=0):
-    "Write `n_train`/`n_val` clips per motion and view under `output_dir`, with `train.csv` and `val.csv`; returns the folder."
+def make_motion_dataset(output_dir, n_train=32, n_val=6, *, views=('dash', 'rear'), size=(64, 48), num_frames=24, fps=12,
+                        seed=0):
+    "Write `n_train`/`n_val` clips per motion and view under `output_dir`, with `train.csv` and `val.csv`."
     root, rng = Path(output_dir), np.random.default_rng(seed)
     for split, n in (('train', n_train), ('val', n_val)):
         rows = ['path,label,start,end,view']
