@@ -14,6 +14,7 @@ __all__ = ['TOOLS', 'FLAGS', 'OWN_FLAGS', 'load_tool', 'tool_flags', 'flag_table
 
 # %% ../nbs/91_cli.ipynb #e8975696
 TOOLS = {'egonb-probe': 'egonb.decode:egonb_probe', 'egonb-extract': 'egonb.extract:egonb_extract',
+         'egonb-finetune': 'egonb.finetune:egonb_finetune',
          'egonb-aks': 'egonb.keyframes:egonb_aks', 'egonb-aks-eval': 'egonb.keyframes:egonb_aks_eval',
          'egonb-caption': 'egonb.caption:egonb_caption',
          'egonb-asl': 'egonb.asl.cli:egonb_asl', 'egonb-demo': 'egonb.demo:egonb_demo',
@@ -45,6 +46,10 @@ FLAGS = {
 }
 OWN_FLAGS = {
     'egonb-extract': {'feature', 'windows', 'format', 'view', 'allow_partial'},
+    'egonb-finetune': {'model_type', 'train_csv', 'val_csv', 'test_csv', 'view', 'nb_classes', 'num_frames', 'sampling_rate',
+                       'input_size', 'short_side_size', 'epochs', 'update_freq', 'lr', 'min_lr', 'warmup_epochs', 'weight_decay',
+                       'layer_decay', 'drop_path', 'clip_grad', 'smoothing', 'mixup', 'cutmix', 'mixup_prob', 'mixup_switch_prob',
+                       'aa', 'reprob', 'flip', 'init_scale', 'test_num_segment', 'test_num_crop', 'resume'},
     'egonb-aks': {'nlq_json', 'scorer', 'max_frames', 't1', 't2', 'depth', 'mode', 'summaries', 'summary_weight', 'save_frames'},
     'egonb-caption': {'modality', 'prompt', 'frames', 'keyframes', 'max_new_tokens', 'sam', 'box_threshold', 'language',
                       'trust_remote_code', 'max_offset', 'sync_window', 'save_features'},

@@ -15,9 +15,10 @@ from .features import Extractor, ClipSampler
 from .generate import chatml_template
 
 # %% auto #0
-__all__ = ['RELEASED_RANGES', 'SPECIAL_TOKENS', 'TINY_FAMILIES', 'count_parts', 'MeanColorExtractor', 'ColorScorer',
+__all__ = ['RELEASED_RANGES', 'SPECIAL_TOKENS', 'TINY_FAMILIES', 'MOTIONS', 'count_parts', 'MeanColorExtractor', 'ColorScorer',
            'make_released_mq', 'tiny_released_config', 'tiny_tokenizer', 'tiny_text_config', 'make_tiny_vlm',
-           'make_tiny_whisper', 'make_tiny_audio_lm', 'make_tiny_grounding_dino', 'make_tiny_sam']
+           'make_tiny_whisper', 'make_tiny_audio_lm', 'make_tiny_grounding_dino', 'make_tiny_sam', 'motion_frames',
+           'write_video', 'make_motion_dataset']
 
 # %% ../nbs/98_testing.ipynb #53cbb089
 def count_parts(n, delay=0., fail_at=None, hang_at=None):
@@ -249,3 +250,56 @@ def make_tiny_sam(dest, seed=0):
     SamProcessor(SamImageProcessor(size={'longest_edge': 64}, pad_size={'height': 64, 'width': 64}, mask_size={'longest_edge': 16},
                                    mask_pad_size={'height': 16, 'width': 16})).save_pretrained(dest)
     return Path(dest)
+
+# %% ../nbs/98_testing.ipynb #3be98a2a
+MOTIONS = ('left', 'right', 'still')
+
+def motion_frames(motion, rng, size=(64, 48), num_frames=24):
+    "uint8 `[T, H, W, 3]` frames of a scene (a light gradient and a bright bar) panning `left` or `right`, or `still`."
+    w, h = size
+    col, r = rng.integers(180, 256, 3), int(rng.integers(6, 9))
+    slope, base = rng.uniform(1, 1.6), rng.uniform(90, 140)
+    speed = {'left': -1, 'right': 1, 'still': 0}[motion] * rng.uniform(2, 2.5)
+    x0 = rng.uniform(r, w - r) if motion == 'still' else (w - r if speed < 0 else r) + rng.uniform(-4, 4)
+    xx = np.arange(w)
+    out = np.empty((num_frames, h, w, 3), np.uint8)
+    for t in range(num_frames):
+        ramp = base + slope * (xx - w / 2 - speed * t)
+        img = np.clip(ramp[None, :, None] + rng.integers(-8, 9, (h, w, 3)), 0, 255)
+        img[:, np.abs(xx - x0 - speed * t) <= r] = col
+        out[t] = img
+    return out
+
+# %% ../nbs/98_testing.ipynb #8a5d01c7
+def write_video(frames, path, fps=12, crf=18):
+    "Encode uint8 `[T, H, W, 3]` frames (even sizes) as the H.264 mp4 `path`, written under a temporary name first."
+    import av, os
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f'.{path.stem}.tmp{path.suffix}')
+    with av.open(str(tmp), 'w') as out:
+        s = out.add_stream('libx264', rate=fps, options=dict(crf=str(crf), preset='fast'))
+        s.height, s.width = frames.shape[1:3]
+        s.pix_fmt = 'yuv420p'
+        for f in frames:
+            for p in s.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(f), format='rgb24')): out.mux(p)
+        for p in s.encode(): out.mux(p)
+    os.replace(tmp, path)
+    return path
+
+# %% ../nbs/98_testing.ipynb #9d105122
+def make_motion_dataset(output_dir, n_train=32, n_val=6, *, views=('dash', 'rear'), size=(64, 48), num_frames=24, fps=12,
+                        seed=0):
+    "Write `n_train`/`n_val` clips per motion and view under `output_dir`, with `train.csv` and `val.csv`."
+    root, rng = Path(output_dir), np.random.default_rng(seed)
+    for split, n in (('train', n_train), ('val', n_val)):
+        rows = ['path,label,start,end,view']
+        for k in range(n):
+            for m in MOTIONS:
+                f = motion_frames(m, rng, size, num_frames)
+                for v in views:
+                    name = f'{split}/{m}_{k:03d}_{v}.mp4'
+                    write_video(f[:, :, ::-1] if v == 'rear' else f, root/name, fps)
+                    rows.append(f'{name},{m},0,{num_frames / fps:g},{v}')
+        with atomic_write(root/f'{split}.csv') as fh: fh.write('\n'.join(rows) + '\n')
+    return root
