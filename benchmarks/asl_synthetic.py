@@ -32,6 +32,7 @@ def main():
     ap.add_argument('--mq', type=int, default=1, help="egonb's ASL vs its ActionFormer baseline (1) or not (0)")
     ap.add_argument('--released', type=int, default=0, help='released Ego4D-ASL vs ActionFormer vs egonb (1) or not (0)')
     ap.add_argument('--released_epochs', type=int, default=25)
+    ap.add_argument('--ema_decay', type=float, default=0.9, help='EMA decay of the released runs (released: 0.999, for thousands of steps)')
     ap.add_argument('--released_width', type=int, default=48, help='model width of the reduced released configs (a multiple of 24)')
     a = ap.parse_args()
     d = Path(tempfile.mkdtemp(prefix='egonb-asl-'))
@@ -76,8 +77,8 @@ def released(d, a):
     ep = a.released_epochs
     w = a.released_width
     model = dict(embd_dim=[w // 3, w // 6, w // 6, w // 3], fpn_dim=w, head_dim=w, n_head=4)
-    common = dict(num_classes=a.classes, opt=dict(epochs=ep, warmup_epochs=2, learning_rate=1e-3),
-                  loader=dict(batch_size=4), train_cfg=dict(ema_decay=0.99))
+    common = dict(num_classes=a.classes, opt=dict(epochs=ep, warmup_epochs=2, learning_rate=a.lr),
+                  loader=dict(batch_size=4), train_cfg=dict(ema_decay=a.ema_decay))
     asl = tiny_released_config(data, **common, model=dict(model, xl_config=dict(n_head=4, d_head=w // 4)))
     af = tiny_released_config(data, **common, release='actionformer',
                               model=dict(model, backbone_arch=[2, 2, 7], n_mha_win_size=9, max_buffer_len_factor=4.0,
@@ -122,7 +123,7 @@ def _egonb_on_released(data, a, epochs):
         net = ASLNet([8, 6, 6, 4], len(vocab), dim=a.released_width, arch=(2, 2, 5), heads=4, window=9, class_sensitivity=True,
                      instance_sensitivity=True, contrastive=0.1)
         t0 = time.time()
-        train_asl(net, tr, epochs=epochs, batch_size=4, lr=1e-3, warmup_epochs=2, seed=seed)
+        train_asl(net, tr, epochs=epochs, batch_size=4, lr=a.lr, warmup_epochs=2, seed=seed)
         secs = time.time() - t0
         r = detection_map(af['val'], predict_mq(net, va, vocab))
         out.append((r['average_mAP'], secs))
