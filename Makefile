@@ -13,7 +13,7 @@ OUT   ?= outputs/demo
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	@echo "Installing egonb and its dependencies into $(VENV) (first run takes a few minutes)..."
-	@$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev,audio]" 2> >(grep -v "is ignored: it is neither" >&2)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev,audio,cluster]" 2> >(grep -v "is ignored: it is neither" >&2)
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -47,3 +47,4 @@ bench: setup
 	$(BIN)/python benchmarks/extract.py
 	$(BIN)/python benchmarks/caption.py
 	$(BIN)/python benchmarks/nms.py
+	$(BIN)/python benchmarks/ray.py
