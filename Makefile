@@ -14,7 +14,7 @@ OUT   ?= outputs/demo
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	@echo "Installing egonb and its dependencies into $(VENV) (first run takes a few minutes)..."
-	@$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev,audio]" 2> >(grep -v "is ignored: it is neither" >&2)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev,audio,cluster]" 2> >(grep -v "is ignored: it is neither" >&2)
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -48,6 +48,7 @@ bench: setup
 	$(BIN)/python benchmarks/extract.py
 	$(BIN)/python benchmarks/caption.py
 	$(BIN)/python benchmarks/nms.py
+	$(BIN)/python benchmarks/ray.py
 
 # Docs: notebooks carry their saved outputs (make outputs [NBS="nbs/02_decode.ipynb ..."]), the site is built offline
 # into _docs/ (make docs) and checked in headless Chromium with the demo report and JupyterLab (make docs-check: needs
@@ -56,7 +57,7 @@ bench: setup
 NBS ?=
 DOCS_STAMP := $(VENV)/.egonb-docs-installed
 $(DOCS_STAMP): $(STAMP)
-	@$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev,audio,docs]" 2> >(grep -v "is ignored: it is neither" >&2)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev,audio,cluster,docs]" 2> >(grep -v "is ignored: it is neither" >&2)
 	@touch $(DOCS_STAMP)
 
 outputs: setup

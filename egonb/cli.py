@@ -43,6 +43,9 @@ FLAGS = {
     'retry_failed': (bool,  'retry the items recorded as failed by an earlier run'),
     'overwrite':    (bool,  'redo finished items'),
     'debug':        (bool,  'show the Python traceback of an error'),
+    'ray':          (str,   "run on Ray (egonb[cluster]): 'local', 'auto' (this node's cluster) or a cluster address"),
+    'num_gpus':     (float, 'with --ray: GPUs per model actor'),
+    'num_actors':   (int,   'with --ray: model actors, each holding one copy of the model'),
 }
 OWN_FLAGS = {
     'egonb-extract': {'feature', 'windows', 'format', 'view', 'allow_partial'},

@@ -656,16 +656,25 @@ def egonb_probe(
     num_workers:int=2,          # worker processes
     limit:int=None,             # only the first N videos (a small test run)
     retry_failed:bool=False,    # retry videos that failed in an earlier run
+    ray:str=None,               # run on Ray: local (a private cluster), auto (this node's) or a cluster address
 ):
     "Probe every video under `input_dir` (metadata: frames, fps, size, rotation, audio); resumable."
     require_positive(timeout=timeout, num_workers=num_workers)
     vids = [str(p) for p in find_inputs(input_dir, limit)]
+    if ray is not None:
+        from .cluster import import_ray, output_path
+        import_ray()
+        output_dir = output_path(output_dir)
     with Job(output_dir, dict(tool='probe', backend='pyav'), stage='decode', results='probe.jsonl',
              retry_failed=retry_failed) as job:
-        with WorkerPool(num_workers, timeout=timeout) as pool:
-            for r in pool.imap(probe_video, job.todo(vids), progress=True, desc='probing'):
-                if r.ok: job.add(r.item, r.value)
-                else: job.fail(r.item, r.error)
+        if ray is not None:                       # Ray tasks probe, this process keeps the records (egonb.cluster)
+            from .cluster import probe_on_ray
+            probe_on_ray(job, job.todo(vids), address=ray, timeout=timeout, num_workers=num_workers)
+        else:
+            with WorkerPool(num_workers, timeout=timeout) as pool:
+                for r in pool.imap(probe_video, job.todo(vids), progress=True, desc='probing'):
+                    if r.ok: job.add(r.item, r.value)
+                    else: job.fail(r.item, r.error)
     print(f'{job.summary("videos")}. Output: {Path(output_dir)/"probe.jsonl"}')
     return job.stats
 

@@ -40,15 +40,25 @@ def egonb_extract(
     timeout:float=600.,         # seconds a video may go without a decoded clip before it is failed
     allow_partial:bool=False,   # accept videos with undecodable frames (nearest frames stand in)
     seed:int=0,                 # seed of the random weights (--pretrained none)
+    ray:str=None,               # run on Ray: local (a private cluster), auto (this node's) or a cluster address
+    num_gpus:float=0.,          # --ray: GPUs per model actor (fractions share a GPU)
+    num_actors:int=1,           # --ray: model actors (each holds one copy of the model)
 ):
     "Extract clip features for every video under `input_dir`; resumable."
     require_positive(clip_len=clip_len, fps=fps, batch_size=batch_size, num_workers=num_workers, timeout=timeout)
     vids = select_videos(input_dir, view, limit)
-    ex = create_extractor(feature, model, pretrained, clip_len=clip_len, windows=windows, fps=fps, frame_size=frame_size,
-                          device=device, dtype=dtype, seed=seed)
-    st = FeatureRunner(ex, vids, output_dir, batch_size=batch_size, num_workers=num_workers, fmt=format,
-                       overwrite=overwrite, timeout=timeout, allow_partial=allow_partial, input_dir=input_dir,
-                       retry_failed=retry_failed).run()
+    spec = dict(name=feature, model=model, pretrained=pretrained, clip_len=clip_len, windows=windows, fps=fps,
+                frame_size=frame_size, device=device, dtype=dtype, seed=seed)
+    kw = dict(batch_size=batch_size, num_workers=num_workers, fmt=format, overwrite=overwrite, timeout=timeout,
+              allow_partial=allow_partial, input_dir=input_dir, retry_failed=retry_failed)
+    if ray is not None:   # the model runs in Ray actors; the copy made here, on the CPU, gives the config
+        from .cluster import RayFeatureRunner, import_ray, output_path
+        import_ray()
+        output_dir = output_path(output_dir)
+    ex = create_extractor(**(spec if ray is None else {**spec, 'device': 'cpu'}))
+    if ray is None: runner = FeatureRunner(ex, vids, output_dir, **kw)
+    else: runner = RayFeatureRunner(ex, vids, output_dir, spec=spec, address=ray, num_gpus=num_gpus, num_actors=num_actors, **kw)
+    st = runner.run()
     print(f"{ex.model_name}: {st['done']} videos extracted, {st['skipped']} already done, {st['failed']} failed; "
           f"{st['clips']} clips in {st['seconds']:.1f}s ({st['clips_per_s']:.2f} clips/s). Output: {Path(output_dir).resolve()}")
     if st['failed']: print(f"failures and reasons: {Path(output_dir)/'failures.jsonl'}")
