@@ -14,16 +14,17 @@ from fastcore.basics import patch
 from ..core import *
 from .blocks import MaskedConv1D, LayerNorm, TransformerBlock, Scale, AffineDropPath, sinusoid_encoding
 from .metrics import batched_nms
+from .targets import focal_loss, diou_loss
 
 # %% auto #0
 __all__ = ['ASL_DEFAULTS', 'ACTIONFORMER_DEFAULTS', 'RELEASES', 'BACKBONES', 'NECKS', 'GENERATORS', 'META_ARCHS', 'XLNET_WIDTHS',
            'RELEASED_UNUSED', 'release_of', 'is_released_config', 'released_config', 'config_dir', 'read_yaml',
            'load_released_config', 'register', 'make', 'xlnet_config', 'ConvTransformerBackbone', 'FPNIdentity',
            'PointGenerator', 'ClsHead', 'RegHead', 'LocPointTransformer', 'build_model', 'ReleasedMQDataset',
-           'truncate_feats', 'focal_loss', 'diou_loss', 'detect', 'mq_submission', 'released_weights',
-           'read_checkpoint', 'load_checkpoint', 'save_checkpoint', 'decay_groups', 'make_optimizer', 'make_scheduler',
-           'ModelEma', 'train_released', 'train_one_epoch', 'released_output_dir', 'released_train', 'find_checkpoint',
-           'released_infer', 'released_ground_truth', 'released_eval', 'plot_sensitivity_curves', 'parity_dir']
+           'truncate_feats', 'detect', 'mq_submission', 'released_weights', 'read_checkpoint', 'load_checkpoint',
+           'save_checkpoint', 'decay_groups', 'make_optimizer', 'make_scheduler', 'ModelEma', 'train_released',
+           'train_one_epoch', 'released_output_dir', 'released_train', 'find_checkpoint', 'released_infer',
+           'released_ground_truth', 'released_eval', 'plot_sensitivity_curves', 'parity_dir']
 
 # %% ../../nbs/19_asl_released.ipynb #81b977d4
 ASL_DEFAULTS = dict(
@@ -586,26 +587,6 @@ def label_points(self:LocPointTransformer, points, gt_segments, gt_labels):
     cls, reg = torch.stack([o[0] for o in out]), torch.stack([o[1] for o in out])
     w = None if out[0][2] is None else tuple(torch.stack([o[2][i] for o in out]) for i in range(3))
     return cls, reg, w
-
-# %% ../../nbs/19_asl_released.ipynb #a0e40797
-def focal_loss(logits, targets, alpha=0.25, gamma=2.0):
-    "Elementwise sigmoid focal loss (RetinaNet), in float32."
-    logits, targets = logits.float(), targets.float()
-    p = torch.sigmoid(logits)
-    ce = F.binary_cross_entropy_with_logits(logits, targets, reduction='none')
-    p_t = p * targets + (1 - p) * (1 - targets)
-    loss = ce * (1 - p_t) ** gamma
-    return (alpha * targets + (1 - alpha) * (1 - targets)) * loss if alpha >= 0 else loss
-
-def diou_loss(pred, target, eps=1e-8):
-    "Elementwise 1-D Distance-IoU loss of `(left, right)` distances `[N, 2]` measured from the same points."
-    pred, target = pred.float(), target.float()
-    lp, rp, lg, rg = pred[:, 0], pred[:, 1], target[:, 0], target[:, 1]
-    inter = torch.min(lp, lg) + torch.min(rp, rg)
-    iou = inter / ((lp + rp) + (lg + rg) - inter).clamp(min=eps)
-    enclose = torch.max(lp, lg) + torch.max(rp, rg)
-    rho = 0.5 * (rp - lp - rg + lg)
-    return 1.0 - iou + torch.square(rho / enclose.clamp(min=eps))
 
 # %% ../../nbs/19_asl_released.ipynb #83fecb23
 @patch

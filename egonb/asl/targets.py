@@ -13,7 +13,8 @@ from ..core import *
 from .data import grid_to_time, time_to_grid, mq_to_actionformer
 
 # %% auto #0
-__all__ = ['REG_RANGES', 'make_synthetic_mq', 'make_points', 'label_points', 'sigmoid_focal_loss', 'diou_loss_1d', 'asl_loss']
+__all__ = ['REG_RANGES', 'make_synthetic_mq', 'make_points', 'label_points', 'focal_loss', 'diou_loss', 'sigmoid_focal_loss',
+           'diou_loss_1d', 'asl_loss']
 
 # %% ../../nbs/13_asl_synthetic.ipynb #dfba4b6b
 def make_synthetic_mq(output_dir, num_clips=40, num_classes=4, length=256, dim=32, max_actions=4, signal=2.0, noise=1.0,
@@ -92,25 +93,35 @@ def label_points(points, segments, labels, num_classes, radius=1.5):
     return cls, reg
 
 # %% ../../nbs/13_asl_synthetic.ipynb #f91b4ab7
-def sigmoid_focal_loss(logits, targets, alpha=0.25, gamma=2.0, weight=None):
-    "Summed sigmoid focal loss (RetinaNet), as ActionFormer uses it; `weight` (one per row) scales each row's loss."
+def focal_loss(logits, targets, alpha=0.25, gamma=2.0):
+    "Elementwise sigmoid focal loss (RetinaNet), in float32, as ActionFormer and Ego4D-ASL compute it."
     import torch
+    logits, targets = logits.float(), targets.float()
     p = torch.sigmoid(logits)
     ce = torch.nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction='none')
-    pt = p * targets + (1 - p) * (1 - targets)
-    loss = ce * (1 - pt) ** gamma
-    loss = loss * (alpha * targets + (1 - alpha) * (1 - targets))
+    p_t = p * targets + (1 - p) * (1 - targets)
+    loss = ce * (1 - p_t) ** gamma
+    return (alpha * targets + (1 - alpha) * (1 - targets)) * loss if alpha >= 0 else loss
+
+def diou_loss(pred, target, eps=1e-8):
+    "Elementwise 1-D Distance-IoU loss of `(left, right)` distances `[N, 2]` measured from the same points."
+    import torch
+    pred, target = pred.float(), target.float()
+    lp, rp, lg, rg = pred[:, 0], pred[:, 1], target[:, 0], target[:, 1]
+    inter = torch.min(lp, lg) + torch.min(rp, rg)
+    iou = inter / ((lp + rp) + (lg + rg) - inter).clamp(min=eps)
+    enclose = torch.max(lp, lg) + torch.max(rp, rg)
+    rho = 0.5 * (rp - lp - rg + lg)   # distance between the two centres
+    return 1.0 - iou + torch.square(rho / enclose.clamp(min=eps))
+
+def sigmoid_focal_loss(logits, targets, alpha=0.25, gamma=2.0, weight=None):
+    "Summed `focal_loss`; `weight` (one per row) scales each row's loss."
+    loss = focal_loss(logits, targets, alpha, gamma)
     return (loss if weight is None else loss * weight[:, None]).sum()
 
 def diou_loss_1d(pred, target, eps=1e-8, weight=None):
-    "Summed 1-D DIoU loss of `(left, right)` distance pairs `[N, 2]` measured from the same points; `weight` scales each pair's loss."
-    import torch
-    lp, rp, lg, rg = pred[:, 0], pred[:, 1], target[:, 0], target[:, 1]
-    inter = torch.min(lp, lg) + torch.min(rp, rg); union = lp + rp + lg + rg - inter
-    iou = inter / union.clamp(min=eps)
-    enclose = torch.max(lp, lg) + torch.max(rp, rg)
-    rho = 0.5 * ((rp - lp) - (rg - lg))   # distance between the two centres
-    loss = 1 - iou + rho ** 2 / enclose.clamp(min=eps) ** 2
+    "Summed `diou_loss`; `weight` scales each pair's loss."
+    loss = diou_loss(pred, target, eps)
     return (loss if weight is None else loss * weight).sum()
 
 # %% ../../nbs/13_asl_synthetic.ipynb #85c5c70f
