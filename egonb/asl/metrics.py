@@ -278,8 +278,9 @@ def _padded(op, segs, scores, groups):
 def group_nms(segs, scores, groups, *, soft=True, iou_threshold=0.1, sigma=0.5, min_score=0., max_num=0):
     "Soft or hard NMS within each group, all groups at once: `(input indices, scores)`, groups sorted, picks in order."
     op = _Ops(segs)
-    if not op.t and len(groups) and (groups == groups[0]).all():      # one group on the CPU: the sparse path
-        return _one_group_nms(segs, scores, soft=soft, iou_threshold=iou_threshold, sigma=sigma, min_score=min_score,
+    if not op.t and len(groups) and (groups == groups[0]).all():      # one group on the CPU: the sparse paths
+        if soft: return _soft_nms_blocks(segs, scores, sigma=sigma, min_score=min_score, max_num=max_num)
+        return _one_group_nms(segs, scores, soft=False, iou_threshold=iou_threshold, min_score=min_score,
                               max_num=max_num)
     o, start, (r, c), S0, S1, sc = _padded(op, segs, scores, groups)
     alive = op.zeros_bool(sc.shape)
@@ -336,6 +337,69 @@ def _one_group_nms(segs, scores, *, soft=True, iou_threshold=0.1, sigma=0.5, min
             low = alive & (sc < min_score)
             alive[low], masked[low] = False, -np.inf
     return np.asarray(keep, np.int64), np.asarray(kept_sc, scores.dtype)
+
+# %% ../../nbs/10_asl_metrics.ipynb #976fb3fc
+def _nms_decay(p0, p1, q0, q1, sigma):
+    "Gaussian Soft-NMS factor `exp(-tIoU² / sigma)` of segments `[q0, q1]` after picking `[p0, p1]` (float32 arrays)."
+    inter = np.maximum(np.minimum(p1, q1) - np.maximum(p0, q0), np.float32(0))
+    iou = inter / ((p1 - p0) + (q1 - q0) - inter)
+    return torch.exp(torch.from_numpy(np.asarray(-iou ** 2 / np.float32(sigma)))).numpy()
+
+# %% ../../nbs/10_asl_metrics.ipynb #1d1c3555
+def _block_picks(ms, F, bnd, min_score, room):
+    "Positions the loop picks next inside a block, and their scores when picked."
+    ms, sel, vals = ms.copy(), [], []
+    while len(sel) < room:
+        m = int(ms.argmax())
+        v = ms[m]
+        if not (v > bnd and v >= min_score): break
+        sel.append(m)
+        vals.append(v)
+        ms *= F[m]
+        ms[m] = -np.inf
+    return np.asarray(sel, np.int64), np.asarray(vals, ms.dtype)
+
+# %% ../../nbs/10_asl_metrics.ipynb #6abbb9fc
+def _soft_nms_blocks(segs, scores, *, sigma=0.5, min_score=0., max_num=0, block=96):
+    "Gaussian Soft-NMS of one group of NumPy segments, several picks per step: `(input indices, scores)` as the loop."
+    order = np.argsort(segs[:, 0], kind='stable')
+    s0, s1, sc, idx = segs[order, 0], segs[order, 1], scores[order], order
+    n, limit, longest = len(sc), max_num if max_num > 0 else len(sc), float((s1 - s0).max(initial=0.))
+    alive, masked, keep, kept_sc = np.ones(n, bool), sc.copy(), [], []
+    while sum(map(len, keep)) < limit:
+        if alive.sum() < n // 2 and n > 4 * block:
+            a = np.flatnonzero(alive)
+            s0, s1, sc, masked, idx, alive, n = s0[a], s1[a], sc[a], masked[a], idx[a], alive[a], len(a)
+        picks = vals = np.zeros(0, np.int64)
+        if keep and n > block + 1:
+            part = np.argpartition(masked, n - block - 1)
+            bnd, cand = masked[part[n - block - 1]], part[n - block:]
+            cand = cand[np.argsort(idx[cand])]            # in input order, so argmax breaks ties as the loop does
+            c0, c1 = s0[cand][:, None], s1[cand][:, None]
+            win = (c0.T >= c0 - longest) & (c0.T <= c1)
+            F = np.where(win, _nms_decay(c0, c1, c0.T, c1.T, sigma), np.float32(1))
+            sel, vals = _block_picks(masked[cand], F, bnd, min_score, limit - sum(map(len, keep)))
+            picks = cand[sel]
+        if not len(picks):
+            top = np.flatnonzero(masked == masked.max())
+            i = top[idx[top].argmin()]
+            if not alive[i]: break
+            picks, vals = np.array([i]), sc[[i]]
+        keep.append(idx[picks])
+        kept_sc.append(vals)
+        alive[picks], masked[picks] = False, -np.inf
+        lo, hi = np.searchsorted(s0, s0[picks] - longest, 'left'), np.searchsorted(s0, s1[picks], 'right')
+        cnt = hi - lo
+        j = np.arange(cnt.sum()) + np.repeat(lo - (np.cumsum(cnt) - cnt), cnt)
+        p = np.repeat(picks, cnt)[alive[j]]
+        j = j[alive[j]]
+        np.multiply.at(sc, j, _nms_decay(s0[p], s1[p], s0[j], s1[j], sigma))
+        dead = np.flatnonzero(alive & (sc < min_score)) if len(keep) == 1 else j[sc[j] < min_score]
+        alive[dead] = False
+        masked[j] = sc[j]
+        masked[dead] = -np.inf
+    if not keep: return np.zeros(0, np.int64), scores[:0]
+    return np.concatenate(keep), np.concatenate(kept_sc).astype(scores.dtype)
 
 # %% ../../nbs/10_asl_metrics.ipynb #8dde5863
 def batched_nms(segs, scores, labels, iou_threshold, min_score, max_seg_num, use_soft_nms=True, multiclass=True, sigma=0.5,
