@@ -18,7 +18,7 @@ import argparse, tempfile, time
 import numpy as np
 from pathlib import Path
 import torch
-from egonb.asl.targets import make_synthetic_mq
+from egonb.testing import make_synthetic_mq
 from egonb.asl.data import mq_to_actionformer
 from egonb.asl.model import ASLNet, ClipDataset, train_asl, predict_mq
 from egonb.asl.metrics import detection_map
@@ -132,7 +132,8 @@ def _egonb_on_released(data, a, epochs):
 
 def nlq(d):
     "NLQ grounding on synthetic queries: the same localiser with and without the ASL sensitivity parts."
-    from egonb.asl.nlq import make_synthetic_nlq, NLQDataset, NLQNet, predict_nlq
+    from egonb.asl.nlq import NLQDataset, NLQNet, predict_nlq
+    from egonb.testing import make_synthetic_nlq
     from egonb.asl.metrics import nlq_recall
     trn, cpt = make_synthetic_nlq(d/'nlq_tr', num_clips=80, num_concepts=8, length=128, dim=32, text_dim=24, signal=2.5, seed=0)
     val, _ = make_synthetic_nlq(d/'nlq_va', num_clips=40, num_concepts=8, length=128, dim=32, text_dim=24, signal=2.5, seed=1, split='val', concepts=cpt)

@@ -17,7 +17,7 @@ _API = {
     'egonb.features': ['create_extractor', 'list_extractors', 'register_extractor', 'FeatureRunner', 'load_features',
                        'save_features'],
     'egonb.aks': ['select_keyframes'],
-    'egonb.keyframes': ['AKSRun', 'AKSConfig', 'make_scorer'],
+    'egonb.keyframes': ['AKSRun', 'AKSConfig', 'create_scorer', 'list_scorers'],
     'egonb.asl.metrics': ['detection_map', 'topkx_recall', 'retrieval_recall', 'nlq_recall', 'batched_nms'],
     'egonb.generate': ['load_generator'],
     'egonb.image': ['caption_images'],

@@ -19,9 +19,10 @@ from .data import read_nlq, read_narrations, ego4d_video_path, COLORS
 from .aks import select_keyframes, Leaf
 
 # %% auto #0
-__all__ = ['METHODS', 'candidate_indices', 'candidates', 'ClipScorer', 'BlipScorer', 'nlq_summaries', 'AKSConfig', 'AKSRun',
-           'plot_scores', 'show_keyframes', 'aks_browser', 'make_scorer', 'egonb_aks', 'uniform_positions',
-           'topk_positions', 'window_metrics', 'selections', 'evaluate_aks', 'plot_aks_eval', 'egonb_aks_eval']
+__all__ = ['SCORERS', 'METHODS', 'candidate_indices', 'candidates', 'ClipScorer', 'BlipScorer', 'nlq_summaries', 'AKSConfig',
+           'AKSRun', 'plot_scores', 'show_keyframes', 'aks_browser', 'register_scorer', 'list_scorers', 'create_scorer',
+           'egonb_aks', 'uniform_positions', 'topk_positions', 'window_metrics', 'selections', 'evaluate_aks',
+           'plot_aks_eval', 'egonb_aks_eval']
 
 # %% ../nbs/09_keyframes.ipynb #ffcbbd7a
 def candidate_indices(reader, fps=1., reference=False):
@@ -275,19 +276,38 @@ def aks_browser(output_dir, video_root):
     pick.observe(lambda ch: show(ch['new']), names='value'); show(0)
     return W.VBox([pick, label, out])
 
-# %% ../nbs/09_keyframes.ipynb #0fb40c7e
-def make_scorer(model='clip', name=None, pretrained=None, device='auto', seed=0):
-    "A scorer by command-line name: 'clip' (open_clip), 'blip' (transformers) or 'color' (known-answer test scorer)."
-    if model == 'color':
-        from egonb.testing import ColorScorer
-        return ColorScorer()
-    if model not in ('clip', 'blip'): raise UsageError(f"--scorer must be clip, blip or color, not {model!r}")
-    import torch
+# %% ../nbs/09_keyframes.ipynb #6d8d7beb
+SCORERS = {}
+
+def register_scorer(name, target, *, model=None, pretrained=None, takes_model=True, takes_pretrained=True):
+    "Register scorer class `target` ('module:Class') under `name`, with its default `model` and `pretrained` weights."
+    SCORERS[name] = dict(target=target, model=model, pretrained=pretrained, takes_model=takes_model,
+                         takes_pretrained=takes_pretrained)
+
+register_scorer('clip', 'egonb.keyframes:ClipScorer', model='ViT-B-32', pretrained='openai')
+register_scorer('blip', 'egonb.keyframes:BlipScorer', model='Salesforce/blip-itm-large-coco', takes_pretrained=False)
+register_scorer('color', 'egonb.testing:ColorScorer', takes_model=False, takes_pretrained=False)
+
+# %% ../nbs/09_keyframes.ipynb #a8994c15
+def list_scorers():
+    "Names of the registered scorers."
+    return sorted(SCORERS)
+
+# %% ../nbs/09_keyframes.ipynb #d6f587f7
+def create_scorer(name='clip', model=None, pretrained=None, *, device='auto', seed=0):
+    "A registered scorer: `model` (default: the entry's), `pretrained` weights ('none': random, seeded by `seed`)."
+    import importlib, torch
+    if name not in SCORERS: raise UsageError(f'--scorer must be one of {", ".join(list_scorers())}, not {name!r}')
+    e = SCORERS[name]
+    mod, cls = e['target'].split(':')
+    klass = getattr(importlib.import_module(mod), cls)
+    if not e['takes_model']: return klass()
+    model, pretrained = model or e['model'], e['pretrained'] if pretrained is None else pretrained
+    if str(pretrained).lower() in ('none', 'random', ''): pretrained = None
+    args = (model, pretrained) if e['takes_pretrained'] else (model,)
     with torch.random.fork_rng():       # random weights (--pretrained none) are the same in every run
         torch.manual_seed(seed)
-        if model == 'blip': return BlipScorer(name or 'Salesforce/blip-itm-large-coco', device)
-        w = 'openai' if pretrained is None else (None if pretrained.lower() in ('none', 'random') else pretrained)
-        return ClipScorer(name or 'ViT-B-32', w, device)
+        return klass(*args, device=device)
 
 # %% ../nbs/09_keyframes.ipynb #27c88049
 @egonb_cli(aliases=dict(input_dir=['video_root']))
@@ -324,7 +344,7 @@ def egonb_aks(
         d = load_json(summaries)
         summ = nlq_summaries(nlq_json, summaries) if d and isinstance(next(iter(d.values())), dict) else d
     cfg = AKSConfig(max_frames, t1, t2, depth, mode, fps, size=frame_size, summary_weight=summary_weight)
-    run = AKSRun(nlq_json, input_dir, output_dir, make_scorer(scorer, model, pretrained, device, seed), cfg,
+    run = AKSRun(nlq_json, input_dir, output_dir, create_scorer(scorer, model, pretrained, device=device, seed=seed), cfg,
                  summaries=summ, save_frames=save_frames, limit=limit, timeout=timeout, retry_failed=retry_failed,
                  num_workers=num_workers)
     st = run.run()

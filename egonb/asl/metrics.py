@@ -29,7 +29,8 @@ def _dedup(items, tol=1e-3):
     "Drop ground-truth instances that repeat an earlier one of the same label within `tol` s (ActionFormer)."
     kept = []
     for v, s, e, l in items:
-        if not any(v == kv and l == kl and abs(s - ks) <= tol and abs(e - ke) <= tol for kv, ks, ke, kl in kept): kept.append((v, s, e, l))
+        if not any(v == kv and l == kl and abs(s - ks) <= tol and abs(e - ke) <= tol
+                   for kv, ks, ke, kl in kept): kept.append((v, s, e, l))
     return kept
 
 def _gt_items(gt, subset=None, primary_only=True, use_ids=False, dedup=True):
@@ -38,27 +39,33 @@ def _gt_items(gt, subset=None, primary_only=True, use_ids=False, dedup=True):
     if 'database' in gt:
         for vid, v in gt['database'].items():
             if subset is not None and v.get('subset') != subset: continue
-            out += keep([(vid, float(a['segment'][0]), float(a['segment'][1]), a['label_id'] if use_ids else a['label']) for a in v.get('annotations', [])])
+            out += keep([(vid, float(a['segment'][0]), float(a['segment'][1]), a['label_id']
+                          if use_ids else a['label']) for a in v.get('annotations', [])])
         return out
-    if 'videos' not in gt: raise AnnotationError("ground truth: expected ActionFormer's 'database' or Ego4D's 'videos'")
+    if 'videos' not in gt:
+        raise AnnotationError("ground truth: expected ActionFormer's 'database' or Ego4D's 'videos'")
     for v in gt['videos']:
         if subset is not None and v.get('split') != subset: continue
         for c in v['clips']:
-            ls = [l for a in c.get('annotations', []) for l in a['labels'] if l.get('primary', True) or not primary_only]
+            ls = [l for a in c.get('annotations', []) for l in a['labels']
+                  if l.get('primary', True) or not primary_only]
             out += keep([(c['clip_uid'], float(l['start_time']), float(l['end_time']), l['label']) for l in ls])
     return out
 
 # %% ../../nbs/10_asl_metrics.ipynb #2f89ed78
 def _pred_items(pred):
     "(video, start, end, label, score) tuples of Ego4D-submission, results-dict or column-dict predictions, checked."
-    if not isinstance(pred, dict): raise AnnotationError(f'predictions: expected a JSON object, got {type(pred).__name__}')
+    if not isinstance(pred, dict):
+        raise AnnotationError(f'predictions: expected a JSON object, got {type(pred).__name__}')
     if 'video-id' in pred:
         cols = [np.asarray(pred[k]) for k in ('video-id', 't-start', 't-end', 'label', 'score')]
         items = [(str(v), s, e, l.item() if hasattr(l, 'item') else l, sc) for v, s, e, l, sc in zip(*cols)]
         return [_checked(v, i, s, e, l, sc) for i, (v, s, e, l, sc) in enumerate(items)]
     res = pred.get('detect_results', pred.get('results'))
-    if res is None: raise AnnotationError("predictions: expected 'detect_results', 'results' or ActionFormer's column dict")
-    if not isinstance(res, dict): raise AnnotationError('predictions: detect_results must map clip ids to lists of detections')
+    if res is None:
+        raise AnnotationError("predictions: expected 'detect_results', 'results' or ActionFormer's column dict")
+    if not isinstance(res, dict):
+        raise AnnotationError('predictions: detect_results must map clip ids to lists of detections')
     return [_checked(vid, i, *_fields(vid, i, d)) for vid, ds in res.items() for i, d in enumerate(ds)]
 
 def _fields(vid, i, d):
@@ -80,7 +87,8 @@ def _checked(vid, i, s, e, l, sc):
 # %% ../../nbs/10_asl_metrics.ipynb #75eef900
 def interpolated_ap(prec, rec):
     "VOC all-point interpolated average precision."
-    mprec = np.hstack([[0], prec, [0]]); mrec = np.hstack([[0], rec, [1]])
+    mprec = np.hstack([[0], prec, [0]])
+    mrec = np.hstack([[0], rec, [1]])
     for i in range(len(mprec) - 2, -1, -1): mprec[i] = max(mprec[i], mprec[i + 1])
     idx = np.where(mrec[1:] != mrec[:-1])[0] + 1
     return float(np.sum((mrec[idx] - mrec[idx - 1]) * mprec[idx]))
@@ -109,7 +117,8 @@ def _greedy(iou, thr, pidx, tp_row):
         for j in srt:
             if iou[r, j] < thr: break
             if lock[j]: continue
-            lock[j] = tp_row[pidx[r]] = True; break
+            lock[j] = tp_row[pidx[r]] = True
+            break
         if lock.all(): return
 
 # %% ../../nbs/10_asl_metrics.ipynb #53b8ec7b
@@ -120,12 +129,14 @@ def detection_map(ground_truth, predictions, tious=(0.1, 0.2, 0.3, 0.4, 0.5), su
     for ci, c in enumerate(classes):
         ap[:, ci] = _class_ap(G[c], P.get(c, []), tious)
     m = ap.mean(1) if classes else np.zeros(len(tious))
-    return dict(mAP={float(t): float(x) for t, x in zip(tious, m)}, average_mAP=float(m.mean()), per_class={c: ap[:, i].tolist() for i, c in enumerate(classes)})
+    return dict(mAP={float(t): float(x) for t, x in zip(tious, m)}, average_mAP=float(m.mean()),
+                per_class={c: ap[:, i].tolist() for i, c in enumerate(classes)})
 
 def _by_class(ground_truth, predictions, subset, primary_only):
     "Ground truth and predictions grouped by class, and the classes of the ground truth."
     preds = _pred_items(predictions)
-    use_ids = bool(preds) and not isinstance(preds[0][3], str) and 'database' in ground_truth   # integer labels match label_id
+    use_ids = bool(preds) and not isinstance(preds[0][3],
+                                             str) and 'database' in ground_truth   # integer labels match label_id
     G, P = defaultdict(list), defaultdict(list)
     for g in _gt_items(ground_truth, subset, primary_only, use_ids): G[g[3]].append(g)
     for p in preds: P[p[3]].append(p)
@@ -134,13 +145,16 @@ def _by_class(ground_truth, predictions, subset, primary_only):
 def _class_ap(g, p, tious):
     if not p: return np.zeros(len(tious))
     gv, gt = np.array([x[0] for x in g], object), np.array([x[1:3] for x in g], np.float64)
-    pv, pt, ps = np.array([x[0] for x in p], object), np.array([x[1:3] for x in p], np.float64), np.array([x[4] for x in p], np.float64)
+    pv, pt, ps = np.array([x[0] for x in p], object), np.array([x[1:3] for x in p],
+                                                               np.float64), np.array([x[4] for x in p], np.float64)
     tp = _class_tp(gv, gt, pv, pt, ps, tious)
-    tpc = np.cumsum(tp, 1).astype(float); fpc = np.cumsum(~tp, 1).astype(float)
+    tpc = np.cumsum(tp, 1).astype(float)
+    fpc = np.cumsum(~tp, 1).astype(float)
     return np.array([interpolated_ap(tpc[i] / (tpc[i] + fpc[i]), tpc[i] / len(g)) for i in range(len(tious))])
 
 # %% ../../nbs/10_asl_metrics.ipynb #38673459
-def topkx_recall(ground_truth, predictions, tious=(0.1, 0.2, 0.3, 0.4, 0.5), top_k=(1, 5), subset=None, primary_only=True):
+def topkx_recall(ground_truth, predictions, tious=(0.1, 0.2, 0.3, 0.4, 0.5), top_k=(1, 5), subset=None,
+                 primary_only=True):
     "ActionFormer's top-kx recall: `{(tiou, k): recall}` averaged over ground-truth classes."
     G, P, classes = _by_class(ground_truth, predictions, subset, primary_only)
     rec = np.zeros((len(tious), len(top_k), len(classes)))
@@ -153,9 +167,11 @@ def _class_recall(g, p, tious, top_k):
     pv = defaultdict(list)
     for x in p: pv[x[0]].append(x)
     for v in dict.fromkeys(x[0] for x in g):
-        gs = np.array([x[1:3] for x in g if x[0] == v]); ps = pv.get(v, [])
+        gs = np.array([x[1:3] for x in g if x[0] == v])
+        ps = pv.get(v, [])
         if not ps: continue
-        sc = np.array([x[4] for x in ps]); idx = sc.argsort()[::-1][:max(top_k) * len(gs)]
+        sc = np.array([x[4] for x in ps])
+        idx = sc.argsort()[::-1][:max(top_k) * len(gs)]
         iou = segment_iou(np.array([x[1:3] for x in ps])[idx], gs)
         for i, t in enumerate(tious):
             for j, k in enumerate(top_k): tp[i, j] += ((iou[:k * len(gs)] >= t).sum(0) > 0).sum()
@@ -164,22 +180,27 @@ def _class_recall(g, p, tious, top_k):
 # %% ../../nbs/10_asl_metrics.ipynb #cf4a2e56
 def nlq_recall(ground_truth, submission, thresholds=(0.3, 0.5), topk=(1, 3, 5)):
     "Ego4D NLQ Rank@k at IoU thresholds (`{'Rank@k@thr': x}`) and `mIoU`, as the official evaluation."
-    gt = {(c['clip_uid'], a['annotation_uid']): a for v in ground_truth['videos'] for c in v['clips'] for a in c['annotations']}
+    gt = {(c['clip_uid'], a['annotation_uid']): a for v in ground_truth['videos'] for c in v['clips']
+          for a in c['annotations']}
     preds = submission['results'] if isinstance(submission, dict) else submission
     hits, ious = np.zeros((len(thresholds), len(topk), len(preds)), bool), []
     for n, p in enumerate(preds):
         key = (p['clip_uid'], p['annotation_uid'])
-        if key not in gt: raise AnnotationError(f"NLQ submission: prediction {n} names {key}, which is not in the ground truth")
+        if key not in gt:
+            raise AnnotationError(f"NLQ submission: prediction {n} names {key}, which is not in the ground truth")
         q = gt[key]['language_queries'][p['query_idx']]
         try: pt = np.asarray(p['predicted_times'], np.float64).reshape(-1, 2)
         except (KeyError, TypeError, ValueError):
-            raise AnnotationError(f'NLQ submission: prediction {n} ({key}): predicted_times must be [[start, end], ...]') from None
-        if not np.isfinite(pt).all(): raise AnnotationError(f'NLQ submission: prediction {n} ({key}): predicted_times are NaN or infinite')
+            raise AnnotationError(f'NLQ submission: prediction {n} ({key}): predicted_times must be [[start, end], '
+                                  f'...]') from None
+        if not np.isfinite(pt).all():
+            raise AnnotationError(f'NLQ submission: prediction {n} ({key}): predicted_times are NaN or infinite')
         ov = _hull_iou(pt, q['clip_start_sec'], q['clip_end_sec'])
         ious.append(float(ov[0]) if len(ov) else 0.)
         for i, t in enumerate(thresholds):
             for j, k in enumerate(topk): hits[i, j, n] = (ov[:k] > t).any()
-    out = {f'Rank@{k}@{t}': float(hits[i, j].mean()) if len(preds) else 0. for i, t in enumerate(thresholds) for j, k in enumerate(topk)}
+    out = {f'Rank@{k}@{t}': float(hits[i, j].mean()) if len(preds) else 0. for i, t in enumerate(thresholds)
+           for j, k in enumerate(topk)}
     return out | dict(mIoU=float(np.mean(ious)) if ious else 0.)
 
 def _hull_iou(p, s, e):
@@ -189,13 +210,15 @@ def _hull_iou(p, s, e):
     with np.errstate(divide='ignore', invalid='ignore'): return inter / union
 
 # %% ../../nbs/10_asl_metrics.ipynb #07469035
-def retrieval_recall(ground_truth, predictions, tious=(0.3, 0.5, 0.7), ranks=(1, 2, 3, 4, 5), subset=None, primary_only=True):
+def retrieval_recall(ground_truth, predictions, tious=(0.3, 0.5, 0.7), ranks=(1, 2, 3, 4, 5), subset=None,
+                     primary_only=True):
     "Ego4D MQ retrieval recall: `{(tiou, rank): recall}` over all ground-truth instances."
     res = next((predictions[k] for k in ('retrieve_results', 'detect_results', 'results') if k in predictions), None)
     if res is None: raise AnnotationError("predictions: expected 'retrieve_results' or 'detect_results'")
     gts = defaultdict(list)
     for v, s, e, l in _gt_items(ground_truth, subset, primary_only, dedup=False): gts[(v, l)].append((s, e))
-    hit = np.zeros((len(tious), len(ranks))); n = 0
+    hit = np.zeros((len(tious), len(ranks)))
+    n = 0
     for (v, l), g in gts.items():
         n += len(g)
         p = [d['segment'] for d in res.get(v, []) if d['label'] == l]
@@ -216,7 +239,9 @@ def soft_nms_1d(segs, scores, iou_threshold, sigma, min_score, max_num):
     sc, alive, keep, out_sc = scores.clone(), torch.ones(len(scores), dtype=torch.bool, device=scores.device), [], []
     while bool(alive.any()):
         i = int(torch.where(alive, sc, torch.tensor(-float('inf'), device=sc.device)).argmax())
-        keep.append(i); out_sc.append(sc[i]); alive[i] = False
+        keep.append(i)
+        out_sc.append(sc[i])
+        alive[i] = False
         sc = torch.where(alive, sc * torch.exp(-_iou_1d(segs[i], segs) ** 2 / sigma), sc)
         alive &= sc >= min_score
         if 0 < max_num <= len(keep): break
@@ -226,12 +251,14 @@ def soft_nms_1d(segs, scores, iou_threshold, sigma, min_score, max_num):
 # %% ../../nbs/10_asl_metrics.ipynb #862d7cec
 def hard_nms_1d(segs, scores, iou_threshold, min_score, max_num):
     "Greedy NMS after dropping scores <= min_score; returns (segs, scores, input indices), best first."
-    valid = torch.nonzero(scores > min_score).squeeze(1) if min_score > 0 else torch.arange(len(scores), device=scores.device)
+    valid = torch.nonzero(scores > min_score).squeeze(1) if min_score > 0 else torch.arange(len(scores),
+                                                                                            device=scores.device)
     order = valid[scores[valid].argsort(descending=True)]
     keep, sup = [], torch.zeros(len(scores), dtype=torch.bool, device=scores.device)
     for i in order.tolist():
         if sup[i]: continue
-        keep.append(i); sup |= _iou_1d(segs[i], segs) > iou_threshold
+        keep.append(i)
+        sup |= _iou_1d(segs[i], segs) > iou_threshold
         if 0 < max_num <= len(keep): break
     idx = torch.tensor(keep, dtype=torch.long, device=segs.device)
     return segs[idx], scores[idx], idx
@@ -251,7 +278,8 @@ class _Ops:
     def __init__(self, like): self.t, self.dev = torch.is_tensor(like), getattr(like, 'device', None)
     def arr(self, a): return torch.as_tensor(np.asarray(a), device=self.dev) if self.t else np.asarray(a)
     def full(self, shape, v, like): return like.new_full(shape, v) if self.t else np.full(shape, v, like.dtype)
-    def zeros_bool(self, shape): return torch.zeros(shape, dtype=torch.bool, device=self.dev) if self.t else np.zeros(shape, bool)
+    def zeros_bool(self, shape): return torch.zeros(shape, dtype=torch.bool,
+                                                    device=self.dev) if self.t else np.zeros(shape, bool)
     def where(self, c, a, b): return torch.where(c, a, b) if self.t else np.where(c, a, b)
     def minimum(self, a, b): return torch.minimum(a, b) if self.t else np.minimum(a, b)
     def maximum(self, a, b): return torch.maximum(a, b) if self.t else np.maximum(a, b)
@@ -402,8 +430,8 @@ def _soft_nms_blocks(segs, scores, *, sigma=0.5, min_score=0., max_num=0, block=
     return np.concatenate(keep), np.concatenate(kept_sc).astype(scores.dtype)
 
 # %% ../../nbs/10_asl_metrics.ipynb #8dde5863
-def batched_nms(segs, scores, labels, iou_threshold, min_score, max_seg_num, use_soft_nms=True, multiclass=True, sigma=0.5,
-                voting_thresh=0.75):
+def batched_nms(segs, scores, labels, iou_threshold, min_score, max_seg_num, use_soft_nms=True, multiclass=True,
+                sigma=0.5, voting_thresh=0.75):
     "ActionFormer's `batched_nms` without a compiled extension: kept `(segs, scores, labels)`, best first."
     segs, scores = torch.as_tensor(segs, dtype=torch.float32), torch.as_tensor(scores, dtype=torch.float32)
     labels = torch.as_tensor(labels)

@@ -12,27 +12,31 @@ from pathlib import Path
 from fastcore.basics import patch
 from ..core import *
 from ..data import read_nlq
-from .data import time_to_grid, grid_to_time, load_clip_features, resize_features
+from .data import time_to_grid, load_clip_features, resize_features
 from .model import ASLNet, decode, to_seconds, model_inputs, batch_to_device
 
 # %% auto #0
-__all__ = ['save_text_features', 'load_text_features', 'clip_text_features', 'make_synthetic_nlq', 'NLQDataset', 'TextFusion',
-           'NLQNet', 'predict_nlq', 'plot_grounding']
+__all__ = ['save_text_features', 'load_text_features', 'clip_text_features', 'NLQDataset', 'TextFusion', 'NLQNet', 'predict_nlq',
+           'plot_grounding']
 
 # %% ../../nbs/17_asl_nlq.ipynb #afac901a
 def save_text_features(feats:dict, path):
     "Write `{query key: [L, D] array}` to an `.npz` (keys, lengths, tokens), atomically."
-    keys = list(feats); arrs = [np.atleast_2d(np.asarray(feats[k], np.float32)) for k in keys]
+    keys = list(feats)
+    arrs = [np.atleast_2d(np.asarray(feats[k], np.float32)) for k in keys]
     with atomic_write(path, 'wb') as f:
-        np.savez(f, keys=np.array(keys, dtype=str), lengths=np.array([len(a) for a in arrs]), tokens=np.concatenate(arrs) if arrs else np.zeros((0, 0), np.float32))
+        np.savez(f, keys=np.array(keys, dtype=str), lengths=np.array([len(a) for a in arrs]),
+                 tokens=np.concatenate(arrs) if arrs else np.zeros((0, 0), np.float32))
     return Path(path)
 
 def load_text_features(path):
     "`{query key: [L, D] array}` from `save_text_features`' file."
     try: d = np.load(path, allow_pickle=False)
     except (OSError, ValueError) as e: raise EgonbError(f'{path}: not a text features file ({e})') from None
-    if not {'keys', 'lengths', 'tokens'} <= set(d.files): raise EgonbError(f'{path}: text features need arrays keys, lengths and tokens, found {d.files}')
-    ends = np.cumsum(d['lengths']); tok = d['tokens']
+    if not {'keys', 'lengths', 'tokens'} <= set(d.files):
+        raise EgonbError(f'{path}: text features need arrays keys, lengths and tokens, found {d.files}')
+    ends = np.cumsum(d['lengths'])
+    tok = d['tokens']
     return {str(k): tok[e - n:e] for k, n, e in zip(d['keys'], d['lengths'], ends)}
 
 # %% ../../nbs/17_asl_nlq.ipynb #5bfa2f78
@@ -46,46 +50,6 @@ def clip_text_features(queries, model='ViT-B-32', pretrained='openai', batch_siz
         for q, f in zip(qs, ex.encode_text([q.query for q in qs])): out[q.key] = f[None]
     return out
 
-# %% ../../nbs/17_asl_nlq.ipynb #ef8a55bb
-def make_synthetic_nlq(output_dir, num_clips=40, num_concepts=8, length=128, dim=32, text_dim=24, max_moments=4, signal=2.0, noise=1.0,
-                       split='train', seed=0, concepts=None):
-    "Write synthetic features, `nlq_{split}.json` and `text_{split}.npz`; returns (annotation dict, concepts)."
-    from egonb.features import VideoFeatures, save_features
-    rng = np.random.default_rng(seed)
-    if concepts is None:
-        v, t = rng.normal(size=(num_concepts, dim)), rng.normal(size=(num_concepts, text_dim))
-        concepts = dict(video=v / np.linalg.norm(v, axis=1, keepdims=True), text=t / np.linalg.norm(t, axis=1, keepdims=True))
-    out, vids, texts = Path(output_dir), [], {}
-    for c in range(num_clips):
-        uid = f'nlq-{split}-{seed}-{c:04d}'
-        f, moments = _nlq_clip(rng, concepts['video'], length, dim, max_moments, signal, noise)
-        t = grid_to_time(np.arange(length)); dur = float(grid_to_time(length - 1) + 16 / 30)
-        save_features(VideoFeatures(f, np.c_[t - 16 / 30, t + 16 / 30], 30., 32, 'synthetic-nlq', dict(seed=seed)), out/'features'/f'{uid}.npz')
-        lqs = [dict(clip_start_sec=s, clip_end_sec=e, query=f'where is concept {k}?', template='synthetic') for k, s, e in moments]
-        for i, (k, _, _) in enumerate(moments): texts[f'{uid}/{uid}-a/{i}'] = _nlq_text(rng, concepts['text'][k], text_dim, noise)
-        vids.append(dict(video_uid=uid, split=split, clips=[dict(clip_uid=uid, video_start_sec=0., video_end_sec=dur, annotations=[dict(annotation_uid=f'{uid}-a', language_queries=lqs)])]))
-    ann = dict(version='synthetic', description='egonb synthetic NLQ', videos=vids)
-    save_json(ann, out/f'nlq_{split}.json'); save_text_features(texts, out/f'text_{split}.npz')
-    return ann, concepts
-
-# %% ../../nbs/17_asl_nlq.ipynb #3ad9598a
-def _nlq_clip(rng, cv, length, dim, max_moments, signal, noise):
-    "Noise features with non-overlapping moments of distinct concepts; `(features, [(concept, start s, end s)])`."
-    f = rng.normal(scale=noise, size=(length, dim)).astype(np.float32)
-    taken, out = np.zeros(length, bool), []
-    for k in rng.permutation(len(cv))[:int(rng.integers(1, max_moments + 1))]:
-        L = int(rng.integers(4, max(5, length // 6))); s = int(rng.integers(0, length - L))
-        if taken[max(0, s - 2):s + L + 2].any(): continue
-        taken[s:s + L] = True
-        f[s:s + L] += signal * cv[k]
-        out.append((int(k), float(grid_to_time(s - 0.5)), float(grid_to_time(s + L - 0.5))))
-    return f, out
-
-def _nlq_text(rng, concept, text_dim, noise):
-    "Tokens: the concept's text vector (noisy) among 2-4 unrelated word vectors, in random order."
-    toks = np.r_[[concept + 0.1 * noise * rng.normal(size=text_dim)], rng.normal(size=(int(rng.integers(2, 5)), text_dim)) / np.sqrt(text_dim)]
-    return toks[rng.permutation(len(toks))].astype(np.float32)
-
 # %% ../../nbs/17_asl_nlq.ipynb #8323efc5
 class NLQDataset(torch.utils.data.Dataset):
     "Clip features, answer segment (grid) and text tokens `[L, D]` for each NLQ query."
@@ -93,7 +57,8 @@ class NLQDataset(torch.utils.data.Dataset):
         self.queries = [q for q in read_nlq(nlq) if not train or q.clip_start_sec is not None]
         self.text = text_features if isinstance(text_features, dict) else load_text_features(text_features)
         miss = [q.key for q in self.queries if q.key not in self.text]
-        if miss: raise EgonbError(f'{len(miss)} queries have no text features in {text_features if not isinstance(text_features, dict) else "the given dict"} (first: {miss[0]})')
+        src = text_features if not isinstance(text_features, dict) else 'the given dict'
+        if miss: raise EgonbError(f'{len(miss)} queries have no text features in {src} (first: {miss[0]})')
         self.dirs, self.max_len, self.nlq = feature_dirs, max_len, nlq
     def __len__(self): return len(self.queries)
 
@@ -101,23 +66,31 @@ class NLQDataset(torch.utils.data.Dataset):
 @patch
 def __getitem__(self:NLQDataset, i):
     q = self.queries[i]
-    f = load_clip_features(q.clip_uid, self.dirs); T, scale = len(f), 1.
+    f = load_clip_features(q.clip_uid, self.dirs)
+    T, scale = len(f), 1.
     if T > self.max_len: f, scale, T = resize_features(f, self.max_len), self.max_len / T, self.max_len
-    x = np.zeros((self.max_len, f.shape[1]), np.float32); x[:T] = f
-    seg = np.zeros((0, 2), np.float32) if q.clip_start_sec is None else np.array([time_to_grid([q.clip_start_sec, q.clip_end_sec])], np.float32) * scale
-    return dict(uid=q.clip_uid, query=q, feats=torch.from_numpy(x.T), mask=torch.arange(self.max_len) < T, segments=seg,
-                labels=np.zeros(len(seg), np.int64), groups=np.full(len(seg), i, np.int64), duration=q.clip_duration,
-                scale=scale, text=torch.from_numpy(self.text[q.key]))
+    x = np.zeros((self.max_len, f.shape[1]), np.float32)
+    x[:T] = f
+    seg = np.zeros((0, 2),
+                   np.float32) if q.clip_start_sec is None else np.array([time_to_grid([q.clip_start_sec,
+                                                                                        q.clip_end_sec])],
+                                                                         np.float32) * scale
+    return dict(uid=q.clip_uid, query=q, feats=torch.from_numpy(x.T), mask=torch.arange(self.max_len) < T,
+                segments=seg, labels=np.zeros(len(seg), np.int64), groups=np.full(len(seg), i, np.int64),
+                duration=q.clip_duration, scale=scale, text=torch.from_numpy(self.text[q.key]))
 
 @patch
 def collate(self:NLQDataset, items):
     "Batch: stacked features, lists of answers, text tokens padded to the longest with a mask."
-    L = max(len(i['text']) for i in items); D = items[0]['text'].shape[1]
+    L = max(len(i['text']) for i in items)
+    D = items[0]['text'].shape[1]
     text, tm = torch.zeros(len(items), L, D), torch.zeros(len(items), L, dtype=torch.bool)
-    for j, it in enumerate(items): text[j, :len(it['text'])] = it['text']; tm[j, :len(it['text'])] = True
+    for j, it in enumerate(items):
+        text[j, :len(it['text'])] = it['text']
+        tm[j, :len(it['text'])] = True
     keys = ('uid', 'query', 'segments', 'labels', 'groups', 'duration', 'scale')
-    return dict(feats=torch.stack([i['feats'] for i in items]), mask=torch.stack([i['mask'] for i in items]), text=text, text_mask=tm,
-                **{k: [i[k] for i in items] for k in keys})
+    return dict(feats=torch.stack([i['feats'] for i in items]), mask=torch.stack([i['mask'] for i in items]),
+                text=text, text_mask=tm, **{k: [i[k] for i in items] for k in keys})
 
 # %% ../../nbs/17_asl_nlq.ipynb #df132057
 class TextFusion(nn.Module):
@@ -135,7 +108,7 @@ class TextFusion(nn.Module):
 
 # %% ../../nbs/17_asl_nlq.ipynb #d6a9f8c3
 class NLQNet(ASLNet):
-    "Class-agnostic ASL localiser conditioned on query text tokens: `forward(feats, mask, text=[B,L,Dt], text_mask=[B,L])`."
+    "Class-agnostic ASL localiser conditioned on query tokens: `forward(feats, mask, text=[B,L,Dt], text_mask=[B,L])`."
     def __init__(self, in_dims, text_dim, dim=256, heads=4, **kwargs):
         super().__init__(in_dims, 1, dim=dim, heads=heads, **kwargs)
         self.text_dim = text_dim
@@ -150,15 +123,19 @@ class NLQNet(ASLNet):
 @torch.inference_mode()
 def predict_nlq(model, ds, topk=5, batch_size=16, **nms_kw):
     "Ego4D NLQ submission dict: `results` with the `topk` best windows per query."
-    model.eval(); res = []; dev = next(model.parameters()).device
-    kw = dict(dict(iou_threshold=0.5, sigma=0.5, use_soft_nms=True, voting_thresh=0.), **nms_kw, multiclass=False, max_seg_num=topk)
+    model.eval()
+    res = []
+    dev = next(model.parameters()).device
+    kw = dict(dict(iou_threshold=0.5, sigma=0.5, use_soft_nms=True, voting_thresh=0.), **nms_kw, multiclass=False,
+              max_seg_num=topk)
     for b in torch.utils.data.DataLoader(ds, batch_size, collate_fn=ds.collate):
         b = batch_to_device(b, dev)
         outs = [tuple(t.cpu() for t in o) for o in model(b['feats'], b['mask'], **model_inputs(b))]
         for i, q in enumerate(b['query']):
             segs = decode(outs, i, **kw)[0].numpy() / b['scale'][i]
             res.append(dict(clip_uid=q.clip_uid, annotation_uid=q.annotation_uid, query_idx=q.query_idx,
-                            predicted_times=[[round(float(s), 3), round(float(e), 3)] for s, e in to_seconds(segs, b['duration'][i])]))
+                            predicted_times=[[round(float(s), 3), round(float(e), 3)]
+                                             for s, e in to_seconds(segs, b['duration'][i])]))
     return dict(version='1.0', challenge='ego4d_nlq_challenge', results=res)
 
 # %% ../../nbs/17_asl_nlq.ipynb #5577682d
@@ -170,8 +147,14 @@ def plot_grounding(nlq, submission, n=8, ax=None):
     ax = ax or plt.subplots(figsize=(10, 0.5 + 0.45 * len(res)))[1]
     for y, r in enumerate(res):
         q = qs[(r['clip_uid'], r['annotation_uid'], r['query_idx'])]
-        for k, (s, e) in enumerate(r['predicted_times'][:5]): ax.barh(y - 0.15, e - s, left=s, height=0.3, color='C3', alpha=0.7 / (k + 1), label='predicted' if y == k == 0 else None)
-        if q.clip_start_sec is not None: ax.barh(y + 0.15, q.clip_end_sec - q.clip_start_sec, left=q.clip_start_sec, height=0.3, color='C2', label='answer' if y == 0 else None)
-    ax.set_yticks(range(len(res)), [qs[(r['clip_uid'], r['annotation_uid'], r['query_idx'])].query[:40] for r in res], fontsize=7)
-    ax.invert_yaxis(); ax.set_xlabel('seconds in the clip'); ax.legend(fontsize=7, loc='lower right')
+        for k, (s, e) in enumerate(r['predicted_times'][:5]): ax.barh(y - 0.15, e - s, left=s, height=0.3, color='C3',
+                                                                      alpha=0.7 / (k + 1),
+                                                                      label='predicted' if y == k == 0 else None)
+        if q.clip_start_sec is not None: ax.barh(y + 0.15, q.clip_end_sec - q.clip_start_sec, left=q.clip_start_sec,
+                                                 height=0.3, color='C2', label='answer' if y == 0 else None)
+    ax.set_yticks(range(len(res)), [qs[(r['clip_uid'], r['annotation_uid'], r['query_idx'])].query[:40] for r in res],
+                  fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel('seconds in the clip')
+    ax.legend(fontsize=7, loc='lower right')
     return ax

@@ -1,4 +1,4 @@
-"""Moment-Queries-like feature sequences with planted actions and official-format annotations, and the ActionFormer training targets and losses (centre sampling, regression ranges, sigmoid focal loss, DIoU loss).
+"""The ActionFormer training targets (centre sampling, regression ranges) and losses (sigmoid focal loss, DIoU loss) that the ASL models train with.
 
 Docs: https://egonb.github.io/egonb/asl_synthetic.html.md"""
 
@@ -7,62 +7,12 @@ Docs: https://egonb.github.io/egonb/asl_synthetic.html.md"""
 # %% ../../nbs/13_asl_synthetic.ipynb #b24a8105
 from __future__ import annotations
 import math
-from pathlib import Path
 import numpy as np
 from ..core import *
-from .data import grid_to_time, time_to_grid, mq_to_actionformer
 
 # %% auto #0
-__all__ = ['REG_RANGES', 'make_synthetic_mq', 'make_points', 'label_points', 'focal_loss', 'diou_loss', 'sigmoid_focal_loss',
-           'diou_loss_1d', 'asl_loss']
-
-# %% ../../nbs/13_asl_synthetic.ipynb #dfba4b6b
-def make_synthetic_mq(output_dir, num_clips=40, num_classes=4, length=256, dim=32, max_actions=4, signal=2.0, noise=1.0,
-                      split='train', seed=0, class_vectors=None, profile='flat'):
-    "Write synthetic clip features and an Ego4D MQ annotation file; returns (annotation dict, class vectors)."
-    from egonb.features import VideoFeatures, save_features
-    rng = np.random.default_rng(seed)
-    cv = rng.normal(size=(num_classes, dim)) if class_vectors is None else class_vectors
-    cv = cv / np.linalg.norm(cv, axis=1, keepdims=True)
-    out, vids = Path(output_dir), []
-    for c in range(num_clips):
-        f, labels = _synthetic_clip(rng, cv, length, dim, max_actions, signal, noise, profile)
-        uid = f'synth-{split}-{seed}-{c:04d}'
-        t = grid_to_time(np.arange(length))
-        save_features(VideoFeatures(f, np.c_[t - 16 / 30, t + 16 / 30], 30., 32, 'synthetic', dict(seed=seed)), out/'features'/f'{uid}.npz')
-        vids.append(dict(video_uid=uid, split=split, clips=[dict(clip_uid=uid, video_start_sec=0., video_end_sec=float(grid_to_time(length - 1) + 16 / 30),
-                                                                  annotations=[dict(labels=labels)])]))
-    ann = dict(version='synthetic', description='egonb synthetic Moment Queries', videos=vids)
-    save_json(ann, out/f'moments_{split}.json')
-    return ann, cv
-
-# %% ../../nbs/13_asl_synthetic.ipynb #0b26a0c7
-def _profile(L, profile):
-    "Class-signal strength over an action of `L` steps: 'flat' (soft edges) or 'key' (a strong key phase in the middle, weak elsewhere)."
-    ramp = np.minimum(1, np.minimum(np.arange(L) + 1, L - np.arange(L)) / 2.)
-    if profile == 'flat': return ramp
-    x = (np.arange(L) + 0.5) / L
-    return np.where(np.abs(x - 0.5) <= 0.2, 1., 0.3) * ramp
-
-_BOUNDARY = np.random.default_rng(20231).normal(size=4096)   # one onset/offset direction shared by all classes ('key' profile)
-
-def _synthetic_clip(rng, cv, length, dim, max_actions, signal, noise, profile='flat'):
-    "One clip: noise, planted non-overlapping actions (class vector × profile), distractors."
-    f = rng.normal(scale=noise, size=(length, dim)).astype(np.float32)
-    labels, taken = [], np.zeros(length, bool)
-    for _ in range(int(rng.integers(1, max_actions + 1))):
-        L = int(rng.integers(6, max(7, length // 5)))
-        s = int(rng.integers(0, length - L))
-        if taken[max(0, s - 2):s + L + 2].any(): continue
-        taken[s:s + L] = True; k = int(rng.integers(len(cv)))
-        f[s:s + L] += signal * _profile(L, profile)[:, None] * cv[k]
-        if profile == 'key':   # onset and offset look alike for every class: they locate, the key phase classifies
-            b = _BOUNDARY[:dim] / np.linalg.norm(_BOUNDARY[:dim]); f[s:s + 2] += signal * 0.8 * b; f[s + L - 2:s + L] += signal * 0.8 * b
-        labels.append(dict(label=f'action_{k}', start_time=float(grid_to_time(s - 0.5)), end_time=float(grid_to_time(s + L - 0.5)), primary=True))
-    for _ in range(2):   # distractors: bursts along random directions
-        L = int(rng.integers(4, 16)); s = int(rng.integers(0, length - L))
-        d = rng.normal(size=dim); f[s:s + L] += signal * 0.7 * d / np.linalg.norm(d)
-    return f, labels
+__all__ = ['REG_RANGES', 'make_points', 'label_points', 'focal_loss', 'diou_loss', 'sigmoid_focal_loss', 'diou_loss_1d',
+           'asl_loss']
 
 # %% ../../nbs/13_asl_synthetic.ipynb #98d39119
 REG_RANGES = ((0, 4), (4, 8), (8, 16), (16, 32), (32, 64), (64, 10000))
@@ -71,23 +21,29 @@ def make_points(length, num_levels=6, reg_ranges=REG_RANGES):
     "Points `[N, 4]` over all levels: (position on the grid, range low, range high, stride)."
     pts = []
     for l in range(num_levels):
-        s = 2 ** l; n = math.ceil(length / s)
+        s = 2 ** l
+        n = math.ceil(length / s)
         pts.append(np.c_[np.arange(n) * s, np.full(n, reg_ranges[l][0]), np.full(n, reg_ranges[l][1]), np.full(n, s)])
     return np.concatenate(pts).astype(np.float32)
 
 # %% ../../nbs/13_asl_synthetic.ipynb #6ab5b2ac
 def label_points(points, segments, labels, num_classes, radius=1.5):
     "Class targets `[N, K]` and distance targets `[N, 2]` (in strides) for grid `segments` `[M, 2]` of `labels`."
-    N = len(points); cls = np.zeros((N, num_classes), np.float32); reg = np.zeros((N, 2), np.float32)
+    N = len(points)
+    cls = np.zeros((N, num_classes), np.float32)
+    reg = np.zeros((N, 2), np.float32)
     if len(segments) == 0: return cls, reg
     p, lo, hi, st = (points[:, i:i + 1] for i in range(4))
-    seg = np.asarray(segments, np.float32)[None]; left, right = p - seg[..., 0], seg[..., 1] - p
-    c = seg.mean(-1); r = st * radius
+    seg = np.asarray(segments, np.float32)[None]
+    left, right = p - seg[..., 0], seg[..., 1] - p
+    c = seg.mean(-1)
+    r = st * radius
     inside = (np.maximum(seg[..., 0], c - r) <= p) & (p <= np.minimum(seg[..., 1], c + r))
     mx = np.maximum(left, right)
     ok = inside & (mx >= lo) & (mx <= hi)
     lens = np.where(ok, seg[..., 1] - seg[..., 0], np.inf)
-    best = lens.argmin(1); pos = np.isfinite(lens.min(1))
+    best = lens.argmin(1)
+    pos = np.isfinite(lens.min(1))
     cls[pos, np.asarray(labels)[best[pos]]] = 1
     reg[pos] = np.c_[left[pos, best[pos]], right[pos, best[pos]]] / st[pos]
     return cls, reg
