@@ -70,7 +70,8 @@ def atomic_write(path, mode='w', **kwargs):
     try:
         with os.fdopen(fd, mode, **kwargs) as f:
             yield f
-            f.flush(); os.fsync(f.fileno())
+            f.flush()
+            os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual permissions
         os.replace(tmp, path)
     except BaseException:
@@ -79,7 +80,9 @@ def atomic_write(path, mode='w', **kwargs):
 
 # %% ../nbs/00_core.ipynb #fc8959ac
 def _umask():
-    m = os.umask(0); os.umask(m); return m
+    m = os.umask(0)
+    os.umask(m)
+    return m
 
 # %% ../nbs/00_core.ipynb #fa6301be
 def save_json(obj, path, indent=2):
@@ -466,11 +469,14 @@ def run_with_timeout(fn, *args, timeout=None, path=None, **kwargs):
     with WorkerPool(1, timeout=timeout) as pool:
         r = next(pool.imap(_call, [(fn, args, kwargs)]))
     if r.ok: return r.value
-    if r.error.startswith('TimeoutError') and path is not None: raise DecodeTimeout(path, f'no result after {timeout:g} s')
+    if r.error.startswith('TimeoutError') and path is not None:
+        raise DecodeTimeout(path, f'no result after {timeout:g} s')
     if r.exc is not None: raise r.exc
     raise EgonbError(r.error)
 
-def _call(t): fn, args, kwargs = t; return fn(*args, **kwargs)
+def _call(t):
+    fn, args, kwargs = t
+    return fn(*args, **kwargs)
 
 # %% ../nbs/00_core.ipynb #2e1ddfb8
 def _arg_type(anno):
@@ -537,7 +543,8 @@ def _truthy(v): return str(v).strip().lower() in ('1', 'true', 'yes', 'on')
 
 def run_cli(func, argv=None, prog=None):
     "Parse `argv` (default `sys.argv[1:]`) for `func`, call it, and turn egonb errors into one-line exits (status 2)."
-    prog = prog or (Path(sys.argv[0]).name if argv is None and sys.argv and sys.argv[0] else func.__name__.replace('_', '-'))
+    prog = prog or (Path(sys.argv[0]).name if argv is None and sys.argv and sys.argv[0]
+                    else func.__name__.replace('_', '-'))
     p = cli_parser(func, prog)
     args = sys.argv[1:] if argv is None else [str(a) for a in argv]
     debug = '--debug' in args or _truthy(os.environ.get('EGONB_DEBUG', ''))
@@ -575,14 +582,17 @@ def require_positive(**flags):
 # %% ../nbs/00_core.ipynb #adc6784c
 def offline_requested():
     "True if `EGONB_OFFLINE`, `HF_HUB_OFFLINE` or `TRANSFORMERS_OFFLINE` is set to a true value."
-    return any(os.environ.get(k, '').strip().lower() in ('1', 'true', 'yes', 'on') for k in ('EGONB_OFFLINE', 'HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE'))
+    return any(os.environ.get(k, '').strip().lower() in ('1', 'true', 'yes', 'on')
+               for k in ('EGONB_OFFLINE', 'HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE'))
 
 @contextlib.contextmanager
 def hub_offline(on=None):
     "Within the block, huggingface_hub uses only its cache if `on` (default: `offline_requested()`)."
     on = offline_requested() if on is None else on
     try: import huggingface_hub.constants as C
-    except ImportError: yield; return
+    except ImportError:
+        yield
+        return
     old = C.HF_HUB_OFFLINE
     C.HF_HUB_OFFLINE = bool(old or on)
     try: yield
@@ -595,7 +605,8 @@ HF_HOW = ('run `hf download {name}` where there is internet and copy the Hugging
 def missing_model(what, name, how=None, cause=None, cache='Hugging Face'):
     "The one `ModelNotFoundError` for a model egonb cannot find: what, where it looked, how to get it."
     off = ' (offline mode is on: EGONB_OFFLINE / HF_HUB_OFFLINE)' if offline_requested() else ''
-    why = f' [{type(cause).__name__}: {str(cause).strip().splitlines()[0][:160]}]' if cause is not None and str(cause).strip() else ''
+    has_cause = cause is not None and str(cause).strip()
+    why = f' [{type(cause).__name__}: {str(cause).strip().splitlines()[0][:160]}]' if has_cause else ''
     how = (how or HF_HOW).format(name=name)
     return ModelNotFoundError(f'{what} {str(name)!r}: not a local file or folder and not in the {cache} cache{off}. '
                               f'To get it: {how}.{why}')
