@@ -5,10 +5,11 @@ Reports, per notebook (default: all `nbs/*.ipynb`):
   semi  `;`-joined statements (a `;` OP token found with `tokenize`, so never one inside a string or comment; an
         IPython trailing `;` that only hides a cell's output counts too: the chapters don't use it);
   multi exported cells (`#| export`, `#| exports`, `#| exporti`) defining more than one top-level public name: `def`,
-        `async def`, `class`, `@patch` methods included (dunder methods count, their name is the patched class's
-        method); private helpers (`_x`) are allowed next to their one user and are not counted;
-  bare  exported cells defining a public name followed by no example/test cell (a code cell that is neither exported nor only imports)
-        before the next exported cell.
+        `async def`, `class`, `@patch` methods included (`@patch`ed dunder methods count too); private helpers (`_x`)
+        are allowed next to their one user and are not counted, nor are a module's `__getattr__` / `__dir__` hooks;
+  bare  exported cells defining a public name followed by no example/test cell (a code cell that is neither exported nor
+        only imports) before the next exported cell that defines a public name (exported cells of private helpers in
+        between belong to the definition before them).
 Exits with status 1 when a notebook not in EXEMPT has a long line or a `;` statement; `multi` and `bare` are reported
 for the record (the chapters are being split) but do not fail the check.
 """
@@ -42,12 +43,15 @@ def long_lines(src, max_len=MAX_LEN):
     "Line numbers (1-based) of lines of `max_len` characters or more."
     return [i for i, l in enumerate(src.splitlines(), 1) if len(l) >= max_len]
 
+def _patched(n): return any("patch" in ast.unparse(d) for d in getattr(n, "decorator_list", []))
+
 def public_defs(src):
-    "Top-level public definitions in `src`: function and class names not starting with `_` (dunders count)."
+    """Top-level public definitions in `src`: function and class names not starting with `_`, and `@patch`ed dunder
+    methods (a module's own `__getattr__` / `__dir__` hooks are not API)."""
     try: tree = ast.parse(_python(src))
     except SyntaxError: return []
     defs = (n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
-    return [n.name for n in defs if not n.name.startswith("_") or n.name.startswith("__")]
+    return [n.name for n in defs if not n.name.startswith("_") or (n.name.startswith("__") and _patched(n))]
 
 def is_export(src): return bool(_EXPORT.search(src))
 
@@ -75,7 +79,7 @@ def check(path):
         if len(names) > 1: res["multi"].append((i, names))
         following = []
         for _, s in code[k+1:]:
-            if is_export(s): break
+            if is_export(s) and public_defs(s): break   # a cell of private helpers belongs to the definition before
             following.append(s)
         if names and not any(is_example(s) for s in following): res["bare"].append((i, names))
     return res
