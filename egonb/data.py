@@ -121,6 +121,7 @@ def speech_engine():
     except ImportError: pass
     return 'program' if shutil.which('espeak-ng') else None
 
+# %% ../nbs/01_data.ipynb #7177da96
 def speak(text, sr=16000):
     "`text` spoken by eSpeak NG (en-us, 150 words/min), as float32 mono at `sr` Hz."
     eng = speech_engine()
@@ -187,7 +188,7 @@ def render_audio(spec:ClipSpec, sr=16000, speech=None):
     return np.clip(y, -1, 1)
 
 # %% ../nbs/01_data.ipynb #124f310f
-def make_clip(spec:ClipSpec, path, audio=True, crf=20, gop=60, speech=None):
+def make_clip(spec:ClipSpec, path, *, audio=True, crf=20, gop=60, speech=None):
     "Encode `spec` to the mp4 `path` (H.264 + AAC); returns `path`."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -294,6 +295,7 @@ def sample_dir():
                          'EGONB_SAMPLE_DIR')
     return p
 
+# %% ../nbs/01_data.ipynb #70f7be5e
 def load_specs(root=None):
     "The `ClipSpec`s of the sample at `root` (default `sample_dir()`)."
     d = load_json(Path(root or sample_dir())/'ground_truth.json')
@@ -407,6 +409,7 @@ class Narration:
     timestamp_sec: float
     text: str
 
+# %% ../nbs/01_data.ipynb #13a18bee
 def read_narrations(path, narration_pass='narration_pass_1', video_uids=None):
     "`{video_uid: {'narrations': [Narration], 'summaries': [(start, end, text)]}}` from Ego4D's narration.json."
     d, out = _load_ann(path), {}
@@ -427,6 +430,7 @@ def ego4d_root(root=None):
     "The Ego4D root: `root`, else `$EGONB_EGO4D_ROOT`, else `~/remote_ego4d`."
     return Path(root or os.environ.get('EGONB_EGO4D_ROOT') or '~/remote_ego4d').expanduser()
 
+# %% ../nbs/01_data.ipynb #e0d04ef2
 def ego4d_video_path(uid, root=None, kind='clips', versions=('v2', 'v1'), exts=('.mp4',)):
     "Path of the `kind` ('clips' or 'full_scale') video `uid` under the Ego4D root."
     if kind not in ('clips', 'full_scale'): raise ValueError(f"kind must be 'clips' or 'full_scale', not {kind!r}")
