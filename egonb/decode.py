@@ -78,13 +78,14 @@ def time_to_index(frame_times, t):
     return np.clip(np.searchsorted(ft, np.asarray(t, np.float64) + 1e-6, side='right') - 1, 0,
                    len(ft) - 1).astype(np.int64)
 
+# %% ../nbs/02_decode.ipynb #7572eae1
 def fps_indices(frame_times, duration, fps=1.):
     "Indices of the frames on screen at `0, 1/fps, 2/fps, …` < `duration`."
     t = np.arange(0, duration - 1e-9, 1 / fps)
     return time_to_index(frame_times, t)
 
 # %% ../nbs/02_decode.ipynb #0275a2fb
-def clip_plan(frame_times, duration, clip_len=2., num_frames=None, fps=None, drop_last=False):
+def clip_plan(frame_times, duration, clip_len=2., *, num_frames=None, fps=None, drop_last=False):
     "List of `(start, end, indices)` for consecutive `clip_len`-second clips."
     ft = np.asarray(frame_times, np.float64)
     n_clips = max(1, math.ceil(duration / clip_len - 1e-6))
@@ -191,6 +192,7 @@ def _build_index(c, name):
 class DecodeWarning(UserWarning):
     "Some frames of a video could not be decoded; the message names the file and how many."
 
+# %% ../nbs/02_decode.ipynb #6cfd20d1
 class VideoReader:
     "Base class of the decord and PyAV readers: metadata, sampling and streaming on top of `_iter_decode`."
     backend = ''
@@ -225,6 +227,21 @@ def _rotation(c):
     c.seek(0, stream=s)
     return r % 360
 
+# %% ../nbs/02_decode.ipynb #69b60de5
+class PyAVReader(VideoReader):
+    "Video reader on PyAV: any path, URL or file-like object."
+    backend = 'pyav'
+    def __init__(self, src, size=None, threads=0):
+        super().__init__(src, size)
+        s = self.container.streams.video[0]
+        s.thread_type = 'AUTO'
+        s.codec_context.thread_count = threads
+        self._rot = _rotation(self.container)
+
+    def _make_meta(self): return self._base_meta(len(self.index), self.index.times)
+    @property
+    def frame_times(self): return self.index.times
+
 # %% ../nbs/02_decode.ipynb #a46f73f6
 @patch(as_prop=True)
 def meta(self:VideoReader):
@@ -247,21 +264,6 @@ def _base_meta(self:VideoReader, num_frames, frame_times):
                       DecodeWarning)
     return VideoMeta(self.name, fps, int(num_frames), dur, int(w), int(h), rot, s.codec_context.name,
                      bool(c.streams.audio), self.backend)
-
-# %% ../nbs/02_decode.ipynb #69b60de5
-class PyAVReader(VideoReader):
-    "Video reader on PyAV: any path, URL or file-like object."
-    backend = 'pyav'
-    def __init__(self, src, size=None, threads=0):
-        super().__init__(src, size)
-        s = self.container.streams.video[0]
-        s.thread_type = 'AUTO'
-        s.codec_context.thread_count = threads
-        self._rot = _rotation(self.container)
-
-    def _make_meta(self): return self._base_meta(len(self.index), self.index.times)
-    @property
-    def frame_times(self): return self.index.times
 
 # %% ../nbs/02_decode.ipynb #2c2ba0f2
 @patch
@@ -351,8 +353,8 @@ class DecordReader(VideoReader):
         "Exact times from the packet index; decord's own (float32) only if the two disagree on the frame count."
         if getattr(self, '_ft', None) is None:
             n = len(self.vr)
-            self._ft = self.index.times if len(self.index) == n else self.vr.get_frame_timestamp(np.arange(n))[:,
-                0].astype(np.float64)
+            same = len(self.index) == n
+            self._ft = self.index.times if same else self.vr.get_frame_timestamp(np.arange(n))[:, 0].astype(np.float64)
         return self._ft
 
 # %% ../nbs/02_decode.ipynb #e9bbb15d
@@ -424,6 +426,7 @@ def uniform(self:VideoReader, n):
     "`n` frames spread evenly over the video."
     return self.get_frames(uniform_indices(len(self), n))
 
+# %% ../nbs/02_decode.ipynb #acd9dcb0
 @patch
 def at_fps(self:VideoReader, fps=1., keyframes_only=False):
     """Frames at `fps` per second (the frame on screen at each
@@ -442,6 +445,7 @@ def keyframe_indices(self:VideoReader):
     "Indices of the key frames, from the packet index (nothing is decoded)."
     return np.flatnonzero(self.index.key)
 
+# %% ../nbs/02_decode.ipynb #5d03f05c
 @patch
 def nearest_keyframes(self:VideoReader, times):
     "For each of `times` (s), the index of the key frame nearest to it; each key frame once, in order."
@@ -495,10 +499,12 @@ def _assemble(self:VideoReader, g, cache):
 @patch
 def iter_clips(self:VideoReader, clip_len=2., num_frames=None, fps=None, drop_last=False):
     "Stream `Clip`s of `clip_len` seconds: every frame, `num_frames` evenly spread, or frames at `fps`."
-    plan = clip_plan(self.frame_times, self.meta.duration, clip_len, num_frames, fps, drop_last)
+    plan = clip_plan(self.frame_times, self.meta.duration, clip_len, num_frames=num_frames, fps=fps,
+                     drop_last=drop_last)
     for k, f in enumerate(self.iter_groups([p[2] for p in plan])):
         yield Clip(f.data, f.indices, f.timestamps, start=plan[k][0], end=plan[k][1], idx=k)
 
+# %% ../nbs/02_decode.ipynb #6b1ff8d4
 @patch
 def iter_windows(self:VideoReader, size=32, stride=16):
     "Stream Ego4D-style `Clip`s of `size` consecutive frames every `stride` frames (last one back-padded)."
@@ -515,7 +521,7 @@ def iter_frames(self:VideoReader, indices=None, batch_size=32):
     yield from self.iter_groups([idx[k:k + batch_size] for k in range(0, len(idx), batch_size)])
 
 # %% ../nbs/02_decode.ipynb #e0243720
-def load_audio(src, sr=16000, mono=True, start=0., end=None, missing='raise'):
+def load_audio(src, sr=16000, *, mono=True, start=0., end=None, missing='raise'):
     """Audio of `src` (a video or audio-only file) as float32 at `sr` Hz,
     `(n,)` if `mono` else `(channels, n)`; `start`/`end` in seconds."""
     c, name = _open_container(src, need_video=False)   # audio-only files (wav, mp3, m4a) are fine
@@ -581,6 +587,7 @@ class NamedFile(io.BufferedReader):
     @property
     def name(self): return self._name
 
+# %% ../nbs/02_decode.ipynb #0a7d2cad
 @dataclass
 class TarVideo:
     "One video member of an archive: its parsed name and a temporary copy of its bytes, or why it was refused."
@@ -612,6 +619,7 @@ def check_archive(path):
         raise VideoDecodeError(path, 'not a regular file (a folder, FIFO or device), so not an archive')
     return path
 
+# %% ../nbs/02_decode.ipynb #e0154dae
 def iter_tar_videos(path, exts=VIDEO_EXTS, wanted=None):
     "Stream the video members of a tar(.gz) archive as `TarVideo`s, one at a time; `wanted(tv)` picks which to copy."
     path = check_archive(path)
@@ -662,6 +670,7 @@ def probe_video(path, backend='pyav'):
     "Metadata of `path` as a dict (raises `VideoDecodeError` for bad files)."
     with open_video(path, backend) as r: return asdict(r.meta)
 
+# %% ../nbs/02_decode.ipynb #7a86e1f1
 def probe_videos(paths, timeout=60., n_workers=2, progress=True):
     "Yield `{'path', 'ok', 'meta' | 'error'}` per video, each probed in a worker process killed after `timeout` s."
     with WorkerPool(n_workers, timeout=timeout) as pool:
@@ -675,6 +684,7 @@ def find_videos(input_dir, exts=VIDEO_EXTS):
     if not d.is_dir(): raise UsageError(f'{input_dir}: ' + ('not a folder' if d.exists() else 'no such folder'))
     return sorted(p for p in d.rglob('*') if p.is_file() and p.suffix.lstrip('.').lower() in exts)
 
+# %% ../nbs/02_decode.ipynb #6a4e42dd
 def find_inputs(input_dir, limit=None, exts=VIDEO_EXTS):
     "Videos under `input_dir` (the first `limit`), or `UsageError` if there are none."
     require_positive(limit=limit)
