@@ -85,7 +85,7 @@ class ClipPreprocess:
 class ClipExtractor(Extractor):
     "CLIP (open_clip) clip features: mean image feature of the frames of each clip."
     name = 'clip'
-    def __init__(self, model='ViT-B-32', pretrained='openai', clip_len=2., fps=None, windows='clips',
+    def __init__(self, model='ViT-B-32', pretrained='openai', *, clip_len=2., fps=None, windows='clips',
                  decode_size=None, device='auto', max_frames=256, cache_dir=None):
         self.model, tf, self.tokenizer = load_clip(model, pretrained, device, cache_dir)
         size = self.model.visual.image_size
@@ -108,6 +108,7 @@ def encode_frames(self:ClipExtractor, x):
         return torch.cat([self.model.encode_image(to_device(x[i:i + self.max_frames], self.device)).float().cpu()
                           for i in range(0, len(x), self.max_frames)])
 
+# %% ../nbs/04_clip.ipynb #fe8eda5c
 @patch
 def embed(self:ClipExtractor, items):
     "Mean image feature of each clip in `items` (arrays `[T_i, 3, S, S]`)."
@@ -124,5 +125,6 @@ def encode_text(self:ClipExtractor, texts, normalize=True):
         f = self.model.encode_text(self.tokenizer(texts).to(self.device)).float().cpu()
     return (torch.nn.functional.normalize(f, dim=-1) if normalize else f).numpy()
 
+# %% ../nbs/04_clip.ipynb #e768f630
 @patch
 def extra_config(self:ClipExtractor): return dict(preprocess=repr(self.preprocess.tf))
