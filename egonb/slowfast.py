@@ -28,6 +28,7 @@ def short_side_scale(x, size):
     if (nh, nw) == (h, w): return x
     return torch.nn.functional.interpolate(x, size=(nh, nw), mode='bilinear', align_corners=False)
 
+# %% ../nbs/05_slowfast.ipynb #1defa1fc
 def center_crop(x, size):
     "Centre `size`×`size` crop of `x` `[..., H, W]`."
     h, w = x.shape[-2:]
@@ -42,6 +43,7 @@ def slowfast_preprocess(frames, side=SF_SIDE, crop=SF_CROP):
     x = (x - SF_MEAN) / SF_STD
     return center_crop(short_side_scale(x, side), crop).contiguous().numpy()
 
+# %% ../nbs/05_slowfast.ipynb #7c152114
 def pack_pathways(fast, alpha=SF_ALPHA):
     "`[slow, fast]` from fast-pathway tensors `[B, 3, T, H, W]`: slow takes `linspace(0, T-1, T//alpha)`."
     import torch
@@ -91,7 +93,8 @@ def load_slowfast(model='slowfast_r50', pretrained='kinetics', device='cpu'):
 class SlowFastExtractor(Extractor):
     "SlowFast R50/R101 clip features, 2304-d."
     name = 'slowfast'
-    def __init__(self, model='slowfast_r50', pretrained='kinetics', clip_len=2., windows='clips', decode_size=SF_SIDE,
+    def __init__(self, model='slowfast_r50', pretrained='kinetics', *, clip_len=2., windows='clips',
+                 decode_size=SF_SIDE,
                  device='auto'):
         self.model = load_slowfast(model, pretrained, device)
         super().__init__(ClipSampler(windows, clip_len, num_frames=32, decode_size=decode_size or None), device)
