@@ -69,12 +69,10 @@ def videomae_pth_config(sd, num_frames=16, image_size=224):
     layers = 1 + max(int(k.split('.')[1]) for k in sd if k.startswith('blocks.'))
     heads = {384: 6, 768: 12, 1024: 16, 1280: 16}.get(d, max(1, d // 64))
     return VideoMAEConfig(image_size=image_size, patch_size=p, num_channels=c, num_frames=num_frames, tubelet_size=t,
-                          hidden_size=d,
-                          num_hidden_layers=layers, num_attention_heads=heads,
+                          hidden_size=d, num_hidden_layers=layers, num_attention_heads=heads,
                           intermediate_size=sd['blocks.0.mlp.fc1.weight'].shape[0],
                           use_mean_pooling='fc_norm.weight' in sd, qv_bias='blocks.0.attn.q_bias' in sd,
-                          layer_norm_eps=1e-6,
-                          num_labels=sd['head.weight'].shape[0] if 'head.weight' in sd else 0)
+                          layer_norm_eps=1e-6, num_labels=sd['head.weight'].shape[0] if 'head.weight' in sd else 0)
 
 # %% ../nbs/06_videomae.ipynb #4e442264
 def load_videomae_pth(path, num_frames=16, image_size=224, device='cpu'):
@@ -112,7 +110,7 @@ class VideoMAEPreprocess:
 class VideoMAEExtractor(Extractor):
     "VideoMAE clip features (transformers), from a hub id, a folder or an original `.pth` checkpoint."
     name = 'videomae'
-    def __init__(self, model, clip_len=2., windows='clips', decode_size=None, device='auto', num_frames=None,
+    def __init__(self, model, *, clip_len=2., windows='clips', decode_size=None, device='auto', num_frames=None,
                  image_size=224):
         self.model, proc = (load_videomae_pth(model, num_frames or 16, image_size, device)
                             if str(model).endswith(('.pth', '.pt'))
