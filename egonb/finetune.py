@@ -26,7 +26,7 @@ __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'Sample', 'read_split', 'label_names
            'train_indices', 'test_indices', 'spatial_crops', 'parse_aa', 'Augment', 'ClipDataset', 'collate_clips',
            'DropPath', 'add_drop_path', 'load_for_finetuning', 'layer_id', 'param_groups', 'cosine_schedule', 'one_hot',
            'Mixup', 'soft_cross_entropy', 'accuracy_report', 'plot_confusion', 'Dist', 'init_distributed',
-           'latest_checkpoint', 'save_checkpoint', 'load_checkpoint', 'Finetuner', 'egonb_finetune']
+           'save_checkpoint', 'latest_checkpoint', 'load_checkpoint', 'Finetuner', 'egonb_finetune']
 
 # %% ../nbs/06a_finetune.ipynb #6dd3877a
 @dataclass
@@ -83,6 +83,7 @@ def label_names(train, nb_classes=None):
         raise UsageError(f'--nb_classes is {nb_classes}, but the training labels name {len(labs)} classes')
     return sorted(labs)
 
+# %% ../nbs/06a_finetune.ipynb #14a90a3c
 def encode_labels(samples, classes, csv_path):
     "The class id of each of `samples`; an unknown label is an `AnnotationError` naming the CSV line."
     ids = {c: i for i, c in enumerate(classes)}
@@ -106,6 +107,7 @@ class ClipItem:
     @property
     def num_frames(self): return self.last - self.first + 1
 
+# %% ../nbs/06a_finetune.ipynb #7704bd2f
 def probe_item(s:Sample, label:int, root=None):
     "A `ClipItem` for `s`, with its video opened and its segment checked; raises an egonb error naming the file."
     p = Path(s.path) if root is None or Path(s.path).is_absolute() else Path(root)/s.path
@@ -126,6 +128,7 @@ def train_indices(n, num_frames, rate, rng):
     end = rng.randint(span, n - 1)
     return np.linspace(end - span, end, num_frames).clip(end - span, end - 1).astype(np.int64)
 
+# %% ../nbs/06a_finetune.ipynb #82c57b2b
 def test_indices(n, num_frames, rate, num_segment=1):
     "Frame offsets of `num_segment` clips spread evenly over a segment of `n` frames (one: the middle clip)."
     idx = np.arange(0, n, rate)
@@ -157,6 +160,7 @@ def parse_aa(aa):
     kv = {re.match(r'[a-z]+', p)[0]: p[len(re.match(r'[a-z]+', p)[0]):] for p in parts[1:] if re.match(r'[a-z]+', p)}
     return int(kv.get('n', 2)), int(float(kv.get('m', 9)))
 
+# %% ../nbs/06a_finetune.ipynb #711a02c2
 @dataclass
 class Augment:
     "The training-time augmentation of VideoMAE fine-tuning, the same for every frame of a clip (erasing: per frame)."
@@ -203,7 +207,8 @@ def decode(self:ClipDataset, it:ClipItem, offsets):
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         with open_video(it.path, size=self.short_side) as r: fr = r.get_frames(it.first + np.asarray(offsets))
-    if len(fr) != len(offsets): raise VideoDecodeError(it.path, f'{len(offsets) - len(fr)} frames could not be decoded')
+    if len(fr) != len(offsets):
+        raise VideoDecodeError(it.path, f'{len(offsets) - len(fr)} frames could not be decoded')
     return torch.from_numpy(fr.data).permute(0, 3, 1, 2)
 
 @patch
@@ -215,7 +220,8 @@ def __getitem__(self:ClipDataset, i):
     it = self.items[i]
     try:
         if self.mode != 'train':
-            clips = [self.decode(it, o) for o in test_indices(it.num_frames, self.num_frames, self.rate, self.views[0])]
+            clips = [self.decode(it, o)
+                     for o in test_indices(it.num_frames, self.num_frames, self.rate, self.views[0])]
             x = torch.stack([self.normalize(c) for f in clips for c in spatial_crops(f, self.size, self.views[1])])
             return (x[0] if self.mode == 'val' else x), it.label, i
         with torch.random.fork_rng(devices=[]):
@@ -237,13 +243,16 @@ def collate_clips(batch):
 # %% ../nbs/06a_finetune.ipynb #1cefb7a1
 class DropPath(nn.Module):
     "Stochastic depth: drop a residual branch for whole samples with probability `p` (timm's `DropPath`)."
-    def __init__(self, p=0.): super().__init__(); self.p = p
+    def __init__(self, p=0.):
+        super().__init__()
+        self.p = p
     def forward(self, x):
         if self.p == 0 or not self.training: return x
         keep = x.new_empty((x.shape[0],) + (1,) * (x.ndim - 1)).bernoulli_(1 - self.p)
         return x * keep / (1 - self.p)
     def extra_repr(self): return f'p={self.p:.3f}'
 
+# %% ../nbs/06a_finetune.ipynb #9d6c2e72
 def add_drop_path(model, rate=0.1):
     "Give the residual branches of each VideoMAE block drop path, rising linearly from 0 to `rate` over the blocks."
     layers = model.videomae.encoder.layer
@@ -312,6 +321,7 @@ def layer_id(name, num_layers):
     if (m := re.match(r'videomae\.encoder\.layer\.(\d+)\.', name)): return int(m[1]) + 1
     return num_layers + 1
 
+# %% ../nbs/06a_finetune.ipynb #6b42274f
 def param_groups(model, weight_decay=0.05, layer_decay=0.75):
     "AdamW parameter groups: `lr_scale` = `layer_decay ** (L + 1 - depth)`, no weight decay on biases and norms."
     L = model.config.num_hidden_layers
@@ -341,6 +351,7 @@ def one_hot(y, num_classes, smoothing=0.):
     off = smoothing / num_classes
     return torch.full((len(y), num_classes), off, device=y.device).scatter_(1, y[:, None], 1 - smoothing + off)
 
+# %% ../nbs/06a_finetune.ipynb #2d7dc917
 @dataclass
 class Mixup:
     "timm's batch-mode mixup / cutmix for `[B, T, C, H, W]` clips: mixes each clip with the batch reversed."
@@ -370,6 +381,7 @@ class Mixup:
         t = one_hot(y, self.num_classes, self.smoothing)
         return x, t * lam + t.flip(0) * (1 - lam)
 
+# %% ../nbs/06a_finetune.ipynb #425073b1
 def soft_cross_entropy(logits, target): return torch.sum(-target * F.log_softmax(logits, -1), -1).mean()
 
 # %% ../nbs/06a_finetune.ipynb #6909bb82
@@ -410,7 +422,8 @@ def plot_confusion(report, title='Confusion matrix', path=None):
 # %% ../nbs/06a_finetune.ipynb #5f9500c9
 @dataclass
 class Dist:
-    "Where this process runs: its `rank` of `world` processes (torchrun sets RANK, WORLD_SIZE, LOCAL_RANK), and device."
+    """Where this process runs: its `rank` of `world` processes
+    (torchrun sets RANK, WORLD_SIZE, LOCAL_RANK), and device."""
     rank: int = 0
     world: int = 1
     local_rank: int = 0
@@ -426,6 +439,7 @@ class Dist:
         torch.distributed.all_gather_object(out, obj)
         return out
 
+# %% ../nbs/06a_finetune.ipynb #da151493
 def init_distributed(device='auto'):
     "A `Dist` for this process, starting `torch.distributed` (NCCL on GPUs, else gloo) when launched by torchrun."
     world, rank, local = (int(os.environ.get(k, d)) for k, d in (('WORLD_SIZE', 1), ('RANK', 0), ('LOCAL_RANK', 0)))
@@ -439,12 +453,6 @@ def init_distributed(device='auto'):
     return Dist(rank, world, local, dev)
 
 # %% ../nbs/06a_finetune.ipynb #6cf173fb
-def latest_checkpoint(folder):
-    "The `checkpoint-N.pth` with the largest N in `folder`, or None."
-    cks = [(int(m[1]), p) for p in Path(folder).glob('checkpoint-*.pth')
-           if (m := re.fullmatch(r'checkpoint-(\d+)\.pth', p.name))]
-    return max(cks)[1] if cks else None
-
 def save_checkpoint(state, folder, epoch):
     "Write `state` to `folder/checkpoint-{epoch}.pth` atomically, then remove the older checkpoints."
     path = Path(folder)/f'checkpoint-{epoch}.pth'
@@ -453,6 +461,14 @@ def save_checkpoint(state, folder, epoch):
         if p != path: p.unlink()
     return path
 
+# %% ../nbs/06a_finetune.ipynb #3d80b33f
+def latest_checkpoint(folder):
+    "The `checkpoint-N.pth` with the largest N in `folder`, or None."
+    cks = [(int(m[1]), p) for p in Path(folder).glob('checkpoint-*.pth')
+           if (m := re.fullmatch(r'checkpoint-(\d+)\.pth', p.name))]
+    return max(cks)[1] if cks else None
+
+# %% ../nbs/06a_finetune.ipynb #6fcf73b2
 def load_checkpoint(path):
     "A training checkpoint, read with `weights_only=True`."
     path = Path(path)
@@ -558,7 +574,8 @@ def _optim(self:Finetuner):
 def autocast(self:Finetuner):
     "Mixed precision (fp16/bf16) on the GPU; a no-op in fp32."
     if self.amp == 'fp32': return contextlib.nullcontext()
-    return torch.autocast(self.dist.device.split(':')[0], dtype=torch.float16 if self.amp == 'fp16' else torch.bfloat16)
+    return torch.autocast(self.dist.device.split(':')[0],
+                          dtype=torch.float16 if self.amp == 'fp16' else torch.bfloat16)
 
 @patch
 def loader(self:Finetuner, ds, batch_size, sampler=None):
@@ -570,7 +587,8 @@ def loader(self:Finetuner, ds, batch_size, sampler=None):
 # %% ../nbs/06a_finetune.ipynb #f3200b60
 @patch
 def state(self:Finetuner, epoch):
-    "Everything an exact resume needs, after `epoch`: weights, optimiser, scaler, RNG states of every process, history."
+    """Everything an exact resume needs, after `epoch`: weights,
+    optimiser, scaler, RNG states of every process, history."""
     cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []
     rng = self.dist.gather(dict(cpu=torch.get_rng_state(), cuda=cuda))
     return dict(model=self.model.state_dict(), optimizer=self.opt.state_dict(), scaler=self.scaler.state_dict(),
@@ -590,7 +608,8 @@ def resume(self:Finetuner):
     if ck['classes'] != self.classes:
         raise UsageError(f'{path}: made for classes {ck["classes"][:5]}, not {self.classes[:5]}: '
                          'choose another --output_dir, or --resume none to start over')
-    changed = sorted(k for k, v in ck['config'].items() if json.loads(json.dumps(self.config, default=str)).get(k) != v)
+    now = json.loads(json.dumps(self.config, default=str))
+    changed = sorted(k for k, v in ck['config'].items() if now.get(k) != v)
     if changed: warnings.warn(f'resuming {path} with changed settings: {", ".join(changed)}')
     self.model.load_state_dict(ck['model'])
     self.opt.load_state_dict(ck['optimizer'])
@@ -693,7 +712,8 @@ def evaluate(self:Finetuner, ds, desc='val'):
 # %% ../nbs/06a_finetune.ipynb #e2970785
 @patch
 def run(self:Finetuner):
-    "Train (resuming), validate and checkpoint each epoch, then test and save the model and plots; returns the results."
+    """Train (resuming), validate and checkpoint each epoch, then
+    test and save the model and plots; returns the results."""
     a, d = self.a, self.dist
     with (RunLock(self.out) if d.main else contextlib.nullcontext()):
         if d.main: remove_stale_temps(self.out)
@@ -726,7 +746,8 @@ def save(self:Finetuner, res):
     mdir, part = self.out/'model', self.out/'.model.partial'
     shutil.rmtree(part, ignore_errors=True)
     self.model.save_pretrained(part)
-    VideoMAEImageProcessor(size={'shortest_edge': self.short_side}, crop_size={'height': self.size, 'width': self.size},
+    VideoMAEImageProcessor(size={'shortest_edge': self.short_side},
+                           crop_size={'height': self.size, 'width': self.size},
                            image_mean=list(self.norm[0]), image_std=list(self.norm[1])).save_pretrained(part)
     shutil.rmtree(mdir, ignore_errors=True)
     os.replace(part, mdir)                            # the folder appears complete, or not at all

@@ -39,26 +39,34 @@ class Generator:
     @property
     def device(self): return self.model.device
 
-TASKS = {'image-text': 'AutoModelForImageTextToText', 'audio-text': 'AutoModelForMultimodalLM', 'speech': 'AutoModelForSpeechSeq2Seq',
+# %% ../nbs/20_generate.ipynb #16903fd4
+TASKS = {'image-text': 'AutoModelForImageTextToText', 'audio-text': 'AutoModelForMultimodalLM',
+         'speech': 'AutoModelForSpeechSeq2Seq',
          'object-detection': 'AutoModelForZeroShotObjectDetection', 'mask-generation': 'AutoModelForMaskGeneration'}
 
 # %% ../nbs/20_generate.ipynb #8c959599
 REMOTE_CODE_MAX = {'internvl_chat': '4.50'}   # model_type → first transformers version its remote code breaks with
 
 def _check_remote_code(model, cfg_dict, trust_remote_code):
-    "Raise a clear `EgonbError` if `model` needs remote code that was not allowed, or that cannot run with this transformers."
+    """Raise a clear `EgonbError` if `model` needs remote code that
+    was not allowed, or that cannot run with this transformers."""
     import transformers
     from packaging.version import Version
     if not cfg_dict.get('auto_map') or cfg_dict.get('model_type') in _known_types(): return
     mt = cfg_dict.get('model_type', '?')
     if not trust_remote_code:
-        raise EgonbError(f'{model}: model type {mt!r} ships its own modelling code (config auto_map), which egonb runs only when asked: pass trust_remote_code=True (--trust_remote_code) if you trust it'
-                         + (f', or use a transformers-native conversion (e.g. OpenGVLab/InternVL3-2B-hf)' if mt == 'internvl_chat' else ''))
+        raise EgonbError(f'{model}: model type {mt!r} ships its own modelling code (config auto_map), which egonb '
+                         'runs only when asked: pass trust_remote_code=True (--trust_remote_code) if you trust it'
+                         + (f', or use a transformers-native conversion (e.g. OpenGVLab/InternVL3-2B-hf)'
+                            if mt == 'internvl_chat' else ''))
     top = REMOTE_CODE_MAX.get(mt)
     if top and Version(transformers.__version__) >= Version(top):
-        raise EgonbError(f'{model}: the remote code of {mt!r} (InternVL2) needs transformers < {top} (written for 4.37-4.45; later versions removed the '
-                         f'generate() its language model inherits) but transformers {transformers.__version__} is installed. Run it in an environment with '
-                         f'"transformers>=4.37,<{top}", or use a transformers-native conversion (e.g. OpenGVLab/InternVL3-2B-hf) through the generic path')
+        raise EgonbError(f'{model}: the remote code of {mt!r} (InternVL2) needs transformers < {top} (written for '
+                         '4.37-4.45; later versions removed the '
+                         f'generate() its language model inherits) but transformers {transformers.__version__} is '
+                         'installed. Run it in an environment with '
+                         f'"transformers>=4.37,<{top}", or use a transformers-native conversion (e.g. '
+                         'OpenGVLab/InternVL3-2B-hf) through the generic path')
 
 def _known_types():
     from transformers.models.auto.configuration_auto import CONFIG_MAPPING_NAMES
@@ -95,17 +103,20 @@ def load_generator(model, task='image-text', device='auto', dtype='auto', trust_
         try: m = auto.from_pretrained(model, dtype=dtype, trust_remote_code=trust_remote_code)
         except ValueError as e:
             if 'Unrecognized configuration class' not in str(e): raise
-            raise EgonbError(f'{model}: a {cfg.get("model_type")!r} model cannot be loaded for task {task!r} ({TASKS[task]} has no mapping for it)') from None
+            raise EgonbError(f'{model}: a {cfg.get("model_type")!r} model cannot be loaded for task {task!r} '
+                             f'({TASKS[task]} has no mapping for it)') from None
     tok = getattr(proc, 'tokenizer', None)
     if tok is not None: tok.padding_side = 'left'
     return Generator(m.eval().to(resolve_device(device)), proc, str(model), task)
 
 # %% ../nbs/20_generate.ipynb #0b376f15
 def empty_model(config, task='image-text'):
-    "The architecture of `config` (a transformers config) built on the meta device through `task`'s Auto class: no memory, no weights."
+    """The architecture of `config` (a transformers config) built on the
+    meta device through `task`'s Auto class: no memory, no weights."""
     import torch, transformers
     with torch.device('meta'): return getattr(transformers, TASKS[task]).from_config(config)
 
+# %% ../nbs/20_generate.ipynb #3a2a7002
 def n_params(model): return sum(p.numel() for p in model.parameters())
 
 # %% ../nbs/20_generate.ipynb #8715db80
@@ -122,10 +133,12 @@ def eos_token_ids(gen):
     e = [e] if isinstance(e, int) else list(e or [])
     return set(e) | ({gen.tokenizer.eos_token_id} - {None})
 
+# %% ../nbs/20_generate.ipynb #de28edfc
 def sequence_logprobs(gen, out):
     "Per row of a `generate` output: (new tokens, mean log-prob of the counted tokens)."
     import torch
-    ts = gen.model.compute_transition_scores(out.sequences, out.scores, getattr(out, 'beam_indices', None), normalize_logits=True)
+    ts = gen.model.compute_transition_scores(out.sequences, out.scores, getattr(out, 'beam_indices', None),
+                                             normalize_logits=True)
     new = out.sequences[:, -ts.shape[1]:]
     mask = generated_mask(new, eos_token_ids(gen)) & torch.isfinite(ts)
     return new, ((ts * mask).nan_to_num().sum(1) / mask.sum(1).clamp(min=1)).tolist()
@@ -143,9 +156,11 @@ class Generated:
 def generate(gen, conversations, max_new_tokens=64, num_beams=1, processor_kwargs=None, **kwargs):
     "`Generated` for each chat conversation of the batch (content items carry their image / video / audio)."
     import torch
-    inp = gen.processor.apply_chat_template(conversations, add_generation_prompt=True, tokenize=True, return_dict=True, return_tensors='pt',
+    inp = gen.processor.apply_chat_template(conversations, add_generation_prompt=True, tokenize=True,
+                                            return_dict=True, return_tensors='pt',
                                             processor_kwargs=dict(padding=True, **(processor_kwargs or {})))
-    inp = {k: (v.to(gen.device, gen.model.dtype) if v.is_floating_point() else v.to(gen.device)) for k, v in inp.items()}
+    inp = {k: (v.to(gen.device, gen.model.dtype) if v.is_floating_point() else v.to(gen.device))
+           for k, v in inp.items()}
     with torch.inference_mode():
         out = gen.model.generate(**inp, max_new_tokens=max_new_tokens, num_beams=num_beams, do_sample=False,
                                  output_scores=True, return_dict_in_generate=True, **kwargs)
@@ -164,7 +179,8 @@ def teacher_forced_logprob(gen, inputs, new):
     ids = torch.cat([inputs['input_ids'], new], 1)
     att = torch.cat([inputs['attention_mask'], torch.ones_like(new)], 1)
     L = inputs['input_ids'].shape
-    extra = {k: torch.cat([v, torch.zeros_like(new)], 1) if v.shape == L else v    # per-token type ids (text = 0) grow too
+    # per-token type ids (text = 0) grow too
+    extra = {k: torch.cat([v, torch.zeros_like(new)], 1) if v.shape == L else v
              for k, v in inputs.items() if k not in ('input_ids', 'attention_mask')}
     with torch.inference_mode(): logits = gen.model(input_ids=ids, attention_mask=att, **extra).logits
     lp = logits[:, inputs['input_ids'].shape[1] - 1:-1].float().log_softmax(-1).gather(-1, new[..., None])[..., 0]

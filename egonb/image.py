@@ -15,23 +15,27 @@ from .generate import *
 __all__ = ['DEFAULT_IMAGE_PROMPT', 'to_pil', 'image_conversation', 'caption_images', 'image_features']
 
 # %% ../nbs/21_image.ipynb #3d09baef
-DEFAULT_IMAGE_PROMPT = 'This is a frame from a first-person video. Describe what the camera wearer is doing and the objects they interact with.'
+DEFAULT_IMAGE_PROMPT = ('This is a frame from a first-person video. '
+                        'Describe what the camera wearer is doing and the objects they interact with.')
 
 def to_pil(im):
     "`im` (a uint8 HxWx3 array or a PIL image) as an RGB PIL image."
     import PIL.Image
     return im if isinstance(im, PIL.Image.Image) else PIL.Image.fromarray(np.asarray(im, dtype=np.uint8))
 
+# %% ../nbs/21_image.ipynb #7402280d
 def image_conversation(image, prompt=DEFAULT_IMAGE_PROMPT):
     "A one-turn chat: the image (array H×W×3 or PIL), then the prompt."
     return [{'role': 'user', 'content': [{'type': 'image', 'image': to_pil(image)}, {'type': 'text', 'text': prompt}]}]
 
 # %% ../nbs/21_image.ipynb #eced6818
-def caption_images(gen, images, prompt=DEFAULT_IMAGE_PROMPT, batch_size=4, max_new_tokens=64, progress=False, **kwargs):
+def caption_images(gen, images, prompt=DEFAULT_IMAGE_PROMPT, *, batch_size=4, max_new_tokens=64, progress=False,
+                   **kwargs):
     "A `Generated` caption for each image, generated `batch_size` at a time."
     out = []
     for i in tqdm(range(0, len(images), batch_size), desc='image captions', disable=not progress):
-        out += generate(gen, [image_conversation(im, prompt) for im in images[i:i + batch_size]], max_new_tokens=max_new_tokens, **kwargs)
+        out += generate(gen, [image_conversation(im, prompt) for im in images[i:i + batch_size]],
+                        max_new_tokens=max_new_tokens, **kwargs)
     return out
 
 # %% ../nbs/21_image.ipynb #6cd9624f
@@ -53,9 +57,11 @@ def image_features(gen, images, batch_size=8):
     out = []
     for i in range(0, len(images), batch_size):
         ims = images[i:i + batch_size]
-        inp = gen.processor.apply_chat_template([image_conversation(im, '') for im in ims], tokenize=True, return_dict=True,
-                                                return_tensors='pt', processor_kwargs=dict(padding=True))
+        inp = gen.processor.apply_chat_template([image_conversation(im, '') for im in ims], tokenize=True,
+                                                return_dict=True, return_tensors='pt',
+                                                processor_kwargs=dict(padding=True))
         kw = {k: v.to(gen.device, gen.model.dtype) if v.is_floating_point() else v.to(gen.device)
               for k, v in inp.items() if k in params}
-        with torch.inference_mode(): out += [v.cpu().numpy() for v in _pooled(gen.model.get_image_features(**kw), len(ims))]
+        with torch.inference_mode():
+            out += [v.cpu().numpy() for v in _pooled(gen.model.get_image_features(**kw), len(ims))]
     return np.stack(out).astype(np.float32)

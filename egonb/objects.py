@@ -25,6 +25,7 @@ def label_list(labels):
     if not out: raise EgonbError('objects: no labels given (e.g. --prompt "cup, knife, cutting board")')
     return out
 
+# %% ../nbs/24_objects.ipynb #45644293
 def label_text(labels): return ' '.join(f'{l}.' for l in label_list(labels))
 
 # %% ../nbs/24_objects.ipynb #6bc85218
@@ -32,6 +33,7 @@ def load_detector(model='IDEA-Research/grounding-dino-tiny', device='auto'):
     "Grounding DINO (any zero-shot detector) by hub id or folder."
     return load_generator(model, 'object-detection', device=device)
 
+# %% ../nbs/24_objects.ipynb #b4c6cdc2
 def load_segmenter(model='facebook/sam-vit-base', device='auto'):
     "Segment Anything by hub id or folder."
     return load_generator(model, 'mask-generation', device=device)
@@ -52,7 +54,9 @@ def _phrase_ids(ids, tok):
     dot, special = tok.convert_tokens_to_ids('.'), set(tok.all_special_ids)
     out, k = [], 0
     for t in ids:
-        if t == dot: out.append(-1); k += 1
+        if t == dot:
+            out.append(-1)
+            k += 1
         else: out.append(-1 if t in special else k)
     return np.array(out)
 
@@ -61,19 +65,24 @@ def detect(det, images, labels, box_threshold=0.35, max_boxes=20):
     "`Detections` for each frame (H×W×3 uint8) of `images`, for the text `labels`."
     import torch
     labels, images = label_list(labels), [np.asarray(im, np.uint8) for im in images]
-    inp = det.processor(images=images, text=[label_text(labels)] * len(images), return_tensors='pt', padding=True).to(det.device)
+    inp = det.processor(images=images, text=[label_text(labels)] * len(images), return_tensors='pt',
+                        padding=True).to(det.device)
     with torch.inference_mode(): out = det.model(**inp)
     ph = _phrase_ids(inp['input_ids'][0].tolist(), det.processor.tokenizer)
     probs = out.logits.float().sigmoid().cpu().numpy()[..., :len(ph)]            # (B, queries, tokens)
     per = np.stack([np.where(ph == k, probs, 0).max(-1) for k in range(len(labels))], -1)   # (B, queries, labels)
-    return [_frame_dets(per[i], out.pred_boxes[i].float().cpu().numpy(), im.shape[:2], labels, box_threshold, max_boxes) for i, im in enumerate(images)]
+    return [_frame_dets(per[i], out.pred_boxes[i].float().cpu().numpy(), im.shape[:2], labels, box_threshold,
+                        max_boxes) for i, im in enumerate(images)]
 
 def _frame_dets(per, cxcywh, hw, labels, thr, k):
     best, score = per.argmax(-1), per.max(-1)
     o = [i for i in np.argsort(-score, kind='stable') if score[i] > thr][:k]
-    h, w = hw; c = cxcywh[o]
-    xyxy = np.stack([(c[:, 0] - c[:, 2] / 2) * w, (c[:, 1] - c[:, 3] / 2) * h, (c[:, 0] + c[:, 2] / 2) * w, (c[:, 1] + c[:, 3] / 2) * h], -1) if o else np.zeros((0, 4))
-    return Detections(xyxy.clip(0, [w, h, w, h]).round(1).tolist(), [round(float(score[i]), 4) for i in o], [labels[best[i]] for i in o])
+    h, w = hw
+    c = cxcywh[o]
+    xyxy = np.stack([(c[:, 0] - c[:, 2] / 2) * w, (c[:, 1] - c[:, 3] / 2) * h, (c[:, 0] + c[:, 2] / 2) * w,
+                     (c[:, 1] + c[:, 3] / 2) * h], -1) if o else np.zeros((0, 4))
+    return Detections(xyxy.clip(0, [w, h, w, h]).round(1).tolist(), [round(float(score[i]), 4) for i in o],
+                      [labels[best[i]] for i in o])
 
 # %% ../nbs/24_objects.ipynb #3164a99c
 def rle_encode(mask):
@@ -83,20 +92,26 @@ def rle_encode(mask):
     counts = ([0] if m.size and m[0] else []) + runs.tolist()
     return {'size': list(np.shape(mask)), 'counts': [int(c) for c in counts]}
 
+# %% ../nbs/24_objects.ipynb #ffbc00b9
 def rle_decode(rle):
     "The 2-D bool mask of a COCO uncompressed RLE."
-    h, w = rle['size']; vals = np.arange(len(rle['counts'])) % 2 == 1
+    h, w = rle['size']
+    vals = np.arange(len(rle['counts'])) % 2 == 1
     return np.repeat(vals, rle['counts']).reshape((h, w), order='F')
 
 # %% ../nbs/24_objects.ipynb #742d0d36
 def segment(sam, image, dets, mask_threshold=0.0):
     "Add SAM masks (RLE) for `dets`' boxes on `image` (H×W×3 uint8); returns `dets`."
     import torch
-    if not len(dets): dets.masks = []; return dets
-    inp = sam.processor(images=[np.asarray(image, np.uint8)], input_boxes=[dets.boxes], return_tensors='pt').to(sam.device)
+    if not len(dets):
+        dets.masks = []
+        return dets
+    inp = sam.processor(images=[np.asarray(image, np.uint8)], input_boxes=[dets.boxes],
+                        return_tensors='pt').to(sam.device)
     with torch.inference_mode(): out = sam.model(**inp, multimask_output=False)
-    masks = sam.processor.image_processor.post_process_masks(out.pred_masks.cpu(), inp['original_sizes'].cpu(), inp['reshaped_input_sizes'].cpu(),
-                                                             mask_threshold=mask_threshold)[0][:, 0]
+    masks = sam.processor.image_processor.post_process_masks(
+        out.pred_masks.cpu(), inp['original_sizes'].cpu(), inp['reshaped_input_sizes'].cpu(),
+        mask_threshold=mask_threshold)[0][:, 0]
     dets.masks = [rle_encode(m.numpy()) for m in masks]
     return dets
 

@@ -28,6 +28,7 @@ def short_side_scale(x, size):
     if (nh, nw) == (h, w): return x
     return torch.nn.functional.interpolate(x, size=(nh, nw), mode='bilinear', align_corners=False)
 
+# %% ../nbs/05_slowfast.ipynb #1defa1fc
 def center_crop(x, size):
     "Centre `size`×`size` crop of `x` `[..., H, W]`."
     h, w = x.shape[-2:]
@@ -42,6 +43,7 @@ def slowfast_preprocess(frames, side=SF_SIDE, crop=SF_CROP):
     x = (x - SF_MEAN) / SF_STD
     return center_crop(short_side_scale(x, side), crop).contiguous().numpy()
 
+# %% ../nbs/05_slowfast.ipynb #7c152114
 def pack_pathways(fast, alpha=SF_ALPHA):
     "`[slow, fast]` from fast-pathway tensors `[B, 3, T, H, W]`: slow takes `linspace(0, T-1, T//alpha)`."
     import torch
@@ -49,14 +51,16 @@ def pack_pathways(fast, alpha=SF_ALPHA):
     return [fast.index_select(2, idx.to(fast.device)), fast]
 
 # %% ../nbs/05_slowfast.ipynb #fa9ae33b
-SLOWFAST_URLS = {'slowfast_r50': 'https://dl.fbaipublicfiles.com/pytorchvideo/model_zoo/kinetics/SLOWFAST_8x8_R50.pyth',
-                 'slowfast_r101': 'https://dl.fbaipublicfiles.com/pytorchvideo/model_zoo/kinetics/SLOWFAST_8x8_R101.pyth'}
+_ZOO = 'https://dl.fbaipublicfiles.com/pytorchvideo/model_zoo/kinetics'
+SLOWFAST_URLS = {'slowfast_r50': f'{_ZOO}/SLOWFAST_8x8_R50.pyth', 'slowfast_r101': f'{_ZOO}/SLOWFAST_8x8_R101.pyth'}
 
 def _slowfast_ckpt(model, pretrained):
     "Local checkpoint path for `pretrained` ('kinetics' or a path), downloading only when allowed."
     import torch
     if pretrained != 'kinetics':
-        if not Path(pretrained).is_file(): raise ModelNotFoundError(f'SlowFast checkpoint {pretrained} not found (pass a file, "kinetics", or None for random weights)')
+        if not Path(pretrained).is_file():
+            raise ModelNotFoundError(f'SlowFast checkpoint {pretrained} not found (pass a file, "kinetics", or None '
+                                     'for random weights)')
         return Path(pretrained)
     url = SLOWFAST_URLS[model]
     p = Path(torch.hub.get_dir())/'checkpoints'/url.rsplit('/', 1)[1]
@@ -72,12 +76,15 @@ def load_slowfast(model='slowfast_r50', pretrained='kinetics', device='cpu'):
     "pytorchvideo SlowFast with the projection removed (2304-d output), in eval mode."
     import torch
     from pytorchvideo.models import hub
-    if model not in SLOWFAST_URLS: raise EgonbError(f'unknown SlowFast model {model!r}: use one of {", ".join(SLOWFAST_URLS)}')
+    if model not in SLOWFAST_URLS:
+        raise EgonbError(f'unknown SlowFast model {model!r}: use one of {", ".join(SLOWFAST_URLS)}')
     m = getattr(hub, model)(pretrained=False)
     if pretrained:
         p = _slowfast_ckpt(model, pretrained)
         try: ck = torch.load(p, map_location='cpu', weights_only=True)
-        except pickle.UnpicklingError as e: raise EgonbError(f'{p}: holds more than tensors, so it is not loaded with weights_only=True ({str(e).splitlines()[0][:120]}); save its model_state alone') from None
+        except pickle.UnpicklingError as e:
+            raise EgonbError(f'{p}: holds more than tensors, so it is not loaded with weights_only=True '
+                             f'({str(e).splitlines()[0][:120]}); save its model_state alone') from None
         m.load_state_dict(ck.get('model_state', ck) if isinstance(ck, dict) else ck)
     m.blocks[6].proj = torch.nn.Identity()
     return m.eval().to(resolve_device(device))
@@ -86,7 +93,9 @@ def load_slowfast(model='slowfast_r50', pretrained='kinetics', device='cpu'):
 class SlowFastExtractor(Extractor):
     "SlowFast R50/R101 clip features, 2304-d."
     name = 'slowfast'
-    def __init__(self, model='slowfast_r50', pretrained='kinetics', clip_len=2., windows='clips', decode_size=SF_SIDE, device='auto'):
+    def __init__(self, model='slowfast_r50', pretrained='kinetics', *, clip_len=2., windows='clips',
+                 decode_size=SF_SIDE,
+                 device='auto'):
         self.model = load_slowfast(model, pretrained, device)
         super().__init__(ClipSampler(windows, clip_len, num_frames=32, decode_size=decode_size or None), device)
         self.preprocess, self.dim = slowfast_preprocess, 2304

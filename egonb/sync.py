@@ -13,19 +13,21 @@ from .core import *
 from .decode import open_video, load_audio
 
 # %% auto #0
-__all__ = ['stream_starts', 'motion_onsets', 'audio_onsets', 'lag_correlations', 'best_lag', 'estimate_sync', 'make_sync_clip',
+__all__ = ['stream_starts', 'motion_onsets', 'audio_onsets', 'lag_correlations', 'best_lag', 'make_sync_clip', 'estimate_sync',
            'plot_sync']
 
 # %% ../nbs/26_sync.ipynb #bf863eeb
 def stream_starts(src):
-    "`(video_start, audio_start)` of `src` (path or file) in seconds on the container clock (`audio_start` None: no sound)."
+    """`(video_start, audio_start)` of `src` (path or file) in
+    seconds on the container clock (`audio_start` None: no sound)."""
     name = getattr(src, 'name', src)
     try: c = av.open(src if hasattr(src, 'read') else str(src))
     except Exception as e: raise VideoDecodeError(name, f'not a readable video ({e})') from None
     try:
         if not c.streams.video: raise VideoDecodeError(name, 'no video stream')
         v, a = c.streams.video[0], (c.streams.audio[0] if c.streams.audio else None)
-        return float((v.start_time or 0) * v.time_base), (None if a is None else float((a.start_time or 0) * a.time_base))
+        return float((v.start_time or 0) * v.time_base), (None if a is None
+                                                          else float((a.start_time or 0) * a.time_base))
     finally:
         c.close()
         if hasattr(src, 'seek'): src.seek(0)      # a file is read again by the decoders
@@ -69,15 +71,27 @@ def lag_correlations(v, a, max_lag):
         rs.append(np.corrcoef(x, y)[0, 1] if len(x) > 2 and x.std() > 0 and y.std() > 0 else 0.)
     return lags, np.nan_to_num(np.asarray(rs))
 
+# %% ../nbs/26_sync.ipynb #351f2bdd
 def best_lag(v, a, max_lag):
     "`(lag, r, peak_ratio)`: the lag (frames, >0: audio later) that best aligns onsets `a` with `v`, r at it."
     lags, rs = lag_correlations(v, a, max_lag)
     k = int(rs.argmax())
     frac = 0.
-    if 0 < k < len(rs) - 1 and (den := rs[k - 1] - 2 * rs[k] + rs[k + 1]) < 0: frac = 0.5 * (rs[k - 1] - rs[k + 1]) / den
+    if 0 < k < len(rs) - 1 and (den := rs[k - 1] - 2 * rs[k] + rs[k + 1]) < 0:
+        frac = 0.5 * (rs[k - 1] - rs[k + 1]) / den
     far = np.abs(lags - lags[k]) > 2
     second = rs[far].max() if far.any() else 0.
     return float(lags[k] + frac), float(rs[k]), float(rs[k] / second) if second > 0 else float('inf')
+
+# %% ../nbs/26_sync.ipynb #95da3251
+def make_sync_clip(path, offset=0., *, duration=11., cuts=(1., 2.7, 4.1, 6.6, 8.2, 9.5), drift=0.):
+    "A test clip whose scene cuts make a sound `offset` s later (plus `drift` s per s of video): known answers."
+    from egonb.data import ClipSpec, make_clip
+    edges = [0., *cuts, duration]
+    scenes = [(a, b, f'scene{i}', (60 + 120 * (i % 2), 90, 160 - 100 * (i % 2)))
+              for i, (a, b) in enumerate(zip(edges, edges[1:]))]
+    tones = [(660, c + offset + drift * c, c + offset + drift * c + 0.3) for c in cuts]
+    return make_clip(ClipSpec('sync', Path(path).stem, duration, scenes=scenes, tones=tones), path)
 
 # %% ../nbs/26_sync.ipynb #efd5cea4
 def estimate_sync(src, *, start=0., end=None, max_offset=1., window=None, size=64):
@@ -108,16 +122,8 @@ def _drift(t, v, a, fps, window, L):
     if len(good) < 2: return dict(windows=wins, drift_ms_per_min=None, drift_flag=False)
     c = np.array([(w['start'] + w['end']) / 2 for w in good])
     slope = np.polyfit(c, [w['offset'] for w in good], 1, w=[w['confidence'] for w in good])[0]
-    return dict(windows=wins, drift_ms_per_min=round(slope * 60e3, 1), drift_flag=bool(abs(slope) * (t[-1] - t[0]) > 1 / fps))
-
-# %% ../nbs/26_sync.ipynb #95da3251
-def make_sync_clip(path, offset=0., *, duration=11., cuts=(1., 2.7, 4.1, 6.6, 8.2, 9.5), drift=0.):
-    "A test clip whose scene cuts make a sound `offset` s later (plus `drift` s per s of video): known answers."
-    from egonb.data import ClipSpec, make_clip
-    edges = [0., *cuts, duration]
-    scenes = [(a, b, f'scene{i}', (60 + 120 * (i % 2), 90, 160 - 100 * (i % 2))) for i, (a, b) in enumerate(zip(edges, edges[1:]))]
-    tones = [(660, c + offset + drift * c, c + offset + drift * c + 0.3) for c in cuts]
-    return make_clip(ClipSpec('sync', Path(path).stem, duration, scenes=scenes, tones=tones), path)
+    return dict(windows=wins, drift_ms_per_min=round(slope * 60e3, 1),
+                drift_flag=bool(abs(slope) * (t[-1] - t[0]) > 1 / fps))
 
 # %% ../nbs/26_sync.ipynb #76e97f8c
 def plot_sync(src, *, max_offset=1., size=64):

@@ -24,7 +24,8 @@ def time_instruction(duration, times):
     "LLaVA-Video's time instruction for frames at `times` (s) of a video `duration` s long."
     how = 'uniformly sampled' if _is_uniform(times) else 'sampled'
     return (f"The video lasts for {duration:.2f} seconds, and {len(times)} frames are {how} from it. "
-            f"These frames are located at {','.join(f'{t:.2f}s' for t in times)}.Please answer the following questions related to this video.")
+            f"These frames are located at {','.join(f'{t:.2f}s' for t in times)}.Please answer the following "
+            "questions related to this video.")
 
 # %% ../nbs/22_video.ipynb #bdc3f4c3
 DEFAULT_VIDEO_PROMPT = 'This is a first-person video. Describe in detail what the camera wearer does, in order.'
@@ -33,14 +34,17 @@ def takes_video(gen):
     "True if `gen`'s processor accepts video input."
     return getattr(gen.processor, 'video_processor', None) is not None
 
+# %% ../nbs/22_video.ipynb #dd5880da
 def video_conversation(frames, times, duration, prompt=DEFAULT_VIDEO_PROMPT, as_video=True):
     "A one-turn chat: the frames (T×H×W×3) as a video (or as images), the time instruction, the prompt."
     frames = np.asarray(frames, dtype=np.uint8)
     vis = [{'type': 'video', 'video': frames}] if as_video else [{'type': 'image', 'image': to_pil(f)} for f in frames]
-    return [{'role': 'user', 'content': vis + [{'type': 'text', 'text': f'{time_instruction(duration, times)}\n{prompt}'}]}]
+    return [{'role': 'user', 'content': vis + [{'type': 'text',
+                                                'text': f'{time_instruction(duration, times)}\n{prompt}'}]}]
 
 # %% ../nbs/22_video.ipynb #0291ac98
-def caption_videos(gen, clips, prompt=DEFAULT_VIDEO_PROMPT, batch_size=2, max_new_tokens=128, progress=False, **kwargs):
+def caption_videos(gen, clips, prompt=DEFAULT_VIDEO_PROMPT, *, batch_size=2, max_new_tokens=128, progress=False,
+                   **kwargs):
     "A `Generated` caption per clip `(frames, times, duration)`, `batch_size` clips per generation."
     vid, out = takes_video(gen), {}
     pk = {'do_sample_frames': False} if vid else {}
@@ -50,7 +54,8 @@ def caption_videos(gen, clips, prompt=DEFAULT_VIDEO_PROMPT, batch_size=2, max_ne
     return [out[i] for i in range(len(clips))]
 
 def _same_length_batches(clips, batch_size):
-    "Batches of clip indices with equal frame counts (some processors pad shorter videos in ways that leak into the result)."
+    """Batches of clip indices with equal frame counts (some processors
+    pad shorter videos in ways that leak into the result)."""
     by = {}
     for i, c in enumerate(clips): by.setdefault(len(c[0]), []).append(i)
     return [ix[j:j + batch_size] for ix in by.values() for j in range(0, len(ix), batch_size)]

@@ -55,7 +55,9 @@ def videomae_pth_to_hf(sd):
             for name, w in zip(('query', 'key', 'value'), v.chunk(3, 0)): out[pre + name + '.weight'] = w
             continue
         for pat, rep in _VMAE_MAP:
-            if re.match(pat, k): out[re.sub(pat, rep, k)] = v; break
+            if re.match(pat, k):
+                out[re.sub(pat, rep, k)] = v
+                break
         else: raise EgonbError(f'unexpected key {k!r} in a VideoMAE checkpoint')
     return out
 
@@ -66,10 +68,11 @@ def videomae_pth_config(sd, num_frames=16, image_size=224):
     d, c, t, p, _ = sd['patch_embed.proj.weight'].shape
     layers = 1 + max(int(k.split('.')[1]) for k in sd if k.startswith('blocks.'))
     heads = {384: 6, 768: 12, 1024: 16, 1280: 16}.get(d, max(1, d // 64))
-    return VideoMAEConfig(image_size=image_size, patch_size=p, num_channels=c, num_frames=num_frames, tubelet_size=t, hidden_size=d,
-                          num_hidden_layers=layers, num_attention_heads=heads, intermediate_size=sd['blocks.0.mlp.fc1.weight'].shape[0],
-                          use_mean_pooling='fc_norm.weight' in sd, qv_bias='blocks.0.attn.q_bias' in sd, layer_norm_eps=1e-6,
-                          num_labels=sd['head.weight'].shape[0] if 'head.weight' in sd else 0)
+    return VideoMAEConfig(image_size=image_size, patch_size=p, num_channels=c, num_frames=num_frames, tubelet_size=t,
+                          hidden_size=d, num_hidden_layers=layers, num_attention_heads=heads,
+                          intermediate_size=sd['blocks.0.mlp.fc1.weight'].shape[0],
+                          use_mean_pooling='fc_norm.weight' in sd, qv_bias='blocks.0.attn.q_bias' in sd,
+                          layer_norm_eps=1e-6, num_labels=sd['head.weight'].shape[0] if 'head.weight' in sd else 0)
 
 # %% ../nbs/06_videomae.ipynb #4e442264
 def load_videomae_pth(path, num_frames=16, image_size=224, device='cpu'):
@@ -79,31 +82,42 @@ def load_videomae_pth(path, num_frames=16, image_size=224, device='cpu'):
     path = Path(path)
     if not path.is_file(): raise ModelNotFoundError(f'VideoMAE checkpoint {path} not found')
     try: ck = torch.load(path, map_location='cpu', weights_only=True)
-    except pickle.UnpicklingError as e: raise EgonbError(f'{path}: holds more than tensors, so it is not loaded with weights_only=True ({str(e).splitlines()[0][:120]})') from None
+    except pickle.UnpicklingError as e:
+        raise EgonbError(f'{path}: holds more than tensors, so it is not loaded with weights_only=True '
+                         f'({str(e).splitlines()[0][:120]})') from None
     sd = ck.get('model', ck.get('module', ck))
     m = VideoMAEForVideoClassification(videomae_pth_config(sd, num_frames, image_size))
-    if m.fc_norm is not None: m.fc_norm.eps = 1e-6   # the original's LayerNorm eps everywhere; transformers fixes fc_norm's at 1e-5
+    # the original's LayerNorm eps everywhere; transformers fixes fc_norm's at 1e-5
+    if m.fc_norm is not None: m.fc_norm.eps = 1e-6
     missing, unexpected = m.load_state_dict(videomae_pth_to_hf(sd), strict=False)
-    if missing or unexpected: raise EgonbError(f'{path}: checkpoint does not fit VideoMAE (missing {missing[:3]}, unexpected {unexpected[:3]})')
-    proc = VideoMAEImageProcessor(size={'shortest_edge': image_size}, crop_size={'height': image_size, 'width': image_size},
-                                  image_mean=[0.485, 0.456, 0.406], image_std=[0.229, 0.224, 0.225])   # the original repo's normalisation
+    if missing or unexpected:
+        raise EgonbError(f'{path}: checkpoint does not fit VideoMAE (missing {missing[:3]}, unexpected '
+                         f'{unexpected[:3]})')
+    proc = VideoMAEImageProcessor(size={'shortest_edge': image_size},
+                                  crop_size={'height': image_size, 'width': image_size},
+                                  # the original repo's normalisation
+                                  image_mean=[0.485, 0.456, 0.406], image_std=[0.229, 0.224, 0.225])
     return m.eval().to(resolve_device(device)), proc
 
 # %% ../nbs/06_videomae.ipynb #5e2162b8
 class VideoMAEPreprocess:
     "Picklable per-clip preprocessing with a transformers image processor: `[T, 3, S, S]` float32."
     def __init__(self, proc): self.proc = proc
-    def __call__(self, frames): return self.proc(list(frames), return_tensors='np')['pixel_values'][0].astype(np.float32)
+    def __call__(self, frames):
+        return self.proc(list(frames), return_tensors='np')['pixel_values'][0].astype(np.float32)
 
 # %% ../nbs/06_videomae.ipynb #a6c49943
 class VideoMAEExtractor(Extractor):
     "VideoMAE clip features (transformers), from a hub id, a folder or an original `.pth` checkpoint."
     name = 'videomae'
-    def __init__(self, model, clip_len=2., windows='clips', decode_size=None, device='auto', num_frames=None, image_size=224):
-        self.model, proc = (load_videomae_pth(model, num_frames or 16, image_size, device) if str(model).endswith(('.pth', '.pt'))
+    def __init__(self, model, *, clip_len=2., windows='clips', decode_size=None, device='auto', num_frames=None,
+                 image_size=224):
+        self.model, proc = (load_videomae_pth(model, num_frames or 16, image_size, device)
+                            if str(model).endswith(('.pth', '.pt'))
                             else load_videomae(model, device))
         n = self.model.config.num_frames
-        super().__init__(ClipSampler(windows, clip_len, num_frames=n, decode_size=decode_size or proc.size.get('shortest_edge')), device)
+        super().__init__(ClipSampler(windows, clip_len, num_frames=n,
+                                     decode_size=decode_size or proc.size.get('shortest_edge')), device)
         self.preprocess, self.dim = VideoMAEPreprocess(proc), self.model.config.hidden_size
         self.model_name = Path(str(model)).name if Path(str(model)).exists() else str(model)
     def forward(self, x):

@@ -16,5 +16,6 @@ fi
 if [ "$after_clean" != "$after" ]; then
   echo "nbdev-export / make_readme changed these files (library or README out of sync):"; diff <(echo "$after_clean") <(echo "$after") | grep '^>' || true; exit 1
 fi
+python tools/style_check.py           # lines under 120 characters, no ';'-joined statements (EXEMPT aside)
 python tools/save_outputs.py --check   # saved outputs small: PNG size, no stderr/progress bars, no widget state
 echo "sync check: notebooks clean, egonb/ and README.md in sync"

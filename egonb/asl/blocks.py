@@ -107,9 +107,12 @@ def drop_path(x, drop_prob=0., training=False):
     m = (keep + torch.rand((x.shape[0],) + (1,) * (x.ndim - 1), dtype=x.dtype, device=x.device)).floor_()
     return x.div(keep) * m
 
+# %% ../../nbs/18_asl_blocks.ipynb #d522fb62
 class DropPath(nn.Module):
     "`drop_path` as a module."
-    def __init__(self, drop_prob=0.): super().__init__(); self.drop_prob = drop_prob
+    def __init__(self, drop_prob=0.):
+        super().__init__()
+        self.drop_prob = drop_prob
     def forward(self, x): return drop_path(x, self.drop_prob, self.training)
 
 # %% ../../nbs/18_asl_blocks.ipynb #a1ff2525

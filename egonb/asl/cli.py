@@ -22,7 +22,8 @@ __all__ = ['DEFAULT_CONFIG', 'TASKS', 'register_task', 'MQTask', 'NLQTask', 'loa
 DEFAULT_CONFIG = dict(
     task='mq',
     dataset=dict(train=None, val=None, feature_dirs=[], max_len=1024, text_features=dict(train=None, val=None)),
-    model=dict(dim=256, arch=[2, 2, 5], heads=4, window=9, class_sensitivity=True, instance_sensitivity=True, contrastive=0.1, sensitivity_floor=0.2, abs_pe=False),
+    model=dict(dim=256, arch=[2, 2, 5], heads=4, window=9, class_sensitivity=True, instance_sensitivity=True,
+               contrastive=0.1, sensitivity_floor=0.2, abs_pe=False),
     train=dict(epochs=15, batch_size=2, lr=1e-4, weight_decay=0.05, warmup_epochs=5, seed=0),
     test=dict(pre_nms_thresh=0.001, pre_nms_topk=5000, iou_threshold=0.1, min_score=0.001, max_seg_num=2000, sigma=0.9,
               voting_thresh=0.95, use_soft_nms=True, multiclass=True),
@@ -32,7 +33,8 @@ def _merge(a, b, where, path):
     out = copy.deepcopy(a)
     for k, v in (b or {}).items():
         if k not in a: raise EgonbError(f'{path}: unknown config key {where}{k!r} (known: {", ".join(a)})')
-        out[k] = _merge(a[k], v, f'{where}{k}.', path) if isinstance(a[k], dict) else _typed(a[k], v, f'{where}{k}', path)
+        out[k] = (_merge(a[k], v, f'{where}{k}.', path) if isinstance(a[k], dict)
+                  else _typed(a[k], v, f'{where}{k}', path))
     return out
 
 def _typed(default, v, key, path):
@@ -68,8 +70,9 @@ def _fit(cfg, out, net, ds, meta):
     rank, _ = dist_info()
     t = cfg['train']
     if rank == 0: save_json(dict(meta, config=cfg), out/'meta.json')
-    hist = train_asl(net, ds, t['epochs'], t['batch_size'], t['lr'], t['weight_decay'], t['warmup_epochs'], t['seed'],
-                     out/'log.jsonl', progress=True, ckpt=out/'last.pt', device=cfg['device'])
+    hist = train_asl(net, ds, epochs=t['epochs'], batch_size=t['batch_size'], lr=t['lr'],
+                     weight_decay=t['weight_decay'], warmup_epochs=t['warmup_epochs'], seed=t['seed'],
+                     log=out/'log.jsonl', progress=True, ckpt=out/'last.pt', device=cfg['device'])
     if rank == 0:
         with atomic_write(out/'model.pt', 'wb') as f: torch.save({k: v.cpu() for k, v in net.state_dict().items()}, f)
     return hist

@@ -25,11 +25,14 @@ def mq_to_actionformer(mq, vocabulary=None, primary_only=True, fps=30.):
     ms = read_moments(d, primary_only)
     vocab = list(vocabulary) if vocabulary is not None else sorted({m.label for m in ms})
     ids = {l: i for i, l in enumerate(vocab)}
-    db = {c['clip_uid']: dict(subset=SPLIT2SUBSET.get(v.get('split', ''), v.get('split', '')), duration=float(c['video_end_sec'] - c['video_start_sec']), fps=fps, annotations=[])
+    db = {c['clip_uid']: dict(subset=SPLIT2SUBSET.get(v.get('split', ''), v.get('split', '')),
+                              duration=float(c['video_end_sec'] - c['video_start_sec']), fps=fps, annotations=[])
           for v in d['videos'] for c in v['clips']}
     for m in ms:
-        if m.label not in ids: raise AnnotationError(f'label {m.label!r} of clip {m.clip_uid} is not in the vocabulary')
-        db[m.clip_uid]['annotations'].append(dict(segment=[m.start_time, m.end_time], label=m.label, label_id=ids[m.label]))
+        if m.label not in ids:
+            raise AnnotationError(f'label {m.label!r} of clip {m.clip_uid} is not in the vocabulary')
+        db[m.clip_uid]['annotations'].append(dict(segment=[m.start_time, m.end_time], label=m.label,
+                                                  label_id=ids[m.label]))
     return dict(version='egonb-from-ego4d-mq', database=db), vocab
 
 # %% ../../nbs/12_asl_data.ipynb #9c37ddb1
@@ -38,7 +41,8 @@ def actionformer_to_mq(af):
     sub2split = {v: k for k, v in SPLIT2SUBSET.items()}
     vids = []
     for uid, v in af['database'].items():
-        labels = [dict(start_time=a['segment'][0], end_time=a['segment'][1], label=a['label'], primary=True) for a in v['annotations']]
+        labels = [dict(start_time=a['segment'][0], end_time=a['segment'][1], label=a['label'], primary=True)
+                  for a in v['annotations']]
         clip = dict(clip_uid=uid, video_start_sec=0., video_end_sec=v['duration'], annotations=[dict(labels=labels)])
         vids.append(dict(video_uid=uid, split=sub2split.get(v.get('subset'), v.get('subset', '')), clips=[clip]))
     return dict(version='egonb-from-actionformer', videos=vids)
@@ -48,6 +52,7 @@ def time_to_grid(t, fps=30., stride=16, window=32):
     "Feature-grid position of time `t` (s): `t*fps/stride - window/(2*stride)` (ActionFormer)."
     return np.asarray(t, np.float64) * fps / stride - 0.5 * window / stride
 
+# %% ../../nbs/12_asl_data.ipynb #80d26e17
 def grid_to_time(i, fps=30., stride=16, window=32):
     "Time (s) of feature-grid position `i`."
     return (np.asarray(i, np.float64) + 0.5 * window / stride) * stride / fps
@@ -59,6 +64,7 @@ def resize_features(f, length):
     x = torch.as_tensor(np.asarray(f, np.float32)).T[None]
     return torch.nn.functional.interpolate(x, size=int(length), mode='linear', align_corners=False)[0].T.numpy()
 
+# %% ../../nbs/12_asl_data.ipynb #66bae8a4
 def concat_features(feats, length=None):
     "Feature arrays `[T_i, C_i]` resized to `length` (default: the longest) and concatenated to `[length, sum C_i]`."
     length = length or max(len(f) for f in feats)
@@ -69,8 +75,10 @@ def load_clip_features(uid, dirs, length=None):
     "Concatenated features `[T, sum C]` of clip `uid` from `{uid}.npz` / `{uid}.pt` files in each of `dirs`."
     fs = []
     for d in dirs:
-        d = Path(d); p = next((d/f'{uid}{e}' for e in ('.npz', '.pt') if (d/f'{uid}{e}').exists()), None)
-        if p is None: raise InputNotFoundError(f'features of clip {uid} not found in {d} (looked for {uid}.npz and {uid}.pt)')
+        d = Path(d)
+        p = next((d/f'{uid}{e}' for e in ('.npz', '.pt') if (d/f'{uid}{e}').exists()), None)
+        if p is None:
+            raise InputNotFoundError(f'features of clip {uid} not found in {d} (looked for {uid}.npz and {uid}.pt)')
         if p.suffix == '.pt':
             import torch
             fs.append(torch.load(p, map_location='cpu', weights_only=True).float().numpy())

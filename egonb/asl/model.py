@@ -18,18 +18,23 @@ from .sensitivity import ClassSensitivity, asl_terms
 
 # %% auto #0
 __all__ = ['ChannelNorm', 'ConvBlock', 'local_mask', 'TransformerBlock', 'sinusoid_pe', 'ASLNet', 'batch_targets', 'decode',
-           'to_seconds', 'ClipDataset', 'model_inputs', 'collate', 'train_asl', 'dist_info', 'batch_to_device',
+           'to_seconds', 'ClipDataset', 'model_inputs', 'collate', 'dist_info', 'batch_to_device', 'train_asl',
            'predict_mq', 'plot_detections']
 
 # %% ../../nbs/14_asl_model.ipynb #126212ef
 class ChannelNorm(nn.Module):
     "LayerNorm over channels of `[B, C, T]`."
-    def __init__(self, d): super().__init__(); self.ln = nn.LayerNorm(d)
+    def __init__(self, d):
+        super().__init__()
+        self.ln = nn.LayerNorm(d)
     def forward(self, x): return self.ln(x.transpose(1, 2)).transpose(1, 2)
 
+# %% ../../nbs/14_asl_model.ipynb #67dd0e44
 class ConvBlock(nn.Module):
     "Masked conv1d (kernel 3) → channel norm → ReLU."
-    def __init__(self, ci, co): super().__init__(); self.conv, self.norm = nn.Conv1d(ci, co, 3, padding=1), ChannelNorm(co)
+    def __init__(self, ci, co):
+        super().__init__()
+        self.conv, self.norm = nn.Conv1d(ci, co, 3, padding=1), ChannelNorm(co)
     def forward(self, x, m): return F.relu(self.norm(self.conv(x * m[:, None]))) * m[:, None]
 
 # %% ../../nbs/14_asl_model.ipynb #5f5c284c
@@ -38,6 +43,7 @@ def local_mask(T, window, device=None):
     i = torch.arange(T, device=device)
     return (i[:, None] - i[None, :]).abs() > window // 2
 
+# %% ../../nbs/14_asl_model.ipynb #189b10ec
 class TransformerBlock(nn.Module):
     "Pre-norm transformer block with local-window attention; optional ×2 downsampling (max-pool) first."
     def __init__(self, d, heads=4, window=9, downsample=False, dropout=0.):
@@ -48,7 +54,8 @@ class TransformerBlock(nn.Module):
         self.mlp = nn.Sequential(nn.Linear(d, 4 * d), nn.GELU(), nn.Linear(4 * d, d))
     def forward(self, x, m):
         if self.down: x, m = F.max_pool1d(x, 3, 2, 1), m[:, ::2]   # the mask by nearest sampling, as ActionFormer
-        h = x.transpose(1, 2); y = self.n1(h)
+        h = x.transpose(1, 2)
+        y = self.n1(h)
         am = local_mask(h.shape[1], self.window, h.device) if self.window else None
         h = h + self.attn(y, y, y, attn_mask=am, key_padding_mask=~m, need_weights=False)[0]
         h = h + self.mlp(self.n2(h))
@@ -64,9 +71,11 @@ def sinusoid_pe(T, d, device=None):
 
 # %% ../../nbs/14_asl_model.ipynb #cb52b978
 class ASLNet(nn.Module):
-    "ActionFormer-style localizer: `forward(feats [B,C,T], mask [B,T])` → per-level (logits [B,T_l,K], offsets [B,T_l,2], mask)."
-    def __init__(self, in_dims, num_classes, dim=256, arch=(2, 2, 5), heads=4, window=9, prior=0.01,
-                 class_sensitivity=False, instance_sensitivity=False, contrastive=0., sensitivity_floor=0.2, abs_pe=False):
+    """ActionFormer-style localizer: `forward(feats [B,C,T], mask
+    [B,T])` → per-level (logits [B,T_l,K], offsets [B,T_l,2], mask)."""
+    def __init__(self, in_dims, num_classes, *, dim=256, arch=(2, 2, 5), heads=4, window=9, prior=0.01,
+                 class_sensitivity=False, instance_sensitivity=False, contrastive=0., sensitivity_floor=0.2,
+                 abs_pe=False):
         super().__init__()
         self.abs_pe = abs_pe
         self.in_dims, self.num_classes, self.levels = list(in_dims), num_classes, arch[2] + 1
@@ -82,23 +91,27 @@ class ASLNet(nn.Module):
         self._asl_parts(dim, class_sensitivity, instance_sensitivity, contrastive, sensitivity_floor)
 
     def _asl_parts(self, dim, cls_sens, inst_sens, contrastive, floor):
-        "ASL's optional parts (chapter `asl.sensitivity`): class-level Gaussians, instance-level head, contrastive projection."
+        """ASL's optional parts (chapter `asl.sensitivity`): class-level
+        Gaussians, instance-level head, contrastive projection."""
         self.class_sens = ClassSensitivity(self.num_classes) if cls_sens else None
         self.inst_head = self._head(dim, 2) if inst_sens else None
         self.con_proj = nn.Conv1d(dim, dim, 1) if contrastive else None
         self.contrastive, self.floor = float(contrastive), float(floor)
 
     def condition(self, x, mask, level, **cond):
-        "Hook to condition level `level`'s features on other inputs (the NLQ variant fuses the query text here); identity."
+        """Hook to condition level `level`'s features on other inputs
+        (the NLQ variant fuses the query text here); identity."""
         return x
 
     @property
-    def uses_sensitivity(self): return self.class_sens is not None or self.inst_head is not None or self.con_proj is not None
+    def uses_sensitivity(self):
+        return self.class_sens is not None or self.inst_head is not None or self.con_proj is not None
 
     @staticmethod
     def _head(d, out):
         "Two conv → channel-norm → ReLU layers and an output conv, biases zero (so ReLU'd distances start half alive)."
-        h = nn.Sequential(nn.Conv1d(d, d, 3, padding=1), ChannelNorm(d), nn.ReLU(), nn.Conv1d(d, d, 3, padding=1), ChannelNorm(d), nn.ReLU(), nn.Conv1d(d, out, 3, padding=1))
+        h = nn.Sequential(nn.Conv1d(d, d, 3, padding=1), ChannelNorm(d), nn.ReLU(), nn.Conv1d(d, d, 3, padding=1),
+                          ChannelNorm(d), nn.ReLU(), nn.Conv1d(d, out, 3, padding=1))
         for mod in h:
             if isinstance(mod, nn.Conv1d): nn.init.zeros_(mod.bias)
         return h
@@ -115,8 +128,12 @@ def forward(self:ASLNet, feats, mask, return_features=False, **cond):
     x = self.condition(x, mask, 0, **cond)
     for b in self.stem: x, mask = b(x, mask)
     outs, m = [(x, mask)], mask
-    for l, b in enumerate(self.branch): x, m = b(x, m); x = self.condition(x, m, l + 1, **cond); outs.append((x, m))
-    res = [(self.cls_head(x).transpose(1, 2), F.relu(self.scales[l] * self.reg_head(x)).transpose(1, 2), m) for l, (x, m) in enumerate(outs)]
+    for l, b in enumerate(self.branch):
+        x, m = b(x, m)
+        x = self.condition(x, m, l + 1, **cond)
+        outs.append((x, m))
+    res = [(self.cls_head(x).transpose(1, 2), F.relu(self.scales[l] * self.reg_head(x)).transpose(1, 2), m)
+           for l, (x, m) in enumerate(outs)]
     return (res, [x for x, _ in outs]) if return_features else res
 
 # %% ../../nbs/14_asl_model.ipynb #a1efd7b7
@@ -127,28 +144,36 @@ def batch_targets(segments, labels, length, num_classes, levels, radius=1.5):
     return torch.from_numpy(np.stack(cs)), torch.from_numpy(np.stack(rs))
 
 # %% ../../nbs/14_asl_model.ipynb #cb5c88ec
-def decode(outs, b, pre_nms_thresh=0.001, pre_nms_topk=2000, iou_threshold=0.1, min_score=0.001, max_seg_num=200, sigma=0.5, use_soft_nms=True, multiclass=True, voting_thresh=0.75):
+def decode(outs, b, *, pre_nms_thresh=0.001, pre_nms_topk=2000, iou_threshold=0.1, min_score=0.001, max_seg_num=200,
+           sigma=0.5, use_soft_nms=True, multiclass=True, voting_thresh=0.75):
     "Segments `[M, 2]` (grid units), scores and labels of video `b` of a batch's outputs."
     segs, scores, labels = [], [], []
     for l, (lg, off, m) in enumerate(outs):
-        p = torch.sigmoid(lg[b][m[b]]).flatten(); K = lg.shape[-1]
+        p = torch.sigmoid(lg[b][m[b]]).flatten()
+        K = lg.shape[-1]
         keep = torch.nonzero(p > pre_nms_thresh).squeeze(1)
         keep = keep[p[keep].argsort(descending=True)[:pre_nms_topk]]
-        pt, c = keep // K, keep % K; s = 2 ** l
+        pt, c = keep // K, keep % K
+        s = 2 ** l
         o = off[b][m[b]][pt]
         seg = torch.stack([pt * s - o[:, 0] * s, pt * s + o[:, 1] * s], 1).float()
         ok = (seg[:, 1] - seg[:, 0]) > 0.05
-        segs.append(seg[ok]); scores.append(p[keep][ok]); labels.append(c[ok])
+        segs.append(seg[ok])
+        scores.append(p[keep][ok])
+        labels.append(c[ok])
     segs, scores, labels = torch.cat(segs), torch.cat(scores), torch.cat(labels)
-    return batched_nms(segs, scores, labels, iou_threshold, min_score, max_seg_num, use_soft_nms, multiclass, sigma, voting_thresh)
+    return batched_nms(segs, scores, labels, iou_threshold, min_score, max_seg_num, use_soft_nms, multiclass, sigma,
+                       voting_thresh)
 
+# %% ../../nbs/14_asl_model.ipynb #e96b4fdd
 def to_seconds(segs, duration):
     "Grid segments → seconds, clipped to `[0, duration]`."
     return np.clip(grid_to_time(np.asarray(segs, np.float64)), 0, duration)
 
 # %% ../../nbs/14_asl_model.ipynb #627bbc20
 class ClipDataset(torch.utils.data.Dataset):
-    "Features `[C, max_len]`, mask, grid segments, labels and duration of each clip of an ActionFormer database subset."
+    """Features `[C, max_len]`, mask, grid segments, labels and
+    duration of each clip of an ActionFormer database subset."""
     def __init__(self, af, feature_dirs, vocab, subset=None, max_len=256):
         self.items = [(uid, v) for uid, v in af['database'].items() if subset is None or v['subset'] == subset]
         self.dirs, self.ids, self.max_len = feature_dirs, {l: i for i, l in enumerate(vocab)}, max_len
@@ -158,52 +183,29 @@ class ClipDataset(torch.utils.data.Dataset):
         f = load_clip_features(uid, self.dirs)
         T, scale = len(f), 1.
         if T > self.max_len: f, scale, T = resize_features(f, self.max_len), self.max_len / T, self.max_len
-        x = np.zeros((self.max_len, f.shape[1]), np.float32); x[:T] = f
+        x = np.zeros((self.max_len, f.shape[1]), np.float32)
+        x[:T] = f
         segs = np.array([time_to_grid(a['segment']) for a in v['annotations']], np.float32).reshape(-1, 2) * scale
         return dict(uid=uid, feats=torch.from_numpy(x.T), mask=torch.arange(self.max_len) < T, segments=segs,
-                    labels=np.array([self.ids[a['label']] for a in v['annotations']], np.int64), duration=v['duration'], scale=scale)
+                    labels=np.array([self.ids[a['label']] for a in v['annotations']], np.int64),
+                    duration=v['duration'], scale=scale)
 
+# %% ../../nbs/14_asl_model.ipynb #23709ca3
 def model_inputs(b):
     "The conditioning inputs of a batch, if any (the query text of NLQ batches)."
     return {k: b[k] for k in ('text', 'text_mask') if k in b}
 
+# %% ../../nbs/14_asl_model.ipynb #fe33eeec
 def collate(items):
-    return dict(uid=[i['uid'] for i in items], feats=torch.stack([i['feats'] for i in items]), mask=torch.stack([i['mask'] for i in items]),
-                segments=[i['segments'] for i in items], labels=[i['labels'] for i in items], duration=[i['duration'] for i in items],
-                scale=[i['scale'] for i in items])
-
-# %% ../../nbs/14_asl_model.ipynb #2e95b633
-def train_asl(model, ds, epochs=10, batch_size=4, lr=1e-4, weight_decay=0.05, warmup_epochs=1, seed=0, log=None, progress=False, ckpt=None, stop_after=None, device='cpu'):
-    "Train `model` on `ds` (at most `stop_after` epochs in this call), checkpointing every epoch to `ckpt` and resuming from it."
-    from tqdm.auto import tqdm
-    rank, world = dist_info()
-    dev = _train_device(device, world)
-    torch.manual_seed(seed); model.to(dev)
-    if world > 1: _broadcast_params(model)
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
-    steps = math.ceil(math.ceil(len(ds) / world) / batch_size); total, warm = epochs * steps, warmup_epochs * steps
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: (s + 1) / max(warm, 1) if s < warm else 0.5 * (1 + math.cos(math.pi * (s - warm) / max(total - warm, 1))))
-    st = dict(epoch=-1, norm=None, hist=[])
-    if ckpt and Path(ckpt).exists(): st = _load_ckpt(ckpt, model, opt, sched)
-    last = epochs if stop_after is None else min(epochs, st['epoch'] + 1 + stop_after)
-    for ep in tqdm(range(st['epoch'] + 1, last), disable=not progress or rank > 0, desc='epochs'):
-        losses, st['norm'] = _train_epoch(model, _loader(ds, batch_size, seed, ep, rank, world), opt, sched, st['norm'], dev, world)
-        st['hist'].append(float(np.mean(losses))); st['epoch'] = ep
-        if rank == 0 and log: append_jsonl(log, dict(epoch=ep, loss=st['hist'][-1], lr=sched.get_last_lr()[0]))
-        if rank == 0 and ckpt: _save_ckpt(ckpt, model, opt, sched, st)
-        if world > 1: torch.distributed.barrier()
-    return st['hist']
-
-def _loader(ds, batch_size, seed, ep, rank, world):
-    "This epoch's shuffled batches (this rank's share of them under torchrun)."
-    c = getattr(ds, 'collate', collate)
-    if world == 1: return torch.utils.data.DataLoader(ds, batch_size, shuffle=True, collate_fn=c, generator=torch.Generator().manual_seed(seed + ep))
-    smp = torch.utils.data.distributed.DistributedSampler(ds, world, rank, shuffle=True, seed=seed); smp.set_epoch(ep)
-    return torch.utils.data.DataLoader(ds, batch_size, sampler=smp, collate_fn=c)
+    return dict(uid=[i['uid'] for i in items], feats=torch.stack([i['feats'] for i in items]),
+                mask=torch.stack([i['mask'] for i in items]),
+                segments=[i['segments'] for i in items], labels=[i['labels'] for i in items],
+                duration=[i['duration'] for i in items], scale=[i['scale'] for i in items])
 
 # %% ../../nbs/14_asl_model.ipynb #327577e8
 def dist_info():
-    "`(rank, world_size)`: of the initialised process group, or of torchrun's environment (starting the group), or (0, 1)."
+    """`(rank, world_size)`: of the initialised process group, or
+    of torchrun's environment (starting the group), or (0, 1)."""
     import os, torch.distributed as D
     if not D.is_available(): return 0, 1
     if not D.is_initialized():
@@ -214,19 +216,23 @@ def dist_info():
 def _train_device(device, world):
     import os
     dev = resolve_device(device)
-    if dev == 'cuda' and world > 1: dev = f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}"; torch.cuda.set_device(dev)
+    if dev == 'cuda' and world > 1:
+        dev = f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}"
+        torch.cuda.set_device(dev)
     return dev
 
 def _broadcast_params(model):
     for t in model.state_dict().values(): torch.distributed.broadcast(t, 0)
 
 def _sync_grads(model, world):
-    "Average the gradients of all processes (a missing gradient counts as zero, so every process sends the same layout)."
+    """Average the gradients of all processes (a missing gradient
+    counts as zero, so every process sends the same layout)."""
     ps = list(model.parameters())
     for p in ps:
         if p.grad is None: p.grad = torch.zeros_like(p)
     flat = torch._utils._flatten_dense_tensors([p.grad for p in ps])
-    torch.distributed.all_reduce(flat); flat /= world
+    torch.distributed.all_reduce(flat)
+    flat /= world
     for p, g in zip(ps, torch._utils._unflatten_dense_tensors(flat, [p.grad for p in ps])): p.grad.copy_(g)
 
 # %% ../../nbs/14_asl_model.ipynb #57588907
@@ -234,56 +240,118 @@ def batch_to_device(b, dev):
     "Batch dict `b` with its tensors moved to device `dev`."
     return {k: v.to(dev) if torch.is_tensor(v) else v for k, v in b.items()}
 
+# %% ../../nbs/14_asl_model.ipynb #2e95b633
+def train_asl(model, ds, *, epochs=10, batch_size=4, lr=1e-4, weight_decay=0.05, warmup_epochs=1, seed=0, log=None,
+              progress=False, ckpt=None, stop_after=None, device='cpu'):
+    """Train `model` on `ds` (at most `stop_after` epochs in this
+    call), checkpointing every epoch to `ckpt` and resuming from it."""
+    from tqdm.auto import tqdm
+    rank, world = dist_info()
+    dev = _train_device(device, world)
+    torch.manual_seed(seed)
+    model.to(dev)
+    if world > 1: _broadcast_params(model)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+    steps = math.ceil(math.ceil(len(ds) / world) / batch_size)
+    total, warm = epochs * steps, warmup_epochs * steps
+    def lr_factor(s):
+        if s < warm: return (s + 1) / max(warm, 1)
+        return 0.5 * (1 + math.cos(math.pi * (s - warm) / max(total - warm, 1)))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_factor)
+    st = dict(epoch=-1, norm=None, hist=[])
+    if ckpt and Path(ckpt).exists(): st = _load_ckpt(ckpt, model, opt, sched)
+    last = epochs if stop_after is None else min(epochs, st['epoch'] + 1 + stop_after)
+    for ep in tqdm(range(st['epoch'] + 1, last), disable=not progress or rank > 0, desc='epochs'):
+        losses, st['norm'] = _train_epoch(model, _loader(ds, batch_size, seed, ep, rank, world), opt, sched,
+                                          st['norm'], dev, world)
+        st['hist'].append(float(np.mean(losses)))
+        st['epoch'] = ep
+        if rank == 0 and log: append_jsonl(log, dict(epoch=ep, loss=st['hist'][-1], lr=sched.get_last_lr()[0]))
+        if rank == 0 and ckpt: _save_ckpt(ckpt, model, opt, sched, st)
+        if world > 1: torch.distributed.barrier()
+    return st['hist']
+
+def _loader(ds, batch_size, seed, ep, rank, world):
+    "This epoch's shuffled batches (this rank's share of them under torchrun)."
+    c = getattr(ds, 'collate', collate)
+    if world == 1:
+        return torch.utils.data.DataLoader(ds, batch_size, shuffle=True, collate_fn=c,
+                                           generator=torch.Generator().manual_seed(seed + ep))
+    smp = torch.utils.data.distributed.DistributedSampler(ds, world, rank, shuffle=True, seed=seed)
+    smp.set_epoch(ep)
+    return torch.utils.data.DataLoader(ds, batch_size, sampler=smp, collate_fn=c)
+
+# %% ../../nbs/14_asl_model.ipynb #f8323b14
 def _train_epoch(model, dl, opt, sched, norm, dev='cpu', world=1):
-    model.train(); losses = []
+    model.train()
+    losses = []
     for b in dl:
         b = batch_to_device(b, dev)
         outs, feats = model(b['feats'], b['mask'], return_features=True, **model_inputs(b))
-        ct, rt = (t.to(dev) for t in batch_targets(b['segments'], b['labels'], b['feats'].shape[-1], model.num_classes, model.levels))
+        tgt = batch_targets(b['segments'], b['labels'], b['feats'].shape[-1], model.num_classes, model.levels)
+        ct, rt = (t.to(dev) for t in tgt)
         npos = int(((ct.sum(-1) > 0) & torch.cat([o[2] for o in outs], 1)).sum())
-        norm = max(npos, 1) if norm is None else 0.9 * norm + 0.1 * max(npos, 1)   # EMA of the positives (ActionFormer)
+        # EMA of the positives (ActionFormer)
+        norm = max(npos, 1) if norm is None else 0.9 * norm + 0.1 * max(npos, 1)
         if model.uses_sensitivity:
             loss = asl_terms(model, outs, feats, b, ct, rt, norm)['loss']
         else: loss = asl_loss(outs, ct, rt, norm)[0]
-        opt.zero_grad(); loss.backward()
+        opt.zero_grad()
+        loss.backward()
         if world > 1: _sync_grads(model, world)
-        nn.utils.clip_grad_norm_(model.parameters(), 1.0); opt.step(); sched.step()
+        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
         losses.append(loss.item())
     return losses, norm
 
 def _save_ckpt(path, model, opt, sched, st):
-    with atomic_write(path, 'wb') as f: torch.save(dict(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(), **st), f)
+    with atomic_write(path, 'wb') as f:
+        torch.save(dict(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(), **st), f)
 
 def _load_ckpt(path, model, opt, sched):
     ck = torch.load(path, map_location='cpu', weights_only=True)
-    model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt']); sched.load_state_dict(ck['sched'])
+    model.load_state_dict(ck['model'])
+    opt.load_state_dict(ck['opt'])
+    sched.load_state_dict(ck['sched'])
     return dict(epoch=ck['epoch'], norm=ck['norm'], hist=list(ck['hist']))
 
 # %% ../../nbs/14_asl_model.ipynb #10ef4405
 @torch.inference_mode()
 def predict_mq(model, ds, vocab, batch_size=8, **nms_kw):
     "Ego4D MQ submission dict (`detect_results`) for the clips of `ds`."
-    model.eval(); res = {}; dev = next(model.parameters()).device
+    model.eval()
+    res = {}
+    dev = next(model.parameters()).device
     for b in torch.utils.data.DataLoader(ds, batch_size, collate_fn=collate):
         outs = [tuple(t.cpu() for t in o) for o in model(b['feats'].to(dev), b['mask'].to(dev))]
         for i, uid in enumerate(b['uid']):
             segs, sc, lb = decode(outs, i, **nms_kw)
             segs = segs.numpy() / b['scale'][i]   # back to the clip's own feature grid if it was resized to max_len
-            res[uid] = [dict(label=vocab[int(l)], score=float(s), segment=to_seconds(g, b['duration'][i]).tolist()) for g, s, l in zip(segs, sc, lb)]
+            res[uid] = [dict(label=vocab[int(l)], score=float(s), segment=to_seconds(g, b['duration'][i]).tolist())
+                        for g, s, l in zip(segs, sc, lb)]
     return dict(version='1.0', challenge='ego4d_moment_queries', detect_results=res)
 
 # %% ../../nbs/14_asl_model.ipynb #78625c08
 def plot_detections(af, submission, clip_uid, top=10, ax=None):
     "Timeline of ground truth (solid) and the `top` predictions (translucent, with scores) of one clip."
     import matplotlib.pyplot as plt
-    gt = af['database'][clip_uid]['annotations']; pr = sorted(submission['detect_results'].get(clip_uid, []), key=lambda d: -d['score'])[:top]
+    gt = af['database'][clip_uid]['annotations']
+    pr = sorted(submission['detect_results'].get(clip_uid, []), key=lambda d: -d['score'])[:top]
     labels = sorted({a['label'] for a in gt} | {d['label'] for d in pr})
     ax = ax or plt.subplots(figsize=(11, 0.6 + 0.5 * len(labels)))[1]
-    for a in gt: ax.barh(labels.index(a['label']) + 0.18, a['segment'][1] - a['segment'][0], left=a['segment'][0], height=0.3, color='C2', label='ground truth')
+    for a in gt:
+        ax.barh(labels.index(a['label']) + 0.18, a['segment'][1] - a['segment'][0], left=a['segment'][0], height=0.3,
+                color='C2', label='ground truth')
     for d in pr:
-        ax.barh(labels.index(d['label']) - 0.18, d['segment'][1] - d['segment'][0], left=d['segment'][0], height=0.3, color='C3', alpha=0.25 + 0.6 * d['score'], label='prediction')
+        ax.barh(labels.index(d['label']) - 0.18, d['segment'][1] - d['segment'][0], left=d['segment'][0], height=0.3,
+                color='C3', alpha=0.25 + 0.6 * d['score'], label='prediction')
         ax.text(d['segment'][0], labels.index(d['label']) - 0.18, f"{d['score']:.2f}", fontsize=6, va='center')
-    ax.set_yticks(range(len(labels)), labels); ax.set_xlim(0, af['database'][clip_uid]['duration']); ax.set_xlabel('seconds')
-    h, l = ax.get_legend_handles_labels(); u = dict(zip(l, h)); ax.legend(u.values(), u.keys(), fontsize=7, loc='upper right')
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlim(0, af['database'][clip_uid]['duration'])
+    ax.set_xlabel('seconds')
+    h, l = ax.get_legend_handles_labels()
+    u = dict(zip(l, h))
+    ax.legend(u.values(), u.keys(), fontsize=7, loc='upper right')
     ax.set_title(clip_uid, fontsize=9)
     return ax

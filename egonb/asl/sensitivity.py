@@ -23,7 +23,8 @@ def point_positions(reg_t):
 
 # %% ../../nbs/16_asl_sensitivity.ipynb #f3126a3f
 class ClassSensitivity(nn.Module):
-    "Per class, Gaussians over the action's extent for classification, start and end: `forward(pos [N], labels [N])` → `[N, 3]` in (0, 1]."
+    """Per class, Gaussians over the action's extent for classification,
+    start and end: `forward(pos [N], labels [N])` → `[N, 3]` in (0, 1]."""
     def __init__(self, num_classes, sigma_min=0.05, sigma_init=0.5):
         super().__init__()
         self.sigma_min = sigma_min
@@ -44,13 +45,16 @@ def quality(logits, off, cls_t, reg_t):
         qs = (1 - (off[..., 0] - reg_t[..., 0]).abs() / L).clamp(0, 1)
         qe = (1 - (off[..., 1] - reg_t[..., 1]).abs() / L).clamp(0, 1)
         inter = torch.minimum(off[..., 0], reg_t[..., 0]) + torch.minimum(off[..., 1], reg_t[..., 1])
-        iou = inter / (torch.maximum(off[..., 0], reg_t[..., 0]) + torch.maximum(off[..., 1], reg_t[..., 1])).clamp(min=1e-6)
+        union = torch.maximum(off[..., 0], reg_t[..., 0]) + torch.maximum(off[..., 1], reg_t[..., 1])
+        iou = inter / union.clamp(min=1e-6)
         return torch.stack([p, qs, qe, iou], -1)
 
 # %% ../../nbs/16_asl_sensitivity.ipynb #d6e9d632
 def sensitivity_weights(pos_cls, pos_loc, floor=0.2):
-    "Loss weights of the positive points from their (detached) classification and localisation sensitivity: floored, mean 1."
-    wc = floor + (1 - floor) * pos_cls.detach(); wr = floor + (1 - floor) * pos_loc.detach()
+    """Loss weights of the positive points from their (detached)
+    classification and localisation sensitivity: floored, mean 1."""
+    wc = floor + (1 - floor) * pos_cls.detach()
+    wr = floor + (1 - floor) * pos_loc.detach()
     return wc / wc.mean().clamp(min=1e-6), wr / wr.mean().clamp(min=1e-6)
 
 # %% ../../nbs/16_asl_sensitivity.ipynb #bc26dd4e
@@ -74,7 +78,7 @@ def _instance_embeddings(emb, mask, segments, labels, sens=None, max_bg=64, grou
     return inst, lab, bg
 
 # %% ../../nbs/16_asl_sensitivity.ipynb #a5aba686
-def action_contrastive_loss(emb, mask, segments, labels, sens=None, tau=0.1, max_bg=64, groups=None):
+def action_contrastive_loss(emb, mask, segments, labels, sens=None, *, tau=0.1, max_bg=64, groups=None):
     "InfoNCE over actions: same-group (default: same-class) actions attract; others and background repel."
     emb = F.normalize(emb, dim=1)
     inst, lab, bg = _instance_embeddings(emb, mask, segments, labels, sens, max_bg, groups)
@@ -93,21 +97,26 @@ def action_contrastive_loss(emb, mask, segments, labels, sens=None, tau=0.1, max
 # %% ../../nbs/16_asl_sensitivity.ipynb #d277a1b5
 def asl_terms(model, outs, feats, b, cls_t, reg_t, normalizer):
     "Loss dict of a batch with the ASL parts of `model` switched on: `loss` (total) and its terms."
-    logits = torch.cat([o[0] for o in outs], 1); off = torch.cat([o[1] for o in outs], 1); valid = torch.cat([o[2] for o in outs], 1)
+    logits = torch.cat([o[0] for o in outs], 1)
+    off = torch.cat([o[1] for o in outs], 1)
+    valid = torch.cat([o[2] for o in outs], 1)
     pos = (cls_t.sum(-1) > 0) & valid
     q = quality(logits, off, cls_t, reg_t)[pos]
     pc, pl, extra = torch.ones(len(q), device=q.device), torch.ones(len(q), device=q.device), {}
     if model.class_sens is not None and len(q):
         g = model.class_sens(point_positions(reg_t)[pos], cls_t.argmax(-1)[pos])
-        extra['class_fit'] = F.mse_loss(g, q[:, :3]); pc, pl = g[:, 0], (g[:, 1] + g[:, 2]) / 2
+        extra['class_fit'] = F.mse_loss(g, q[:, :3])
+        pc, pl = g[:, 0], (g[:, 1] + g[:, 2]) / 2
     if model.inst_head is not None and len(q):
         s = torch.sigmoid(torch.cat([model.inst_head(x).transpose(1, 2) for x in feats], 1))[pos]
-        extra['instance_fit'] = F.mse_loss(s, q[:, [0, 3]]); pc, pl = pc * s[:, 0], pl * s[:, 1]
+        extra['instance_fit'] = F.mse_loss(s, q[:, [0, 3]])
+        pc, pl = pc * s[:, 0], pl * s[:, 1]
     w_cls, w_reg = torch.ones_like(valid, dtype=logits.dtype), torch.ones_like(valid, dtype=logits.dtype)
     if len(q): w_cls[pos], w_reg[pos] = sensitivity_weights(pc, pl, model.floor)
     total, lc, lr, n = asl_loss(outs, cls_t, reg_t, normalizer, w_cls, w_reg)
     if model.con_proj is not None:
-        sens = (lambda p, k: model.class_sens(p, torch.full_like(p, k, dtype=torch.long))[:, 0]) if model.class_sens is not None else None
+        sens = (lambda p, k: model.class_sens(p, torch.full_like(p, k, dtype=torch.long))[:,
+            0]) if model.class_sens is not None else None
         extra['contrastive'] = model.contrastive * action_contrastive_loss(
             model.con_proj(feats[0]), outs[0][2], b['segments'], b['labels'], sens, groups=b.get('groups'))
     return dict(loss=total + sum(extra.values()), cls=lc, reg=lr, num_pos=n, **extra)
@@ -116,13 +125,16 @@ def asl_terms(model, outs, feats, b, cls_t, reg_t, normalizer):
 def plot_sensitivity(cs, vocab=None, ax=None):
     "The learned class-level sensitivity curves (classification, start, end) of `ClassSensitivity` `cs`."
     import matplotlib.pyplot as plt
-    K = cs.mu.shape[0]; ax = ax or plt.subplots(figsize=(7, 3))[1]
+    K = cs.mu.shape[0]
+    ax = ax or plt.subplots(figsize=(7, 3))[1]
     pos = torch.linspace(-0.5, 0.5, 101)
     with torch.no_grad():
         for k in range(K):
             w = cs(pos, torch.full((101,), k, dtype=torch.long))
             for j, (name, ls) in enumerate([('classification', '-'), ('start', '--'), ('end', ':')]):
                 ax.plot(pos, w[:, j], ls, color=f'C{k}', label=f'{(vocab or range(K))[k]} {name}' if K <= 4 else None)
-    ax.set_xlabel('position in the action (start … end)'); ax.set_ylabel('sensitivity'); ax.set_ylim(0, 1.05)
+    ax.set_xlabel('position in the action (start … end)')
+    ax.set_ylabel('sensitivity')
+    ax.set_ylim(0, 1.05)
     if K <= 4: ax.legend(fontsize=7, ncol=2)
     return ax
