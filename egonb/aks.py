@@ -53,7 +53,9 @@ def _reference(norm, n, t1, t2, depth):
     leaves, todo = [], [(0, len(norm), 0)]
     while todo:
         s, e, d = todo.pop(0)
-        if _judge(norm[s:e], n, t1, t2) or d >= depth: leaves.append(Leaf(s, e, d, int(n / 2**d))); continue
+        if _judge(norm[s:e], n, t1, t2) or d >= depth:
+            leaves.append(Leaf(s, e, d, int(n / 2**d)))
+            continue
         m = s + (e - s) // 2
         todo += [(s, m, d + 1), (m, e, d + 1)]
     picks = [l.start + _topk(norm[l.start:l.end], l.budget) for l in leaves]
@@ -66,15 +68,19 @@ def _exact(norm, n, t1, t2, depth):
     while todo:
         s, e, d, k = todo.pop(0)
         if k <= 0 or e <= s: continue
-        if _judge(norm[s:e], k, t1, t2) or d >= depth or e - s <= k: leaves.append(Leaf(s, e, d, k)); continue
+        if _judge(norm[s:e], k, t1, t2) or d >= depth or e - s <= k:
+            leaves.append(Leaf(s, e, d, k))
+            continue
         m = s + (e - s) // 2
         todo += [(s, m, d + 1, math.ceil(k / 2)), (m, e, d + 1, k // 2)]
-    picks = np.unique(np.concatenate([l.start + _leaf_pick(norm[l.start:l.end], l.budget) for l in leaves] or [np.zeros(0, np.int64)]))
+    picks = np.unique(np.concatenate([l.start + _leaf_pick(norm[l.start:l.end], l.budget)
+                                      for l in leaves] or [np.zeros(0, np.int64)]))
     return _top_up(norm, picks, min(n, len(norm))), leaves
 
 def _leaf_pick(seg, k):
     "Top `k` of a leaf; evenly spaced when its scores carry no information."
-    if np.isnan(seg).all() or np.ptp(seg) == 0: return np.unique(np.linspace(0, len(seg) - 1, min(k, len(seg))).round().astype(np.int64))
+    if np.isnan(seg).all() or np.ptp(seg) == 0:
+        return np.unique(np.linspace(0, len(seg) - 1, min(k, len(seg))).round().astype(np.int64))
     return _topk(seg, k)
 
 # %% ../nbs/08_aks.ipynb #5cd96c56
@@ -83,7 +89,8 @@ def _top_up(norm, picks, m):
     if len(picks) >= m: return picks
     free = np.setdiff1d(np.arange(len(norm)), picks)
     vals = np.nan_to_num(norm[free], nan=-np.inf)
-    extra = free[np.argsort(-vals, kind='stable')[:m - len(picks)]] if np.isfinite(vals).any() else free[np.linspace(0, len(free) - 1, m - len(picks)).round().astype(np.int64)]
+    if np.isfinite(vals).any(): extra = free[np.argsort(-vals, kind='stable')[:m - len(picks)]]
+    else: extra = free[np.linspace(0, len(free) - 1, m - len(picks)).round().astype(np.int64)]
     return np.sort(np.concatenate([picks, extra]))
 
 # %% ../nbs/08_aks.ipynb #8a6f6f9f
@@ -102,5 +109,8 @@ def time_selection(n_candidates, n_frames=32, mode='reference', repeat=5, seed=0
     "Median seconds to select `n_frames` from `n_candidates` random scores."
     s = np.random.default_rng(seed).random(n_candidates)
     ts = []
-    for _ in range(repeat): t = time.perf_counter(); select_keyframes(s, n_frames, mode=mode); ts.append(time.perf_counter() - t)
+    for _ in range(repeat):
+        t = time.perf_counter()
+        select_keyframes(s, n_frames, mode=mode)
+        ts.append(time.perf_counter() - t)
     return float(np.median(ts))
