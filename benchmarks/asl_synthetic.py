@@ -70,7 +70,7 @@ def mq(d, a):
 def released(d, a):
     "The released Ego4D-ASL config and ActionFormer's at reduced width, and egonb's variant, on the same clips."
     from egonb.testing import make_released_mq, tiny_released_config
-    from egonb.asl.released import (released_config, train_released, build_model, load_checkpoint, detect,
+    from egonb.asl.released import (released_config, train_released, build_model, load_checkpoint, detect_actions,
                                     ReleasedMQDataset, mq_submission, released_ground_truth)
     data = d/'released'
     make_released_mq(data, num_clips=a.train, num_classes=a.classes, length=128, seed=0)
@@ -100,7 +100,7 @@ def released(d, a):
             m = build_model(cfg)
             load_checkpoint(m, sorted(out.glob('epoch_*.pth.tar'))[-1])
             ds = ReleasedMQDataset(cfg, cfg['val_split'], False)
-            r = detection_map(released_ground_truth(cfg), mq_submission(detect(m, ds), ds.vocabulary))
+            r = detection_map(released_ground_truth(cfg), mq_submission(detect_actions(m, ds), ds.vocabulary))
             rows.setdefault(name, []).append((r['average_mAP'], secs))
             print(f'  {name:45} seed {seed}: average mAP {r["average_mAP"]:.3f} in {secs:.0f} s', flush=True)
     rows[f"egonb's variant (dim {w})"] = _egonb_on_released(data, a, ep + 2)

@@ -20,13 +20,14 @@ from tqdm.auto import tqdm
 from .core import *
 from .decode import open_video
 from .videomae import videomae_pth_to_hf, videomae_pth_config
+from .asl.blocks import DropPath
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'Sample', 'read_split', 'label_names', 'encode_labels', 'ClipItem', 'probe_item',
            'train_indices', 'test_indices', 'spatial_crops', 'parse_aa', 'Augment', 'ClipDataset', 'collate_clips',
-           'DropPath', 'add_drop_path', 'load_for_finetuning', 'layer_id', 'param_groups', 'cosine_schedule', 'one_hot',
-           'Mixup', 'soft_cross_entropy', 'accuracy_report', 'plot_confusion', 'Dist', 'init_distributed',
-           'save_checkpoint', 'latest_checkpoint', 'load_checkpoint', 'Finetuner', 'egonb_finetune']
+           'add_drop_path', 'load_for_finetuning', 'layer_id', 'param_groups', 'cosine_schedule', 'one_hot', 'Mixup',
+           'soft_cross_entropy', 'accuracy_report', 'plot_confusion', 'Dist', 'init_distributed', 'save_training_state',
+           'latest_checkpoint', 'load_training_state', 'Finetuner', 'egonb_finetune']
 
 # %% ../nbs/06a_finetune.ipynb #6dd3877a
 @dataclass
@@ -240,18 +241,6 @@ def collate_clips(batch):
     x, y, i = zip(*good)
     return torch.stack(x), torch.tensor(y), torch.tensor(i), bad
 
-# %% ../nbs/06a_finetune.ipynb #1cefb7a1
-class DropPath(nn.Module):
-    "Stochastic depth: drop a residual branch for whole samples with probability `p` (timm's `DropPath`)."
-    def __init__(self, p=0.):
-        super().__init__()
-        self.p = p
-    def forward(self, x):
-        if self.p == 0 or not self.training: return x
-        keep = x.new_empty((x.shape[0],) + (1,) * (x.ndim - 1)).bernoulli_(1 - self.p)
-        return x * keep / (1 - self.p)
-    def extra_repr(self): return f'p={self.p:.3f}'
-
 # %% ../nbs/06a_finetune.ipynb #9d6c2e72
 def add_drop_path(model, rate=0.1):
     "Give the residual branches of each VideoMAE block drop path, rising linearly from 0 to `rate` over the blocks."
@@ -453,7 +442,7 @@ def init_distributed(device='auto'):
     return Dist(rank, world, local, dev)
 
 # %% ../nbs/06a_finetune.ipynb #6cf173fb
-def save_checkpoint(state, folder, epoch):
+def save_training_state(state, folder, epoch):
     "Write `state` to `folder/checkpoint-{epoch}.pth` atomically, then remove the older checkpoints."
     path = Path(folder)/f'checkpoint-{epoch}.pth'
     with atomic_write(path, 'wb') as f: torch.save(state, f)
@@ -469,7 +458,7 @@ def latest_checkpoint(folder):
     return max(cks)[1] if cks else None
 
 # %% ../nbs/06a_finetune.ipynb #6fcf73b2
-def load_checkpoint(path):
+def load_training_state(path):
     "A training checkpoint, read with `weights_only=True`."
     path = Path(path)
     if not path.is_file(): raise InputNotFoundError(f'{path}: checkpoint not found (--resume)')
@@ -604,7 +593,7 @@ def resume(self:Finetuner):
     if path is None:                                   # a fresh start: an old log goes
         if self.dist.main and (self.out/'log.jsonl').exists(): _write_log(self.out/'log.jsonl', [])
         return None
-    ck = load_checkpoint(path)
+    ck = load_training_state(path)
     if ck['classes'] != self.classes:
         raise UsageError(f'{path}: made for classes {ck["classes"][:5]}, not {self.classes[:5]}: '
                          'choose another --output_dir, or --resume none to start over')
@@ -728,7 +717,7 @@ def run(self:Finetuner):
             self.history.append(rec)
             st = self.state(epoch)
             if d.main:
-                save_checkpoint(st, self.ck_dir, epoch)
+                save_training_state(st, self.ck_dir, epoch)
                 append_jsonl(self.out/'log.jsonl', rec)
                 print(f"epoch {epoch + 1}/{a.epochs}: loss {rec['train_loss']:.4f}, val top-1 {v['top1']:.1f}%, "
                       f"top-5 {v['top5']:.1f}% ({rec['seconds']:.1f} s)")

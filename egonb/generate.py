@@ -13,8 +13,8 @@ import numpy as np
 from .core import *
 
 # %% auto #0
-__all__ = ['TASKS', 'REMOTE_CODE_MAX', 'chatml_template', 'Generator', 'model_config_dict', 'load_generator', 'empty_model',
-           'n_params', 'generated_mask', 'eos_token_ids', 'sequence_logprobs', 'Generated', 'generate',
+__all__ = ['GENERATOR_TASKS', 'REMOTE_CODE_MAX', 'chatml_template', 'Generator', 'model_config_dict', 'load_generator',
+           'empty_model', 'n_params', 'generated_mask', 'eos_token_ids', 'sequence_logprobs', 'Generated', 'generate',
            'teacher_forced_logprob']
 
 # %% ../nbs/20_generate.ipynb #192557e9
@@ -40,7 +40,7 @@ class Generator:
     def device(self): return self.model.device
 
 # %% ../nbs/20_generate.ipynb #16903fd4
-TASKS = {'image-text': 'AutoModelForImageTextToText', 'audio-text': 'AutoModelForMultimodalLM',
+GENERATOR_TASKS = {'image-text': 'AutoModelForImageTextToText', 'audio-text': 'AutoModelForMultimodalLM',
          'speech': 'AutoModelForSpeechSeq2Seq',
          'object-detection': 'AutoModelForZeroShotObjectDetection', 'mask-generation': 'AutoModelForMaskGeneration'}
 
@@ -91,20 +91,20 @@ def model_config_dict(model):
 
 # %% ../nbs/20_generate.ipynb #6f998991
 def load_generator(model, task='image-text', device='auto', dtype='auto', trust_remote_code=False):
-    "A `Generator` for hub id or folder `model` through transformers' Auto classes (`task`: one of `TASKS`)."
+    "A `Generator` for hub id or folder `model` through transformers' Auto classes (`task`: one of `GENERATOR_TASKS`)."
     import transformers
-    if task not in TASKS: raise EgonbError(f'task must be one of {", ".join(TASKS)}, not {task!r}')
+    if task not in GENERATOR_TASKS: raise EgonbError(f'task must be one of {", ".join(GENERATOR_TASKS)}, not {task!r}')
     cfg = model_config_dict(model)
     if cfg is None: raise missing_model('Model', model)
     _check_remote_code(model, cfg, trust_remote_code)
-    auto = getattr(transformers, TASKS[task])
+    auto = getattr(transformers, GENERATOR_TASKS[task])
     with loading('Model', model):
         proc = transformers.AutoProcessor.from_pretrained(model, trust_remote_code=trust_remote_code)
         try: m = auto.from_pretrained(model, dtype=dtype, trust_remote_code=trust_remote_code)
         except ValueError as e:
             if 'Unrecognized configuration class' not in str(e): raise
             raise EgonbError(f'{model}: a {cfg.get("model_type")!r} model cannot be loaded for task {task!r} '
-                             f'({TASKS[task]} has no mapping for it)') from None
+                             f'({GENERATOR_TASKS[task]} has no mapping for it)') from None
     tok = getattr(proc, 'tokenizer', None)
     if tok is not None: tok.padding_side = 'left'
     return Generator(m.eval().to(resolve_device(device)), proc, str(model), task)
@@ -114,7 +114,7 @@ def empty_model(config, task='image-text'):
     """The architecture of `config` (a transformers config) built on the
     meta device through `task`'s Auto class: no memory, no weights."""
     import torch, transformers
-    with torch.device('meta'): return getattr(transformers, TASKS[task]).from_config(config)
+    with torch.device('meta'): return getattr(transformers, GENERATOR_TASKS[task]).from_config(config)
 
 # %% ../nbs/20_generate.ipynb #3a2a7002
 def n_params(model): return sum(p.numel() for p in model.parameters())

@@ -21,10 +21,10 @@ __all__ = ['ASL_DEFAULTS', 'ACTIONFORMER_DEFAULTS', 'RELEASES', 'BACKBONES', 'NE
            'RELEASED_UNUSED', 'release_of', 'is_released_config', 'released_config', 'config_dir', 'read_yaml',
            'load_released_config', 'register', 'make', 'xlnet_config', 'ConvTransformerBackbone', 'FPNIdentity',
            'PointGenerator', 'ClsHead', 'RegHead', 'LocPointTransformer', 'build_model', 'ReleasedMQDataset',
-           'truncate_feats', 'detect', 'mq_submission', 'released_weights', 'read_checkpoint', 'load_checkpoint',
-           'save_checkpoint', 'decay_groups', 'make_optimizer', 'make_scheduler', 'ModelEma', 'train_released',
-           'train_one_epoch', 'released_output_dir', 'released_train', 'find_checkpoint', 'released_infer',
-           'released_ground_truth', 'released_eval', 'plot_sensitivity_curves', 'parity_dir']
+           'truncate_feats', 'detect_actions', 'mq_submission', 'released_weights', 'read_checkpoint',
+           'load_checkpoint', 'save_checkpoint', 'decay_groups', 'make_optimizer', 'make_scheduler', 'ModelEma',
+           'train_released', 'train_one_epoch', 'released_output_dir', 'released_train', 'find_checkpoint',
+           'released_infer', 'released_ground_truth', 'released_eval', 'plot_sensitivity_curves', 'parity_dir']
 
 # %% ../../nbs/19_asl_released.ipynb #81b977d4
 ASL_DEFAULTS = dict(
@@ -678,7 +678,7 @@ def inference(self:LocPointTransformer, video_list, points, fpn_masks, logits, o
 
 # %% ../../nbs/19_asl_released.ipynb #e6dd0e06
 @torch.inference_mode()
-def detect(models, ds, *, progress=False):
+def detect_actions(models, ds, *, progress=False):
     "Detections of every clip of `ds` by one model, or by an ensemble averaging the class logits and offsets."
     from tqdm.auto import tqdm
     models = models if isinstance(models, (list, tuple)) else [models]
@@ -884,7 +884,7 @@ def released_infer(cfg, ckpt=None, split=None, *, device='auto', progress=True):
         load_checkpoint(m, find_checkpoint(c))
         models.append(m.to(dev).eval())
     ds = ReleasedMQDataset(cfg, split or cfg['val_split'], False)
-    sub = mq_submission(detect(models, ds, progress=progress), ds.vocabulary)
+    sub = mq_submission(detect_actions(models, ds, progress=progress), ds.vocabulary)
     save_json(sub, out/'submission.json', indent=None)
     return sub
 
