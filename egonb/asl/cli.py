@@ -220,6 +220,7 @@ def asl_train(cfg):
     out.mkdir(parents=True, exist_ok=True)
     return TASKS[cfg['task']].train(cfg, out)
 
+# %% ../../nbs/15_asl_cli.ipynb #ab93b31c
 def asl_infer(cfg, split='val'):
     "The task's submission for `split` with the trained model; written to `output_dir/submission.json`."
     import torch
@@ -231,6 +232,7 @@ def asl_infer(cfg, split='val'):
     save_json(sub, out/'submission.json', indent=None)
     return sub
 
+# %% ../../nbs/15_asl_cli.ipynb #79e6d2c6
 def asl_eval(cfg, split='val'):
     "Metrics of `output_dir/submission.json` (MQ: mAP, top-kx, retrieval recall; NLQ: Rank@k, mIoU) to `metrics.json`."
     out = Path(cfg['output_dir'])
