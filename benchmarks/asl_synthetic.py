@@ -20,7 +20,7 @@ from pathlib import Path
 import torch
 from egonb.testing import make_synthetic_mq
 from egonb.asl.data import mq_to_actionformer
-from egonb.asl.model import ASLNet, ClipDataset, train_asl, predict_mq
+from egonb.asl.model import ASLNet, MQDataset, train_asl, predict_mq
 from egonb.asl.metrics import detection_map
 
 def main():
@@ -46,7 +46,7 @@ def mq(d, a):
     tr, cv = make_synthetic_mq(d/'train', a.train, a.classes, a.length, a.feat_dim, split='train', seed=0, **kw)
     va, _ = make_synthetic_mq(d/'val', a.val, a.classes, a.length, a.feat_dim, split='val', seed=1, class_vectors=cv, **kw)
     af_tr, vocab = mq_to_actionformer(tr); af_va, _ = mq_to_actionformer(va, vocabulary=vocab)
-    ds_tr, ds_va = ClipDataset(af_tr, [d/'train'/'features'], vocab, max_len=a.length), ClipDataset(af_va, [d/'val'/'features'], vocab, max_len=a.length)
+    ds_tr, ds_va = MQDataset(af_tr, [d/'train'/'features'], vocab, max_len=a.length), MQDataset(af_va, [d/'val'/'features'], vocab, max_len=a.length)
     print(f'{a.train} train / {a.val} val clips, {a.classes} classes, {a.length} features each, profile {a.profile!r}, {a.epochs} epochs, {a.seeds} seed(s)')
     variants = {'ActionFormer (baseline)': {}, 'ASL (class + instance sensitivity + contrastive)': dict(class_sensitivity=True, instance_sensitivity=True, contrastive=0.1)}
     res = {}
@@ -116,7 +116,7 @@ def _egonb_on_released(data, a, epochs):
     vocab = sorted({x['label'] for v in db.values() for x in v['annotations']})
     af = {s: dict(database={k: v for k, v in db.items() if v['subset'] == s}) for s in ('train', 'val')}
     dirs = sorted(data.glob('feat_*'))
-    tr, va = (ClipDataset(af[s], dirs, vocab, max_len=160) for s in ('train', 'val'))
+    tr, va = (MQDataset(af[s], dirs, vocab, max_len=160) for s in ('train', 'val'))
     out = []
     for seed in range(a.seeds):
         torch.manual_seed(seed)

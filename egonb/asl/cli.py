@@ -209,9 +209,9 @@ def _annotations(path, vocab=None):
     return mq_to_actionformer(d, vocabulary=vocab)
 
 def _datasets(cfg, split, vocab=None):
-    from egonb.asl.model import ClipDataset
+    from egonb.asl.model import MQDataset
     af, vocab = _annotations(cfg['dataset'][split], vocab)
-    return af, vocab, ClipDataset(af, cfg['dataset']['feature_dirs'], vocab, max_len=cfg['dataset']['max_len'])
+    return af, vocab, MQDataset(af, cfg['dataset']['feature_dirs'], vocab, max_len=cfg['dataset']['max_len'])
 
 # %% ../../nbs/15_asl_cli.ipynb #08c873d8
 def asl_train(cfg):

@@ -17,8 +17,8 @@ from .metrics import batched_nms, detection_map
 from .sensitivity import ClassSensitivity, asl_terms
 
 # %% auto #0
-__all__ = ['ChannelNorm', 'ConvBlock', 'local_mask', 'TransformerBlock', 'sinusoid_pe', 'ASLNet', 'batch_targets', 'decode',
-           'to_seconds', 'ClipDataset', 'model_inputs', 'collate', 'dist_info', 'batch_to_device', 'train_asl',
+__all__ = ['ChannelNorm', 'ConvBlock', 'local_mask', 'LocalBlock', 'sinusoid_pe', 'ASLNet', 'batch_targets', 'decode',
+           'to_seconds', 'MQDataset', 'model_inputs', 'collate', 'dist_info', 'batch_to_device', 'train_asl',
            'predict_mq', 'plot_detections']
 
 # %% ../../nbs/14_asl_model.ipynb #126212ef
@@ -44,7 +44,7 @@ def local_mask(T, window, device=None):
     return (i[:, None] - i[None, :]).abs() > window // 2
 
 # %% ../../nbs/14_asl_model.ipynb #189b10ec
-class TransformerBlock(nn.Module):
+class LocalBlock(nn.Module):
     "Pre-norm transformer block with local-window attention; optional ×2 downsampling (max-pool) first."
     def __init__(self, d, heads=4, window=9, downsample=False, dropout=0.):
         super().__init__()
@@ -82,8 +82,8 @@ class ASLNet(nn.Module):
         self.proj = nn.ModuleList(nn.Conv1d(c, dim // len(in_dims), 1) for c in in_dims)
         pd = (dim // len(in_dims)) * len(in_dims)
         self.embed = nn.ModuleList(ConvBlock(pd if i == 0 else dim, dim) for i in range(arch[0]))
-        self.stem = nn.ModuleList(TransformerBlock(dim, heads, window) for _ in range(arch[1]))
-        self.branch = nn.ModuleList(TransformerBlock(dim, heads, window, downsample=True) for _ in range(arch[2]))
+        self.stem = nn.ModuleList(LocalBlock(dim, heads, window) for _ in range(arch[1]))
+        self.branch = nn.ModuleList(LocalBlock(dim, heads, window, downsample=True) for _ in range(arch[2]))
         self.cls_head, self.reg_head = self._head(dim, num_classes), self._head(dim, 2)
         nn.init.constant_(self.cls_head[-1].bias, -math.log((1 - prior) / prior))
         nn.init.constant_(self.reg_head[-1].bias, 1.)   # distances start near one stride, on the live side of the ReLU
@@ -171,7 +171,7 @@ def to_seconds(segs, duration):
     return np.clip(grid_to_time(np.asarray(segs, np.float64)), 0, duration)
 
 # %% ../../nbs/14_asl_model.ipynb #627bbc20
-class ClipDataset(torch.utils.data.Dataset):
+class MQDataset(torch.utils.data.Dataset):
     """Features `[C, max_len]`, mask, grid segments, labels and
     duration of each clip of an ActionFormer database subset."""
     def __init__(self, af, feature_dirs, vocab, subset=None, max_len=256):
