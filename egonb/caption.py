@@ -20,7 +20,8 @@ from .decode import iter_tar_videos, find_videos, open_video, load_audio, VIDEO_
 __all__ = ['AUDIO_EXTS', 'MODALITIES', 'read_segments', 'Segment', 'plan_segments', 'frame_times', 'decode_frames',
            'decode_sound', 'read_keyframes', 'register_modality', 'Modality', 'ImageModality', 'VideoModality',
            'AudioModality', 'ObjectsModality', 'SyncModality', 'load_captioner', 'decode_segment',
-           'save_segment_features', 'pack_features', 'caption_task', 'caption_segments', 'egonb_caption']
+           'save_segment_features', 'pack_features', 'caption_task', 'caption_segments', 'caption_batch',
+           'egonb_caption']
 
 # %% ../nbs/25_caption.ipynb #8cd2645b
 def read_segments(path):
@@ -355,9 +356,9 @@ def caption_segments(cap, job, segs, tars=(), wanted=(), *, batch_size=4, num_wo
             found.add(key)
             if status == 'fail': _fail(job, cap, key, seg, val, 'decode' if seg.start is not None else 'input')
             else: buf.append((key, seg, val))
-            if sum(len(cap.units(v)) for _, _, v in buf) >= batch_size: buf = _flush(cap, job, buf)
+            if sum(len(cap.units(v)) for _, _, v in buf) >= batch_size: buf = caption_batch(cap, job, buf)
             bar.update(seg.start is not None)
-        _flush(cap, job, buf)
+        caption_batch(cap, job, buf)
     bar.close()
     return found
 
@@ -365,7 +366,7 @@ def _fail(job, cap, key, seg, error, stage):
     job.fail(key, error, stage=stage, video_id=seg.video_id, start=seg.start, end=seg.end)
 
 # %% ../nbs/25_caption.ipynb #6140d399
-def _flush(cap, job, buf):
+def caption_batch(cap, job, buf):
     "Run the model on the units of the buffered segments and record them; returns an empty buffer."
     if not buf: return []
     units = [u for _, _, v in buf for u in cap.units(v)]
@@ -438,11 +439,17 @@ def egonb_caption(
     retry_failed:bool=False,     # retry segments that failed in an earlier run
     save_features:bool=False,    # also write the model's embedding of each segment to OUTPUT_JSON's .features.npz
     trust_remote_code:bool=False,  # allow models that ship their own code (e.g. InternVL2)
+    ray:str=None,                # run on Ray: local (a private cluster), auto (this node's) or a cluster address
+    num_gpus:float=0.,           # --ray: GPUs per model actor (fractions share a GPU)
+    num_actors:int=1,            # --ray: model actors (each holds one copy of the model)
 ):
     "Caption, transcribe or detect objects in the video segments of a CSV; resumable."
     require_positive(batch_size=batch_size, num_workers=num_workers, limit=limit, frames=frames,
                      max_new_tokens=max_new_tokens, timeout=timeout, max_offset=max_offset)
     if not (input_dir or tar_folder): raise UsageError('give --input_dir or --tar_folder (or both): where the videos are')
+    if ray is not None:
+        from .cluster import caption_segments_on_ray, import_ray
+        import_ray()
     if save_features and modality not in ('image', 'video', 'audio'):
         raise UsageError(f'--save_features applies to image, video and audio captions, not {modality}')
     rows = read_segments(dataset_csv)[:limit]
@@ -462,13 +469,19 @@ def egonb_caption(
         todo = job.todo([r for r in rows if 'error' not in r], key=_seg_key)
         segs, tars, rest = plan_segments(todo, input_dir, tar_folder, modality)
         if segs or rest:
-            cap = load_captioner(modality, model, prompt, device, sam=sam, trust_remote_code=trust_remote_code,
-                                 box_threshold=box_threshold, max_new_tokens=max_new_tokens, language=language, dtype=dtype,
-                                 features_dir=out.parent/f'.{out.name}.features' if save_features else None)
+            opts = dict(sam=sam, trust_remote_code=trust_remote_code, box_threshold=box_threshold,
+                        max_new_tokens=max_new_tokens, language=language, dtype=dtype,
+                        features_dir=out.parent/f'.{out.name}.features' if save_features else None)
             wanted = [_seg_key(r) for r in rest]
-            found = caption_segments(cap, job, segs, tars, wanted, batch_size=batch_size, num_workers=num_workers,
-                                     timeout=timeout, n_frames=n_frames, size=frame_size, keyframes=kf,
-                                     decode_kw=dict(max_offset=max_offset, sync_window=sync_window) if modality == 'sync' else None)
+            sync = dict(max_offset=max_offset, sync_window=sync_window) if modality == 'sync' else None
+            kw = dict(batch_size=batch_size, num_workers=num_workers, timeout=timeout, n_frames=n_frames, size=frame_size,
+                      keyframes=kf, decode_kw=sync)
+            if ray is None:
+                found = caption_segments(load_captioner(modality, model, prompt, device, **opts), job, segs, tars, wanted, **kw)
+            else:
+                spec = dict(modality=modality, model=model, prompt=prompt, device=device, **opts)
+                found = caption_segments_on_ray(spec, job, segs, tars, wanted, address=ray, num_gpus=num_gpus,
+                                                num_actors=num_actors, **kw)
             for r in rest:
                 if _seg_key(r) not in found:
                     job.fail(_seg_key(r), InputNotFoundError(f'no video for {_seg_key(r)} in {input_dir or tar_folder}'),

@@ -19,9 +19,10 @@ from .data import read_nlq, read_narrations, ego4d_video_path, COLORS
 from .aks import select_keyframes, Leaf
 
 # %% auto #0
-__all__ = ['METHODS', 'candidate_indices', 'candidates', 'ClipScorer', 'BlipScorer', 'nlq_summaries', 'AKSConfig', 'AKSRun',
-           'plot_scores', 'show_keyframes', 'aks_browser', 'make_scorer', 'egonb_aks', 'uniform_positions',
-           'topk_positions', 'window_metrics', 'selections', 'evaluate_aks', 'plot_aks_eval', 'egonb_aks_eval']
+__all__ = ['METHODS', 'candidate_indices', 'candidates', 'ClipScorer', 'BlipScorer', 'nlq_summaries', 'AKSConfig',
+           'decode_candidates', 'AKSRun', 'plot_scores', 'show_keyframes', 'aks_browser', 'make_scorer', 'egonb_aks',
+           'uniform_positions', 'topk_positions', 'window_metrics', 'selections', 'evaluate_aks', 'plot_aks_eval',
+           'egonb_aks_eval']
 
 # %% ../nbs/09_keyframes.ipynb #ffcbbd7a
 def candidate_indices(reader, fps=1., reference=False):
@@ -123,7 +124,7 @@ class AKSConfig:
     summary_weight: float = 0.1   # score = (1-w)·query + w·summary, when summaries are given
 
 # %% ../nbs/09_keyframes.ipynb #53d10da5
-def _decode_candidates(path, fps, reference, size):
+def decode_candidates(path, fps, reference, size):
     "Worker task: candidate frames of one clip as a dict (picklable)."
     with warnings.catch_warnings(record=True) as ws:
         warnings.simplefilter('always', DecodeWarning)
@@ -208,7 +209,7 @@ def _loop(self:AKSRun, by_clip, paths):
     uids = {p: u for u, p in paths.items()}
     bar = tqdm(total=sum(len(by_clip[u]) for u in paths), desc='AKS queries', disable=not self.progress)
     with WorkerPool(self.num_workers, timeout=self.timeout) as pool:
-        for r in pool.imap(_decode_candidates, list(paths.values()), c.fps, c.reference_sampling, c.size):
+        for r in pool.imap(decode_candidates, list(paths.values()), c.fps, c.reference_sampling, c.size):
             qs = by_clip[uids[r.item]]
             if not r.ok: self._fail(qs, r.error, 'decode')
             else: self._score_clip(qs, r.value)
@@ -315,6 +316,9 @@ def egonb_aks(
     timeout:float=600.,         # seconds to decode one clip's candidates before giving up on it
     retry_failed:bool=False,    # retry queries that failed in an earlier run
     seed:int=0,                 # seed of the random weights (--pretrained none)
+    ray:str=None,               # run on Ray: local (a private cluster), auto (this node's) or a cluster address
+    num_gpus:float=0.,          # --ray: GPUs per scoring actor (fractions share a GPU)
+    num_actors:int=1,           # --ray: scoring actors (each holds one copy of the scorer)
 ):
     "Adaptive keyframe selection for the queries of an Ego4D NLQ file; resumable."
     require_positive(max_frames=max_frames, fps=fps, frame_size=frame_size, depth=depth, limit=limit, timeout=timeout,
@@ -324,9 +328,16 @@ def egonb_aks(
         d = load_json(summaries)
         summ = nlq_summaries(nlq_json, summaries) if d and isinstance(next(iter(d.values())), dict) else d
     cfg = AKSConfig(max_frames, t1, t2, depth, mode, fps, size=frame_size, summary_weight=summary_weight)
-    run = AKSRun(nlq_json, input_dir, output_dir, make_scorer(scorer, model, pretrained, device, seed), cfg,
-                 summaries=summ, save_frames=save_frames, limit=limit, timeout=timeout, retry_failed=retry_failed,
-                 num_workers=num_workers)
+    kw = dict(summaries=summ, save_frames=save_frames, limit=limit, timeout=timeout, retry_failed=retry_failed,
+              num_workers=num_workers)
+    if ray is None:
+        run = AKSRun(nlq_json, input_dir, output_dir, make_scorer(scorer, model, pretrained, device, seed), cfg, **kw)
+    else:   # the scorer runs in Ray actors; the copy made here, on the CPU, gives the config
+        from .cluster import RayAKSRun, import_ray
+        import_ray()
+        sk = dict(model=scorer, name=model, pretrained=pretrained, device=device, seed=seed)
+        run = RayAKSRun(nlq_json, input_dir, output_dir, make_scorer(**{**sk, 'device': 'cpu'}), cfg,
+                        scorer_factory=make_scorer, scorer_kw=sk, address=ray, num_gpus=num_gpus, num_actors=num_actors, **kw)
     st = run.run()
     print(f"{run.job.summary('queries')}. Output: {Path(output_dir).resolve()}")
     return 0
