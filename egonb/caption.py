@@ -456,7 +456,9 @@ def egonb_caption(
     if not rows: raise UsageError(f'{dataset_csv}: no segments in this CSV')
     kf = read_keyframes(keyframes) if keyframes else None
     n_frames = frames or (8 if modality == 'video' else 1)
-    out = Path(output_json)     # the output's name is part of the job: several outputs may share a folder
+    out = as_path(output_json)  # the output's name is part of the job: several outputs may share a folder
+    if save_features and isinstance(out, URLPath):
+        raise UsageError(f'{output_json}: --save_features keeps its files on a file system; give a path, not a URL')
     cfg = dict(tool='caption', output=out.name, modality=modality, model=MODALITIES[modality](model).model_name,
                prompt=prompt, frames=n_frames, frame_size=frame_size, max_new_tokens=max_new_tokens, sam=sam,
                box_threshold=box_threshold, language=language, keyframes=config_hash(kf) if kf else None,

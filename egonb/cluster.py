@@ -17,10 +17,9 @@ from .decode import probe_video
 from .features import *
 
 # %% auto #0
-__all__ = ['CLUSTER_EXTRA', 'COLS', 'import_ray', 'output_path', 'connect_timeout', 'ray_endpoint', 'ray_session',
-           'silence_limit', 'task_rows', 'ModelActor', 'FeatureModel', 'RayPipeline', 'RayFeatureRunner', 'JobRecorder',
-           'replay', 'aks_candidates', 'KeyframeScorer', 'RayAKSRun', 'Captioner', 'caption_segments_on_ray',
-           'probe_batches', 'probe_on_ray']
+__all__ = ['CLUSTER_EXTRA', 'COLS', 'import_ray', 'connect_timeout', 'ray_endpoint', 'ray_session', 'silence_limit', 'task_rows',
+           'ModelActor', 'FeatureModel', 'RayPipeline', 'RayFeatureRunner', 'JobRecorder', 'replay', 'aks_candidates',
+           'KeyframeScorer', 'RayAKSRun', 'Captioner', 'caption_segments_on_ray', 'probe_batches', 'probe_on_ray']
 
 # %% ../nbs/93_cluster.ipynb #fea8da22
 CLUSTER_EXTRA = "pip install 'egonb[cluster]'"
@@ -32,14 +31,6 @@ def import_ray():
     except ImportError:
         raise UsageError(f'--ray needs Ray (ray[data]), which is not installed here: {CLUSTER_EXTRA}') from None
     return ray
-
-# %% ../nbs/93_cluster.ipynb #aac4868d
-def output_path(url):
-    "A local path for output folder `url`: a plain path or a `file://` URL; other schemes get a `UsageError`."
-    u = urlparse(str(url))
-    if u.scheme in ('', 'file') or len(u.scheme) == 1: return Path(u.path if u.scheme == 'file' else str(url))
-    raise UsageError(f'{url}: egonb runs keep their manifest, lock and outputs on a file system; {u.scheme}:// is not '
-                     'supported yet. Mount the bucket where the driver runs (s3fs, gcsfuse) and pass that folder')
 
 # %% ../nbs/93_cluster.ipynb #7aaf7720
 def connect_timeout():
@@ -187,7 +178,8 @@ class RayPipeline:
         "The Ray Data dataset of `todo` ({key: arg}): decoding tasks, then the model's actor pool."
         ds = ray.data.from_items([{'item': k, 'arg': _dump(a)} for k, a in todo.items()], override_num_blocks=len(todo))
         kw = dict(task=self.task, task_kw=self.task_kw, timeout=self.timeout, chunk=self.chunk)
-        ds = ds.map_batches(task_rows, batch_size=1, concurrency=self.num_workers, num_cpus=1, max_retries=3, fn_kwargs=kw)
+        ds = ds.map_batches(task_rows, batch_size=1, concurrency=self.num_workers, num_cpus=1, max_retries=3,
+                            fn_kwargs=kw)
         return ds.map_batches(ModelActor, fn_constructor_kwargs=dict(model=self.model, model_kw=self.model_kw),
                               batch_size=self.batch_size, concurrency=self.num_actors, num_gpus=self.num_gpus,
                               max_restarts=-1, max_task_retries=-1)
@@ -197,6 +189,7 @@ class RayPipeline:
 def run(self:RayPipeline, items:dict, *, on_value, on_end, on_fail):
     "Run `items` ({key: arg}); give each output, end and failure to the handlers, here on the driver."
     todo, self.seen, self.ends, self.over = dict(items), {}, {}, set()
+    if not todo: return
     with ray_session(self.address, num_cpus=self.num_cpus) as ray:
         for i in range(self.attempts):
             if not todo: return
@@ -232,10 +225,10 @@ class RayFeatureRunner(FeatureRunner):
     def __init__(self, extractor, videos, output_dir, *, spec:dict, address='local', num_gpus=0., num_actors=1,
                  num_cpus=None, **kwargs):
         import_ray()
-        super().__init__(extractor, videos, output_path(output_dir), **kwargs)
+        super().__init__(extractor, videos, output_dir, **kwargs)
         task_kw = dict(sampler=extractor.sampler, preprocess=extractor.preprocess, allow_partial=self.allow_partial)
-        self.pipe = RayPipeline(decode_clips, FeatureModel, task_kw=task_kw, model_kw=spec, address=address, num_cpus=num_cpus,
-                                num_workers=self.num_workers, num_actors=num_actors, num_gpus=num_gpus,
+        self.pipe = RayPipeline(decode_clips, FeatureModel, task_kw=task_kw, model_kw=spec, address=address,
+                                num_cpus=num_cpus, num_workers=self.num_workers, num_actors=num_actors, num_gpus=num_gpus,
                                 batch_size=self.batch_size, chunk=self.batch_size, timeout=self.timeout)
 
 @patch
@@ -305,7 +298,7 @@ class RayAKSRun(AKSRun):
     def __init__(self, nlq_json, video_root, output_dir, scorer, cfg=None, *, scorer_factory, scorer_kw=None,
                  address='local', num_gpus=0., num_actors=1, num_cpus=None, **kwargs):
         import_ray()
-        super().__init__(nlq_json, video_root, output_path(output_dir), scorer, cfg, **kwargs)
+        super().__init__(nlq_json, video_root, output_dir, scorer, cfg, **kwargs)
         run = _ActorAKSRun.__new__(_ActorAKSRun)     # what the actors need: the settings, not the queries
         run.__dict__.update({k: v for k, v in self.__dict__.items() if k not in ('scorer', 'queries', 'job')})
         c = self.cfg

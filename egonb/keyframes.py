@@ -137,7 +137,7 @@ class AKSRun:
     def __init__(self, nlq_json, video_root, output_dir, scorer, cfg=None, *, summaries=None, save_frames=False,
                  limit=None, timeout=600., progress=True, retry_failed=False, num_workers=1):
         store_attr('nlq_json,scorer,save_frames,timeout,progress,retry_failed,num_workers')
-        self.cfg, self.summaries, self.root, self.out = cfg or AKSConfig(), summaries or {}, video_root, Path(output_dir)
+        self.cfg, self.summaries, self.root, self.out = cfg or AKSConfig(), summaries or {}, video_root, as_path(output_dir)
         require_positive(limit=limit, timeout=timeout, max_frames=self.cfg.max_frames, fps=self.cfg.fps)
         self.queries = read_nlq(nlq_json)[:limit] if limit else read_nlq(nlq_json)
         self.hash = config_hash(self.job_config())
@@ -337,9 +337,10 @@ def egonb_aks(
         import_ray()
         sk = dict(model=scorer, name=model, pretrained=pretrained, device=device, seed=seed)
         run = RayAKSRun(nlq_json, input_dir, output_dir, make_scorer(**{**sk, 'device': 'cpu'}), cfg,
-                        scorer_factory=make_scorer, scorer_kw=sk, address=ray, num_gpus=num_gpus, num_actors=num_actors, **kw)
+                        scorer_factory=make_scorer, scorer_kw=sk, address=ray, num_gpus=num_gpus, num_actors=num_actors,
+                        **kw)
     st = run.run()
-    print(f"{run.job.summary('queries')}. Output: {Path(output_dir).resolve()}")
+    print(f"{run.job.summary('queries')}. Output: {as_path(output_dir).resolve()}")
     return 0
 
 # %% ../nbs/09_keyframes.ipynb #52568609
