@@ -228,8 +228,9 @@ class RayFeatureRunner(FeatureRunner):
         super().__init__(extractor, videos, output_dir, **kwargs)
         task_kw = dict(sampler=extractor.sampler, preprocess=extractor.preprocess, allow_partial=self.allow_partial)
         self.pipe = RayPipeline(decode_clips, FeatureModel, task_kw=task_kw, model_kw=spec, address=address,
-                                num_cpus=num_cpus, num_workers=self.num_workers, num_actors=num_actors, num_gpus=num_gpus,
-                                batch_size=self.batch_size, chunk=self.batch_size, timeout=self.timeout)
+                                num_cpus=num_cpus, num_workers=self.num_workers, num_actors=num_actors,
+                                num_gpus=num_gpus, batch_size=self.batch_size, chunk=self.batch_size,
+                                timeout=self.timeout)
 
 @patch
 def _loop(self:RayFeatureRunner, todo):
