@@ -20,7 +20,8 @@ from .decode import iter_tar_videos, find_videos, open_video, load_audio, VIDEO_
 __all__ = ['AUDIO_EXTS', 'MODALITIES', 'read_segments', 'Segment', 'plan_segments', 'frame_times', 'decode_frames',
            'decode_sound', 'read_keyframes', 'register_modality', 'Modality', 'ImageModality', 'VideoModality',
            'AudioModality', 'ObjectsModality', 'SyncModality', 'load_captioner', 'decode_segment',
-           'save_segment_features', 'pack_features', 'caption_task', 'caption_segments', 'egonb_caption']
+           'save_segment_features', 'pack_features', 'caption_task', 'caption_segments', 'caption_batch',
+           'egonb_caption']
 
 # %% ../nbs/25_caption.ipynb #8cd2645b
 def read_segments(path):
@@ -30,7 +31,8 @@ def read_segments(path):
     with open(path, newline='', encoding='utf-8-sig') as f: rows = list(csv.DictReader(f))
     need = ['video_id', 'start', 'end']
     if rows and (miss := [k for k in need if k not in rows[0]]):
-        raise AnnotationError(f'{path}: CSV needs columns {", ".join(need)}; missing {", ".join(miss)} (has {", ".join(rows[0])})')
+        raise AnnotationError(f'{path}: CSV needs columns {", ".join(need)}; missing {", ".join(miss)} (has '
+                              f'{", ".join(rows[0])})')
     for i, r in enumerate(rows):
         r['row'] = i + 2
         if (why := _row_problem(r)): r['error'] = f'{path}: row {i + 2}: {why}'
@@ -84,12 +86,12 @@ def plan_segments(rows, video_dir=None, tar_folder=None, modality='image'):
 
 # %% ../nbs/25_caption.ipynb #21c6bcc8
 def frame_times(duration, n=1, keyframes=None):
-    "Times (s, segment clock) to look at: AKS `keyframes` inside the segment, else `n` uniform frames (n=1: the middle)."
+    "Times (s, segment clock) to look at: AKS `keyframes` in the segment, else `n` uniform frames (n=1: the middle)."
     if keyframes is not None and len(keyframes): return np.asarray(sorted(keyframes), float)
     return (np.arange(n) + 0.5) * duration / n
 
 def decode_frames(seg, n_frames=1, size=None, keyframes=None):
-    "`{frames, times, duration, start}` of `seg`: `n_frames` uniform frames or its AKS `keyframes`, times in the video's clock."
+    "`{frames, times, duration, start}` of `seg`: `n_frames` uniform frames or its AKS `keyframes` (video clock)."
     ws, we = seg.window
     r = open_video(seg.src, size=size or None)
     if ws >= r.meta.duration:
@@ -105,7 +107,8 @@ def decode_sound(seg):
     "`{audio, duration}`: the sound of `seg` at 16 kHz mono."
     ws, we = seg.window
     y = load_audio(seg.src, 16000, start=ws, end=we)
-    if not len(y): raise VideoDecodeError(_name(seg.src), f'no sound in [{ws:g}, {we:g}] s: the segment starts after the end')
+    if not len(y):
+        raise VideoDecodeError(_name(seg.src), f'no sound in [{ws:g}, {we:g}] s: the segment starts after the end')
     return dict(audio=y, duration=len(y) / 16000)
 
 def _name(src): return str(src) if isinstance(src, (str, os.PathLike)) else getattr(src, 'name', '<file>')
@@ -113,7 +116,8 @@ def _name(src): return str(src) if isinstance(src, (str, os.PathLike)) else geta
 # %% ../nbs/25_caption.ipynb #8a6e400b
 def read_keyframes(path):
     "`{clip_uid: sorted keyframe times}` from AKS `results.jsonl` (or the folder holding it)."
-    p = Path(path); p = p/'results.jsonl' if p.is_dir() else p
+    p = Path(path)
+    p = p/'results.jsonl' if p.is_dir() else p
     if not p.exists(): raise FileNotFoundError(f'{p}: no AKS results (run egonb-aks first)')
     out = {}
     for r in read_jsonl(p): out.setdefault(r['clip_uid'], set()).update(r['timestamps'])
@@ -137,10 +141,12 @@ class Modality:
     def model_name(self): return str(self.model_id)
     def load(self): return self
     @classmethod
-    def decode(cls, seg, *, n_frames=1, size=None, keyframes=None, **kw): return decode_frames(seg, n_frames, size, keyframes)
+    def decode(cls, seg, *, n_frames=1, size=None, keyframes=None, **kw):
+        return decode_frames(seg, n_frames, size, keyframes)
     def units(self, val): return list(val['frames'])
     def __call__(self, units): raise NotImplementedError
-    def features(self, units): raise UsageError(f'--save_features applies to image, video and audio captions, not {self.name}')
+    def features(self, units):
+        raise UsageError(f'--save_features applies to image, video and audio captions, not {self.name}')
     def record(self, seg, val, outs):
         "The fields every record has."
         return dict(video_id=seg.video_id, start=seg.start, end=seg.end, modality=self.name, model=self.model_name,
@@ -166,8 +172,9 @@ class ImageModality(Modality):
         return self
     def __call__(self, units):
         from egonb.image import caption_images, DEFAULT_IMAGE_PROMPT
-        return [asdict(g) for g in caption_images(self.model, units, self.prompt or DEFAULT_IMAGE_PROMPT, batch_size=len(units),
-                                                  **self.gen_kw)]
+        return [asdict(g)
+                for g in caption_images(self.model, units, self.prompt or DEFAULT_IMAGE_PROMPT, batch_size=len(units),
+                                        **self.gen_kw)]
     def features(self, units):
         from egonb.image import image_features
         return image_features(self.model, units)
@@ -186,8 +193,9 @@ class VideoModality(ImageModality):
         return [(val['frames'], np.asarray(val['times']) - val['start'], val['duration'])]
     def __call__(self, units):
         from egonb.video import caption_videos, DEFAULT_VIDEO_PROMPT
-        return [asdict(g) for g in caption_videos(self.model, units, self.prompt or DEFAULT_VIDEO_PROMPT, batch_size=len(units),
-                                                  **self.gen_kw)]
+        return [asdict(g)
+                for g in caption_videos(self.model, units, self.prompt or DEFAULT_VIDEO_PROMPT, batch_size=len(units),
+                                        **self.gen_kw)]
     def features(self, units):
         from egonb.image import image_features
         return np.stack([image_features(self.model, list(frames)).mean(0) for frames, _, _ in units])
@@ -230,11 +238,13 @@ class AudioModality(Modality):
         from egonb.audio import transcribe, transcribe_hf, caption_sounds, DEFAULT_AUDIO_PROMPT
         lang = self.options.get('language')
         if self.kind == 'audio-text':
-            return [asdict(g) for g in caption_sounds(self.model, units, self.prompt or DEFAULT_AUDIO_PROMPT, batch_size=len(units),
-                                                      **self.gen_kw)]
+            return [asdict(g)
+                    for g in caption_sounds(self.model, units, self.prompt or DEFAULT_AUDIO_PROMPT,
+                                            batch_size=len(units), **self.gen_kw)]
         trs = [transcribe(y, self.model, language=lang) if self.kind == 'faster-whisper'
                else transcribe_hf(y, self.model, language=lang, **self.gen_kw) for y in units]
-        return [dict(text=t.text, mean_logprob=round(t.mean_logprob, 4), confidence=round(t.confidence, 4), segments=t.segments)
+        return [dict(text=t.text, mean_logprob=round(t.mean_logprob, 4), confidence=round(t.confidence, 4),
+                     segments=t.segments)
                 if t.text else dict(text='', mean_logprob=None, confidence=None, segments=[]) for t in trs]
     def features(self, units):
         from egonb.audio import audio_features
@@ -248,7 +258,8 @@ class AudioModality(Modality):
 @register_modality
 class ObjectsModality(Modality):
     "Grounding DINO boxes for the prompt's labels (and SAM masks with `sam`); one unit per frame."
-    name, default_model, default_prompt = 'objects', 'IDEA-Research/grounding-dino-tiny', 'person, hand, cup, knife, phone, door'
+    name, default_model = 'objects', 'IDEA-Research/grounding-dino-tiny'
+    default_prompt = 'person, hand, cup, knife, phone, door'
     def load(self):
         from egonb.objects import load_detector, load_segmenter, label_list
         label_list(self.prompt)
@@ -284,7 +295,8 @@ class SyncModality(Modality):
     def __call__(self, units): return [dict(u) for u in units]
     def record(self, seg, val, outs):
         o = dict(outs[0])
-        for w in o.get('windows', []): w['start'], w['end'] = (round(float(seg.clock(w[k])), 3) for k in ('start', 'end'))
+        for w in o.get('windows', []):
+            w['start'], w['end'] = (round(float(seg.clock(w[k])), 3) for k in ('start', 'end'))
         start, end = round(float(seg.clock(o.pop('start'))), 3), round(float(seg.clock(o.pop('end'))), 3)
         text = f"audio {'lags' if o['offset'] > 0 else 'leads'} video by {abs(o['offset']) * 1000:.0f} ms"
         return dict(super().record(seg, val, outs), text=text, **o, sync_start=start, sync_end=end)
@@ -292,7 +304,8 @@ class SyncModality(Modality):
 # %% ../nbs/25_caption.ipynb #0d5284b0
 def load_captioner(modality, model=None, prompt=None, device='auto', **options):
     "The registered `modality` with `model` (hub id or folder; default per modality) loaded."
-    if modality not in MODALITIES: raise UsageError(f'modality must be one of {", ".join(MODALITIES)}, not {modality!r}')
+    if modality not in MODALITIES:
+        raise UsageError(f'modality must be one of {", ".join(MODALITIES)}, not {modality!r}')
     return MODALITIES[modality](model, prompt, device=device, **options).load()
 
 def decode_segment(seg, modality, **kw):
@@ -325,7 +338,8 @@ def caption_task(item, modality, n_frames=1, size=None, keyframes=None, wanted=(
             yield ('fail', tv.name, Segment(tv.member, None, None), f'InputError: {tv.name}: {tv.error}')
             continue
         seg = Segment(tv.video_id, tv.start, tv.end)
-        with tv.source() as f: yield _decoded(seg, replace(seg, src=f), modality, n_frames, size, kf(seg.video_id), decode_kw)
+        with tv.source() as f:
+            yield _decoded(seg, replace(seg, src=f), modality, n_frames, size, kf(seg.video_id), decode_kw)
         n += 1
     return n
 
@@ -338,7 +352,7 @@ def _decoded(seg, src_seg, modality, n_frames, size, keyframes, decode_kw=None):
 # %% ../nbs/25_caption.ipynb #09ad2036
 def caption_segments(cap, job, segs, tars=(), wanted=(), *, batch_size=4, num_workers=4, timeout=600, n_frames=1,
                      size=None, keyframes=None, progress=True, decode_kw=None):
-    "Caption `segs` (and the `wanted` segment keys found in archives `tars`) with `cap` into `job`; returns keys found."
+    "Caption `segs` (and the `wanted` segment keys in archives `tars`) with `cap` into `job`; returns the keys found."
     found, buf = set(), []
     bar = tqdm(total=len(segs) + len(wanted), desc=f'{cap.name} captions', disable=not progress)
     with WorkerPool(num_workers, timeout=timeout) as pool:
@@ -355,9 +369,9 @@ def caption_segments(cap, job, segs, tars=(), wanted=(), *, batch_size=4, num_wo
             found.add(key)
             if status == 'fail': _fail(job, cap, key, seg, val, 'decode' if seg.start is not None else 'input')
             else: buf.append((key, seg, val))
-            if sum(len(cap.units(v)) for _, _, v in buf) >= batch_size: buf = _flush(cap, job, buf)
+            if sum(len(cap.units(v)) for _, _, v in buf) >= batch_size: buf = caption_batch(cap, job, buf)
             bar.update(seg.start is not None)
-        _flush(cap, job, buf)
+        caption_batch(cap, job, buf)
     bar.close()
     return found
 
@@ -365,19 +379,21 @@ def _fail(job, cap, key, seg, error, stage):
     job.fail(key, error, stage=stage, video_id=seg.video_id, start=seg.start, end=seg.end)
 
 # %% ../nbs/25_caption.ipynb #6140d399
-def _flush(cap, job, buf):
+def caption_batch(cap, job, buf):
     "Run the model on the units of the buffered segments and record them; returns an empty buffer."
     if not buf: return []
     units = [u for _, _, v in buf for u in cap.units(v)]
     try: outs = cap(units) if units else []
     except Exception as e:
-        for key, seg, _ in buf: _fail(job, cap, key, seg, f'{type(e).__name__}: {cap.name} model: {str(e)[:300]}', 'model')
+        for key, seg, _ in buf:
+            _fail(job, cap, key, seg, f'{type(e).__name__}: {cap.name} model: {str(e)[:300]}', 'model')
         return []
     feats = None
     if cap.options.get('features_dir'):
         try: feats = cap.features(units)
         except Exception as e:
-            for key, seg, _ in buf: _fail(job, cap, key, seg, f'{type(e).__name__}: {cap.name} features: {str(e)[:300]}', 'model')
+            for key, seg, _ in buf:
+                _fail(job, cap, key, seg, f'{type(e).__name__}: {cap.name} features: {str(e)[:300]}', 'model')
             return []
     i = 0
     for key, seg, v in buf:
@@ -398,7 +414,8 @@ def _write_outputs(job, order, output_json, output_csv):
     recs = [{k: v for k, v in r.items() if k not in ('item', 'config_hash')} for r in recs]
     save_json(recs, output_json)
     if not output_csv: return recs
-    cols = ['video_id', 'start', 'end', 'modality', 'model', 'prompt', 'text', 'confidence', 'times', 'frames', 'error']
+    cols = ['video_id', 'start', 'end', 'modality', 'model', 'prompt', 'text', 'confidence', 'times', 'frames',
+            'error']
     with atomic_write(output_csv, newline='') as f:
         w = csv.DictWriter(f, cols, extrasaction='ignore')
         w.writeheader()
@@ -414,7 +431,8 @@ def egonb_caption(
     *,
     dataset_csv:str,             # CSV with video_id,start,end,duration
     output_json:str,             # all records as a JSON list (records also stream to OUTPUT_JSON.jsonl)
-    modality:Literal['image', 'video', 'audio', 'objects', 'sync']='audio',  # what to describe (sync: audio-video offset)
+    modality:Literal['image', 'video', 'audio', 'objects',
+                     'sync']='audio',  # what to describe (sync: audio-video offset)
     input_dir:str=None,          # folder of videos named {video_id}.ext or '{video_id} ({start}-{end}).ext'
     tar_folder:str=None,         # folder of .tar.gz archives with members '{video_id} ({start}-{end}).ext'
     output_csv:str=None,         # the same records as CSV
@@ -438,22 +456,32 @@ def egonb_caption(
     retry_failed:bool=False,     # retry segments that failed in an earlier run
     save_features:bool=False,    # also write the model's embedding of each segment to OUTPUT_JSON's .features.npz
     trust_remote_code:bool=False,  # allow models that ship their own code (e.g. InternVL2)
+    ray:str=None,                # run on Ray: local (a private cluster), auto (this node's) or a cluster address
+    num_gpus:float=0.,           # --ray: GPUs per model actor (fractions share a GPU)
+    num_actors:int=1,            # --ray: model actors (each holds one copy of the model)
 ):
     "Caption, transcribe or detect objects in the video segments of a CSV; resumable."
     require_positive(batch_size=batch_size, num_workers=num_workers, limit=limit, frames=frames,
                      max_new_tokens=max_new_tokens, timeout=timeout, max_offset=max_offset)
-    if not (input_dir or tar_folder): raise UsageError('give --input_dir or --tar_folder (or both): where the videos are')
+    if not (input_dir or tar_folder):
+        raise UsageError('give --input_dir or --tar_folder (or both): where the videos are')
+    if ray is not None:
+        from .cluster import caption_segments_on_ray, import_ray
+        import_ray()
     if save_features and modality not in ('image', 'video', 'audio'):
         raise UsageError(f'--save_features applies to image, video and audio captions, not {modality}')
     rows = read_segments(dataset_csv)[:limit]
     if not rows: raise UsageError(f'{dataset_csv}: no segments in this CSV')
     kf = read_keyframes(keyframes) if keyframes else None
     n_frames = frames or (8 if modality == 'video' else 1)
-    out = Path(output_json)     # the output's name is part of the job: several outputs may share a folder
+    out = as_path(output_json)  # the output's name is part of the job: several outputs may share a folder
+    if save_features and isinstance(out, URLPath):
+        raise UsageError(f'{output_json}: --save_features keeps its files on a file system; give a path, not a URL')
     cfg = dict(tool='caption', output=out.name, modality=modality, model=MODALITIES[modality](model).model_name,
                prompt=prompt, frames=n_frames, frame_size=frame_size, max_new_tokens=max_new_tokens, sam=sam,
                box_threshold=box_threshold, language=language, keyframes=config_hash(kf) if kf else None,
-               sync=dict(max_offset=max_offset, window=sync_window) if modality == 'sync' else None, save_features=save_features,
+               sync=dict(max_offset=max_offset,
+                         window=sync_window) if modality == 'sync' else None, save_features=save_features,
                dtype=dtype)
     with Job(out.parent, cfg, stage='decode', results=f'{out.name}.jsonl', retry_failed=retry_failed) as job:
         for r in rows:
@@ -462,21 +490,30 @@ def egonb_caption(
         todo = job.todo([r for r in rows if 'error' not in r], key=_seg_key)
         segs, tars, rest = plan_segments(todo, input_dir, tar_folder, modality)
         if segs or rest:
-            cap = load_captioner(modality, model, prompt, device, sam=sam, trust_remote_code=trust_remote_code,
-                                 box_threshold=box_threshold, max_new_tokens=max_new_tokens, language=language, dtype=dtype,
-                                 features_dir=out.parent/f'.{out.name}.features' if save_features else None)
+            opts = dict(sam=sam, trust_remote_code=trust_remote_code, box_threshold=box_threshold,
+                        max_new_tokens=max_new_tokens, language=language, dtype=dtype,
+                        features_dir=out.parent/f'.{out.name}.features' if save_features else None)
             wanted = [_seg_key(r) for r in rest]
-            found = caption_segments(cap, job, segs, tars, wanted, batch_size=batch_size, num_workers=num_workers,
-                                     timeout=timeout, n_frames=n_frames, size=frame_size, keyframes=kf,
-                                     decode_kw=dict(max_offset=max_offset, sync_window=sync_window) if modality == 'sync' else None)
+            sync = dict(max_offset=max_offset, sync_window=sync_window) if modality == 'sync' else None
+            kw = dict(batch_size=batch_size, num_workers=num_workers, timeout=timeout, n_frames=n_frames,
+                      size=frame_size, keyframes=kf, decode_kw=sync)
+            if ray is None:
+                found = caption_segments(load_captioner(modality, model, prompt, device, **opts), job, segs, tars,
+                                         wanted, **kw)
+            else:
+                spec = dict(modality=modality, model=model, prompt=prompt, device=device, **opts)
+                found = caption_segments_on_ray(spec, job, segs, tars, wanted, address=ray, num_gpus=num_gpus,
+                                                num_actors=num_actors, **kw)
             for r in rest:
                 if _seg_key(r) not in found:
-                    job.fail(_seg_key(r), InputNotFoundError(f'no video for {_seg_key(r)} in {input_dir or tar_folder}'),
+                    job.fail(_seg_key(r),
+                             InputNotFoundError(f'no video for {_seg_key(r)} in {input_dir or tar_folder}'),
                              stage='input', video_id=r['video_id'], start=r['start'], end=r['end'])
     recs = _write_outputs(job, [_seg_key(r) for r in rows], output_json, output_csv)
     if save_features:
         n = pack_features(out.parent/f'.{out.name}.features', [k for k in map(_seg_key, rows) if k in job.done],
                           out.with_suffix('.features.npz'))
         print(f"features of {n} segments in {out.with_suffix('.features.npz')}")
-    print(f"{job.summary('segments')}. {len(recs)} records in {output_json}" + (f' and {output_csv}' if output_csv else ''))
+    print(f"{job.summary('segments')}. {len(recs)} records in {output_json}" + (f' and {output_csv}'
+                                                                                if output_csv else ''))
     return 0

@@ -1,4 +1,4 @@
-"""Scale-out on Ray: `egonb-extract --ray` and `egonb-probe --ray` run the same job on a Ray cluster, with the same outputs, manifest, failures and resume.
+"""Scale-out on Ray: `egonb-extract`, `egonb-aks`, `egonb-caption` and `egonb-probe` take `--ray` and run the same job on a Ray cluster, with the same outputs, manifest, failures and resume.
 
 Docs: https://egonb.github.io/egonb/cluster.html.md"""
 
@@ -6,19 +6,20 @@ Docs: https://egonb.github.io/egonb/cluster.html.md"""
 
 # %% ../nbs/93_cluster.ipynb #98adf514
 from __future__ import annotations
-import os, json, time, pickle, signal, threading, contextlib, warnings
+import os, json, time, math, pickle, signal, socket, threading, contextlib, warnings
 from pathlib import Path
 from urllib.parse import urlparse
 import numpy as np
-from fastcore.basics import patch
+from fastcore.basics import patch, store_attr
 from tqdm.auto import tqdm
 from .core import *
 from .decode import probe_video
 from .features import *
 
 # %% auto #0
-__all__ = ['CLUSTER_EXTRA', 'COLS', 'import_ray', 'output_path', 'ray_session', 'silence_limit', 'decode_batches', 'Embedder',
-           'RayFeatureRunner', 'probe_batches', 'probe_on_ray']
+__all__ = ['CLUSTER_EXTRA', 'COLS', 'import_ray', 'connect_timeout', 'ray_endpoint', 'ray_session', 'silence_limit', 'task_rows',
+           'ModelActor', 'FeatureModel', 'RayPipeline', 'RayFeatureRunner', 'JobRecorder', 'replay', 'aks_candidates',
+           'KeyframeScorer', 'RayAKSRun', 'Captioner', 'caption_segments_on_ray', 'probe_batches', 'probe_on_ray']
 
 # %% ../nbs/93_cluster.ipynb #fea8da22
 CLUSTER_EXTRA = "pip install 'egonb[cluster]'"
@@ -31,26 +32,54 @@ def import_ray():
         raise UsageError(f'--ray needs Ray (ray[data]), which is not installed here: {CLUSTER_EXTRA}') from None
     return ray
 
-# %% ../nbs/93_cluster.ipynb #aac4868d
-def output_path(url):
-    "A local path for output folder `url`: a plain path or a `file://` URL; other schemes get a `UsageError`."
-    u = urlparse(str(url))
-    if u.scheme in ('', 'file') or len(u.scheme) == 1: return Path(u.path if u.scheme == 'file' else str(url))
-    raise UsageError(f'{url}: egonb runs keep their manifest, lock and outputs on a file system; {u.scheme}:// is not '
-                     'supported yet. Mount the bucket where the driver runs (s3fs, gcsfuse) and pass that folder')
-
 # %% ../nbs/93_cluster.ipynb #7aaf7720
+def connect_timeout():
+    "Seconds to wait for a Ray cluster: `$EGONB_RAY_CONNECT_TIMEOUT`, else 30."
+    v = os.environ.get('EGONB_RAY_CONNECT_TIMEOUT', '30')
+    try: t = float(v)
+    except ValueError: t = -1.
+    if not t > 0: raise UsageError(f'EGONB_RAY_CONNECT_TIMEOUT must be a number of seconds greater than 0, not {v!r}')
+    return t
+
+def ray_endpoint(address):
+    "`(host, port)` of a Ray cluster address ('ray://head:10001', 'head:6379'); None for 'local', 'auto' or no port."
+    if address in (None, 'local', 'auto'): return None
+    u = urlparse(address if '://' in address else f'//{address}')
+    try: return (u.hostname, u.port) if u.hostname and u.port else None
+    except ValueError: raise UsageError(f'--ray {address}: not a Ray address (HOST:PORT or ray://HOST:PORT)') from None
+
+# %% ../nbs/93_cluster.ipynb #5d7e2f10
+def _join(ray, address, timeout, **kw):
+    "`ray.init(address=address, **kw)` within `timeout` seconds, or a `UsageError` naming `address`."
+    ep, how = ray_endpoint(address), ('start one with `ray start --head`, check the address and the firewall, '
+                                      'or use --ray local')
+    if ep is not None:
+        try: socket.create_connection(ep, timeout=timeout).close()
+        except OSError as e:
+            raise UsageError(f'--ray {address}: nothing answers at {ep[0]}:{ep[1]} ({e}); {how}') from None
+    out = {}
+    def init():
+        try: ray.init(address=address, **kw)
+        except BaseException as e: out['error'] = e
+    t = threading.Thread(target=init, name='egonb-ray-init', daemon=True)
+    t.start()
+    t.join(timeout)
+    if t.is_alive():
+        raise UsageError(f'--ray {address}: no Ray cluster answered within {timeout:g} s '
+                         f'(EGONB_RAY_CONNECT_TIMEOUT); {how}')
+    if 'error' in out:
+        e = out['error']
+        why = f'{type(e).__name__}: {e}'
+        raise UsageError(f'--ray {address}: cannot connect to a Ray cluster ({why}); {how}') from None
+
 @contextlib.contextmanager
 def ray_session(address='local', *, num_cpus=None):
     "Ray for the block: 'local' starts a private cluster (`num_cpus`), 'auto' joins this node's, else an address."
     ray = import_ray()
     started = not ray.is_initialized()
     if started:
-        kw = dict(num_cpus=num_cpus, include_dashboard=False) if address in (None, 'local') else dict(address=address)
-        try: ray.init(logging_level='WARNING', **kw)
-        except (ConnectionError, ValueError, RuntimeError) as e:
-            raise UsageError(f'--ray {address}: cannot connect to a Ray cluster ({e}); start one with '
-                             '`ray start --head`, or use --ray local') from None
+        if address in (None, 'local'): ray.init(num_cpus=num_cpus, include_dashboard=False, logging_level='WARNING')
+        else: _join(ray, address, connect_timeout(), logging_level='WARNING')
     ctx = ray.data.DataContext.get_current()
     old = ctx.enable_progress_bars
     ctx.enable_progress_bars = False
@@ -75,110 +104,287 @@ def silence_limit(seconds, path):
         signal.signal(signal.SIGALRM, old)
 
 # %% ../nbs/93_cluster.ipynb #4465d6f0
-COLS = ('video', 'k', 'n', 'start', 'end', 'x', 'info', 'error', 'stage')
+COLS = ('item', 'k', 'n', 'x', 'error', 'stage')
+_EMPTY = dict(item='', k=-1, n=0, x=b'', error='', stage='')
 
 def _rows(rows):
-    "Rows (dicts) as a Ray Data batch: one numpy column per field."
-    return {c: np.array([r.get(c, _EMPTY[c]) for r in rows], dtype=object if c in ('x', 'info', 'error') else None)
-            for c in COLS}
+    "Rows (dicts) as a Ray Data batch: one numpy column per field (text and bytes as objects)."
+    return {c: np.array([r.get(c, _EMPTY[c]) for r in rows], dtype=None if c in ('k', 'n') else object) for c in COLS}
 
-_EMPTY = dict(video='', k=-1, n=0, start=0., end=0., x=b'', info='', error='', stage='')
+def _dump(x): return pickle.dumps(x, protocol=5)
 
-def decode_batches(batch, *, sampler, preprocess, allow_partial=False, timeout=None, chunk=32):
-    "Ray Data task: decode and preprocess the videos of `batch`; yield clip rows in batches, then each video's end."
-    for v in batch['video']:
-        v, gen, n, rows = str(v), decode_clips(str(v), sampler, preprocess, allow_partial), 0, []
+def task_rows(batch, *, task, task_kw=None, timeout=None, chunk=32):
+    "Ray Data task: run generator `task(arg, **task_kw)` per item of `batch`; yield its values, then the item's end."
+    for key, arg in zip(batch['item'], batch['arg']):
+        key, n, rows = str(key), 0, []
         try:
+            gen = task(pickle.loads(arg), **(task_kw or {}))
             while True:
-                with silence_limit(timeout, v):
-                    try: k, (s, e), x = next(gen)
+                with silence_limit(timeout, key):
+                    try: x = next(gen)
                     except StopIteration as stop:
-                        info = stop.value
+                        ret = stop.value
                         break
-                rows.append(dict(video=v, k=int(k), start=float(s), end=float(e), x=pickle.dumps(x, protocol=5)))
+                rows.append(dict(item=key, k=n, x=_dump(x)))
                 n += 1
                 if len(rows) >= chunk:
                     yield _rows(rows)
                     rows = []
         except Exception as e:
-            gen.close()
-            yield _rows([dict(video=v, error=f'{type(e).__name__}: {e}', stage='decode')])
+            with contextlib.suppress(Exception): gen.close()
+            yield _rows([dict(item=key, error=f'{type(e).__name__}: {e}', stage='decode')])
             continue
-        yield _rows(rows + [dict(video=v, n=n, info=json.dumps(info))])
+        yield _rows(rows + [dict(item=key, n=n, x=_dump(ret))])
 
 # %% ../nbs/93_cluster.ipynb #a1891144
-class Embedder:
-    "Ray Data actor: holds one extractor (`create_extractor(**spec)`) and embeds the clip rows of each batch."
-    def __init__(self, spec:dict):
-        self.ex = create_extractor(**spec)
+class ModelActor:
+    "Ray Data actor: holds one `model(**model_kw)` and replaces each value row's `x` by the model's output for it."
+    def __init__(self, model, model_kw=None):
+        try: self.model, self.error = model(**(model_kw or {})), None
+        except Exception as e: self.model, self.error = None, f'{type(e).__name__}: {e}'
     def __call__(self, batch):
-        ks = batch['k']
-        clips = [i for i in range(len(ks)) if ks[i] >= 0]
-        f = np.array([b''] * len(ks), dtype=object)
-        err, stage = batch['error'].copy(), batch['stage'].copy()
-        if clips:
+        ks, x, err, stage = batch['k'], batch['x'].copy(), batch['error'].copy(), batch['stage'].copy()
+        vals = [i for i in range(len(ks)) if ks[i] >= 0 and not err[i]]
+        if vals and self.error: return {**batch, 'x': x, 'error': np.array([self.error] * len(ks), dtype=object),
+                                        'stage': np.array(['load'] * len(ks), dtype=object)}
+        if vals:
             try:
-                feats = self.ex.embed([pickle.loads(batch['x'][i]) for i in clips])
-                for i, row in zip(clips, feats): f[i] = pickle.dumps(np.asarray(row), protocol=5)
+                outs = self.model([pickle.loads(x[i]) for i in vals])
+                for i, o in zip(vals, outs): x[i] = _dump(o)
             except Exception as e:
-                for i in clips: err[i], stage[i] = f'{type(e).__name__}: {e}', 'model'
-        out = {c: batch[c] for c in COLS if c != 'x'}
-        return {**out, 'error': err, 'stage': stage, 'f': f}
+                for i in vals: x[i], err[i], stage[i] = b'', f'{type(e).__name__}: {e}', 'model'
+        return {**batch, 'x': x, 'error': err, 'stage': stage}
+
+# %% ../nbs/93_cluster.ipynb #71c3a9e8
+class FeatureModel:
+    "The model of `egonb-extract --ray`: `create_extractor(**spec)`, embedding decoded clips `(k, (start, end), x)`."
+    def __init__(self, **spec): self.ex = create_extractor(**spec)
+    def __call__(self, clips):
+        feats = self.ex.embed([x for _, _, x in clips])
+        return [(k, t, np.asarray(f)) for (k, t, _), f in zip(clips, feats)]
 
 # %% ../nbs/93_cluster.ipynb #f0e707d1
+class RayPipeline:
+    "Items through Ray Data: generator `task` in CPU tasks, `model` in a pool of actors, the outputs to the driver."
+    def __init__(self, task, model, *, task_kw=None, model_kw=None, address='local', num_cpus=None, num_workers=2,
+                 num_actors=1, num_gpus=0., batch_size=32, chunk=32, timeout=None, attempts=3):
+        import_ray()
+        require_positive(num_workers=num_workers, num_actors=num_actors, batch_size=batch_size)
+        if num_gpus is not None and num_gpus < 0: raise UsageError(f'--num_gpus must be 0 or more, not {num_gpus}')
+        store_attr('task,model,task_kw,model_kw,address,num_cpus,num_workers,num_actors,batch_size,chunk,timeout')
+        self.attempts = attempts
+        self.num_gpus = num_gpus or 0.
+
+    def dataset(self, ray, todo:dict):
+        "The Ray Data dataset of `todo` ({key: arg}): decoding tasks, then the model's actor pool."
+        ds = ray.data.from_items([{'item': k, 'arg': _dump(a)} for k, a in todo.items()],
+                                 override_num_blocks=len(todo))
+        kw = dict(task=self.task, task_kw=self.task_kw, timeout=self.timeout, chunk=self.chunk)
+        ds = ds.map_batches(task_rows, batch_size=1, concurrency=self.num_workers, num_cpus=1, max_retries=3,
+                            fn_kwargs=kw)
+        return ds.map_batches(ModelActor, fn_constructor_kwargs=dict(model=self.model, model_kw=self.model_kw),
+                              batch_size=self.batch_size, concurrency=self.num_actors, num_gpus=self.num_gpus,
+                              max_restarts=-1, max_task_retries=-1)
+
+# %% ../nbs/93_cluster.ipynb #1965244f
+@patch
+def run(self:RayPipeline, items:dict, *, on_value, on_end, on_fail):
+    "Run `items` ({key: arg}); give each output, end and failure to the handlers, here on the driver."
+    todo, self.seen, self.ends, self.over = dict(items), {}, {}, set()
+    if not todo: return
+    with ray_session(self.address, num_cpus=self.num_cpus) as ray:
+        for i in range(self.attempts):
+            if not todo: return
+            if i: warnings.warn(f'the Ray pipeline ended without {len(todo)} items (a worker or actor died); '
+                                f'running them again ({i + 1} of {self.attempts})')
+            for b in self.dataset(ray, todo).iter_batches(batch_size=None, batch_format='numpy'):
+                for j in range(len(b['item'])): self._take({c: b[c][j] for c in b}, on_value, on_end, on_fail)
+            todo = {k: a for k, a in todo.items() if k not in self.over}
+    for k in todo: on_fail(k, f'ClusterError: the Ray pipeline lost this item {self.attempts} times', 'cluster')
+
+@patch
+def _take(self:RayPipeline, r, on_value, on_end, on_fail):
+    "One row back from the pipeline: a value's output, an item's end, or its failure."
+    key, k = str(r['item']), int(r['k'])
+    if key in self.over: return                # the rest of a failed item; a row Ray delivered twice
+    if r['error']:
+        if r['stage'] == 'load': raise EgonbError(f'the model could not be built on a Ray actor: {r["error"]}')
+        self.over.add(key)
+        return on_fail(key, str(r['error']), str(r['stage']))
+    seen = self.seen.setdefault(key, set())
+    if k >= 0:
+        if k in seen: return
+        seen.add(k)
+        on_value(key, pickle.loads(r['x']))
+    else: self.ends[key] = (int(r['n']), pickle.loads(r['x']))
+    if key in self.ends and len(seen) >= self.ends[key][0]:
+        self.over.add(key)
+        on_end(key, self.ends[key][1])
+
+# %% ../nbs/93_cluster.ipynb #5950b5f6
 class RayFeatureRunner(FeatureRunner):
     "A `FeatureRunner` whose decoding runs in Ray tasks and whose model runs in a pool of Ray actors."
     def __init__(self, extractor, videos, output_dir, *, spec:dict, address='local', num_gpus=0., num_actors=1,
                  num_cpus=None, **kwargs):
         import_ray()
-        require_positive(num_actors=num_actors)
-        if num_gpus is not None and num_gpus < 0: raise UsageError(f'--num_gpus must be 0 or more, not {num_gpus}')
-        super().__init__(extractor, videos, output_path(output_dir), **kwargs)
-        self.spec, self.address, self.num_cpus = spec, address, num_cpus
-        self.num_gpus, self.num_actors = num_gpus or 0., num_actors
+        super().__init__(extractor, videos, output_dir, **kwargs)
+        task_kw = dict(sampler=extractor.sampler, preprocess=extractor.preprocess, allow_partial=self.allow_partial)
+        self.pipe = RayPipeline(decode_clips, FeatureModel, task_kw=task_kw, model_kw=spec, address=address,
+                                num_cpus=num_cpus, num_workers=self.num_workers, num_actors=num_actors,
+                                num_gpus=num_gpus, batch_size=self.batch_size, chunk=self.batch_size,
+                                timeout=self.timeout)
 
-# %% ../nbs/93_cluster.ipynb #1965244f
 @patch
-def _loop(self:RayFeatureRunner, todo, attempts=3):
+def _loop(self:RayFeatureRunner, todo):
     "Decode in Ray tasks, embed in the actor pool, and write each finished video here, through the same `Job`."
-    with ray_session(self.address, num_cpus=self.num_cpus) as ray:
-        for i in range(attempts):
-            if not todo: return
-            if i: warnings.warn(f'the Ray pipeline ended without {len(todo)} videos (a worker or actor died); '
-                                f'running them again ({i + 1} of {attempts})')
-            for b in self._pipeline(ray, todo).iter_batches(batch_size=None, batch_format='numpy'):
-                for j in range(len(b['video'])): self._take({c: b[c][j] for c in b})
-            todo = [v for v in todo if v not in self.job.done and v not in self._failed]
-            for v in todo: self._acc.pop(v, None)
-    for v in todo: self._fail(v, f'ClusterError: the Ray pipeline lost this video {attempts} times', 'cluster')
-
-# %% ../nbs/93_cluster.ipynb #5950b5f6
-@patch
-def _pipeline(self:RayFeatureRunner, ray, todo):
-    "The Ray Data dataset of `todo`: decoding tasks, then the model's actor pool."
-    ex = self.extractor
-    ds = ray.data.from_items([{'video': v} for v in todo], override_num_blocks=len(todo))
-    ds = ds.map_batches(decode_batches, batch_size=1, concurrency=self.num_workers, num_cpus=1, max_retries=3,
-                        fn_kwargs=dict(sampler=ex.sampler, preprocess=ex.preprocess, allow_partial=self.allow_partial,
-                                       timeout=self.timeout, chunk=self.batch_size))
-    return ds.map_batches(Embedder, fn_constructor_kwargs=dict(spec=self.spec), batch_size=self.batch_size,
-                          concurrency=self.num_actors, num_gpus=self.num_gpus, max_restarts=-1, max_task_retries=-1)
+    self.pipe.run({v: v for v in todo}, on_value=self._clip, on_end=self._end, on_fail=self._fail)
 
 # %% ../nbs/93_cluster.ipynb #845d5e91
 @patch
-def _take(self:RayFeatureRunner, r):
-    "One row back from the pipeline: a clip's features, the end of a video, or its failure."
-    v = str(r['video'])
-    if v in self._failed or v in self.job.done: return    # the rest of a failed video; a row Ray delivered twice
-    if r['error']: return self._fail(v, str(r['error']), str(r['stage']))
+def _clip(self:RayFeatureRunner, v, out):
+    "The features of one clip of video `v`."
+    k, times, f = out
     a = self._acc.setdefault(v, dict(feats={}, times={}, n=None, info=None))
-    if r['k'] >= 0:
-        k = int(r['k'])
-        a['feats'][k], a['times'][k] = pickle.loads(r['f']), (float(r['start']), float(r['end']))
-        self.clips += 1
-        if self._first_batch is None: self._first_batch = (time.time(), 1)
-    else: a['n'], a['info'] = int(r['n']), json.loads(r['info'])
-    if a['info'] is not None and len(a['feats']) >= a['n']: self._maybe_finish(v)
+    a['feats'][k], a['times'][k] = f, times
+    self.clips += 1
+    if self._first_batch is None: self._first_batch = (time.time(), 1)
+
+@patch
+def _end(self:RayFeatureRunner, v, info):
+    "All clips of video `v` are in: write it."
+    a = self._acc.setdefault(v, dict(feats={}, times={}, n=None, info=None))
+    a['n'], a['info'] = len(a['feats']), info
+    self._maybe_finish(v)
+
+# %% ../nbs/93_cluster.ipynb #2c8f4e31
+class JobRecorder:
+    "Stands in for a `Job` where a model runs (a Ray actor): keeps its `add` and `fail` calls for the driver's `Job`."
+    def __init__(self): self.calls = []
+    def add(self, item, rec=None): self.calls.append(('add', (item, rec), {}))
+    def fail(self, item, error, **kw):
+        if isinstance(error, BaseException): error = f'{type(error).__name__}: {error}'   # exceptions may not pickle
+        self.calls.append(('fail', (item, error), kw))
+
+def replay(calls, job):
+    "Make the calls a `JobRecorder` kept on `job`."
+    for name, args, kw in calls: getattr(job, name)(*args, **kw)
+
+# %% ../nbs/93_cluster.ipynb #4e0b6a53
+from .keyframes import AKSRun, decode_candidates
+
+def aks_candidates(arg, **kw):
+    "Decoding task of `egonb-aks --ray`: the candidate frames of one clip (`decode_candidates`), with its queries."
+    path, qs = arg
+    yield qs, decode_candidates(path, **kw)
+
+class _ActorAKSRun(AKSRun):
+    "An `AKSRun` inside a Ray actor: its `job` is a `JobRecorder` and its keyframe JPEGs are kept, not written."
+    def _save_jpegs(self, q, cand, pos):
+        self.frames.append((q, dict(data=cand['data'][pos], indices=cand['indices'][pos])))
+
+class KeyframeScorer:
+    "The model of `egonb-aks --ray`: an `AKSRun`'s `_score_clip` with the scorer `scorer(**scorer_kw)`, recorded."
+    def __init__(self, run, scorer, scorer_kw=None):
+        self.run = run
+        run.scorer = scorer(**(scorer_kw or {}))
+    def __call__(self, clips):
+        out = []
+        for qs, cand in clips:
+            self.run.job, self.run.frames = JobRecorder(), []
+            self.run._score_clip(qs, cand)
+            out.append((self.run.job.calls, self.run.frames))
+        return out
+
+# %% ../nbs/93_cluster.ipynb #5f1c7b64
+class RayAKSRun(AKSRun):
+    "An `AKSRun` whose candidate frames are decoded in Ray tasks and scored in a pool of Ray actors."
+    def __init__(self, nlq_json, video_root, output_dir, scorer, cfg=None, *, scorer_factory, scorer_kw=None,
+                 address='local', num_gpus=0., num_actors=1, num_cpus=None, **kwargs):
+        import_ray()
+        super().__init__(nlq_json, video_root, output_dir, scorer, cfg, **kwargs)
+        run = _ActorAKSRun.__new__(_ActorAKSRun)     # what the actors need: the settings, not the queries
+        run.__dict__.update({k: v for k, v in self.__dict__.items() if k not in ('scorer', 'queries', 'job')})
+        c = self.cfg
+        self.pipe = RayPipeline(aks_candidates, KeyframeScorer,
+                                task_kw=dict(fps=c.fps, reference=c.reference_sampling, size=c.size),
+                                model_kw=dict(run=run, scorer=scorer_factory, scorer_kw=scorer_kw), address=address,
+                                num_cpus=num_cpus, num_workers=self.num_workers, num_actors=num_actors,
+                                num_gpus=num_gpus, batch_size=1, chunk=1, timeout=self.timeout)
+
+@patch
+def _loop(self:RayAKSRun, by_clip, paths):
+    "Decode each clip's candidates in Ray tasks, score them in the actor pool, record here through the same `Job`."
+    bar = tqdm(total=sum(len(by_clip[u]) for u in paths), desc='AKS queries', disable=not self.progress)
+    def scored(uid, out):
+        calls, frames = out
+        for q, cand in frames: self._save_jpegs(q, cand, np.arange(len(cand['indices'])))
+        replay(calls, self.job)
+        bar.update(len(by_clip[uid]))
+    def failed(uid, error, stage):
+        self._fail(by_clip[uid], error, stage)
+        bar.update(len(by_clip[uid]))
+    try: self.pipe.run({u: (p, by_clip[u]) for u, p in paths.items()}, on_value=scored, on_end=lambda *_: None,
+                       on_fail=failed)
+    finally: bar.close()
+
+# %% ../nbs/93_cluster.ipynb #ae6ac1b9
+from .caption import Segment, caption_task, caption_batch, load_captioner, save_segment_features, pack_features
+
+class Captioner:
+    "The model of `egonb-caption --ray`: `load_captioner(**spec)`, captioning decoded segments with `caption_batch`."
+    def __init__(self, **spec):
+        import tempfile
+        self.tmp = Path(tempfile.mkdtemp(prefix='egonb-features-')) if spec.get('features_dir') else None
+        self.cap = load_captioner(**{**spec, 'features_dir': self.tmp})
+    def __call__(self, events):
+        job, buf = JobRecorder(), []
+        for status, key, seg, val in events:
+            if status == 'ok': buf.append((key, seg, val))
+            else: job.fail(key, val, stage='decode' if seg.start is not None else 'input', video_id=seg.video_id,
+                           start=seg.start, end=seg.end)
+        caption_batch(self.cap, job, buf)
+        calls = {}
+        for c in job.calls: calls.setdefault(c[1][0], []).append(c)
+        feats = self._features([k for k, cs in calls.items() if cs[-1][0] == 'add'])
+        return [(key, seg.start is not None, calls.get(key, []), feats.get(key)) for _, key, seg, _ in events]
+    def _features(self, keys):
+        "The features `caption_batch` saved for segments `keys`, read back (and removed) from the private folder."
+        if self.tmp is None or not keys: return {}
+        pack_features(self.tmp, keys, self.tmp/'batch.npz')
+        with np.load(self.tmp/'batch.npz') as z: out = {k: z[k] for k in z.files}
+        for p in self.tmp.iterdir(): p.unlink()
+        return out
+
+# %% ../nbs/93_cluster.ipynb #bf7d2ca0
+def caption_segments_on_ray(spec:dict, job, segs, tars=(), wanted=(), *, batch_size=4, num_workers=4, timeout=600,
+                            n_frames=1, size=None, keyframes=None, progress=True, decode_kw=None, address='local',
+                            num_gpus=0., num_actors=1, num_cpus=None):
+    "`caption_segments` on Ray: decoding in Ray tasks, the captioner `load_captioner(**spec)` in a pool of actors."
+    mod, fdir = spec['modality'], spec.get('features_dir')
+    per = n_frames if mod in ('image', 'objects') else 1           # model inputs per segment
+    items = {**{s.key: s for s in segs}, **{str(t): str(t) for t in tars}}
+    pipe = RayPipeline(caption_task, Captioner, task_kw=dict(modality=mod, n_frames=n_frames, size=size,
+                       keyframes=keyframes, wanted=list(wanted), decode_kw=decode_kw), model_kw=spec, address=address,
+                       num_cpus=num_cpus, num_workers=num_workers, num_actors=num_actors, num_gpus=num_gpus,
+                       batch_size=max(1, math.ceil(batch_size / per)), chunk=1, timeout=timeout)
+    found, bar = set(), tqdm(total=len(segs) + len(wanted), desc=f'{mod} captions', disable=not progress)
+    def captioned(item, out):
+        key, is_seg, calls, feats = out
+        found.add(key)
+        if feats is not None: save_segment_features(fdir, key, feats)
+        replay(calls, job)
+        bar.update(is_seg)
+    def failed(item, error, stage):
+        seg = items[item]
+        if isinstance(seg, Segment):
+            job.fail(item, error, stage=stage, video_id=seg.video_id, start=seg.start, end=seg.end)
+        else:
+            job.fail(item, error, stage='input' if stage == 'decode' else stage, video_id=Path(item).name, start=None,
+                     end=None)
+        bar.update(isinstance(seg, Segment))
+    try: pipe.run(items, on_value=captioned, on_end=lambda *_: None, on_fail=failed)
+    finally: bar.close()
+    return found
 
 # %% ../nbs/93_cluster.ipynb #e465ecf7
 def probe_batches(batch, *, timeout=None):

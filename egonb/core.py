@@ -19,11 +19,11 @@ from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['HF_HOW', 'EgonbError', 'AnnotationError', 'ModelNotFoundError', 'UsageError', 'InputNotFoundError',
-           'VideoDecodeError', 'NoAudioError', 'DecodeTimeout', 'printable', 'atomic_write', 'save_json', 'load_json',
-           'save_figure', 'repair_jsonl', 'append_jsonl', 'read_jsonl', 'config_hash', 'OutputInUseError', 'RunLock',
-           'remove_stale_temps', 'error_parts', 'Job', 'TaskResult', 'WorkerPool', 'TaskPart', 'run_with_timeout',
-           'cli_parser', 'run_cli', 'egonb_cli', 'require_positive', 'offline_requested', 'hub_offline',
-           'missing_model', 'loading', 'resolve_device']
+           'VideoDecodeError', 'NoAudioError', 'DecodeTimeout', 'printable', 'atomic_write', 'URLPath', 'as_path',
+           'save_json', 'load_json', 'save_figure', 'repair_jsonl', 'append_jsonl', 'read_jsonl', 'config_hash',
+           'OutputInUseError', 'RunLock', 'remove_stale_temps', 'error_parts', 'Job', 'TaskResult', 'WorkerPool',
+           'TaskPart', 'run_with_timeout', 'cli_parser', 'run_cli', 'egonb_cli', 'require_positive',
+           'offline_requested', 'hub_offline', 'missing_model', 'loading', 'resolve_device']
 
 # %% ../nbs/00_core.ipynb #f700abe1
 class EgonbError(Exception):
@@ -70,7 +70,10 @@ def printable(s):
 @contextlib.contextmanager
 def atomic_write(path, mode='w', **kwargs):
     "Open a temp file beside `path`; on success flush, fsync and rename it to `path`, else remove it."
-    path = Path(path)
+    path = as_path(path)
+    if isinstance(path, URLPath):
+        with _put_atomic(path, mode, **kwargs) as f: yield f
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
@@ -89,11 +92,52 @@ def _umask():
     os.umask(m)
     return m
 
+# %% ../nbs/00_core.ipynb #4bda755d
+class URLPath(str):
+    "A file or folder at an fsspec URL (s3://, gs://, memory://…): a string with the `Path` operations writers use."
+    @property
+    def fs(self):
+        import fsspec
+        return fsspec.core.url_to_fs(str(self))[0]
+    def __truediv__(self, other): return URLPath(f"{self.rstrip('/')}/{other}")
+    @property
+    def name(self): return self.rstrip('/').rsplit('/', 1)[-1]
+    @property
+    def parent(self): return URLPath(self.rstrip('/').rsplit('/', 1)[0])
+    def exists(self): return self.fs.exists(str(self))
+    def read_bytes(self): return self.fs.cat_file(str(self))
+    def read_text(self): return self.read_bytes().decode()
+    def mkdir(self, parents=True, exist_ok=True): self.fs.makedirs(str(self), exist_ok=True)
+    def resolve(self): return self
+
+def as_path(p):
+    "`p` as a `Path`, or a `URLPath` for an fsspec URL other than file:// (error if the store's package is missing)."
+    if isinstance(p, (Path, URLPath)): return p
+    s = str(p)
+    scheme, sep, rest = s.partition('://')
+    if not sep or not re.fullmatch(r'[a-z][a-z0-9+.-]*', scheme): return Path(s)
+    if scheme in ('file', 'local'): return Path(rest)
+    import fsspec
+    try: fsspec.get_filesystem_class(scheme)
+    except (ImportError, ValueError) as e:
+        raise UsageError(f'{s}: fsspec cannot open {scheme}:// URLs here ({e})') from None
+    return URLPath(s)
+
+@contextlib.contextmanager
+def _put_atomic(path:URLPath, mode='w', **kwargs):
+    "Write to a local temp file, then put it at `path` in one request."
+    fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp')
+    try:
+        with os.fdopen(fd, mode, **kwargs) as f: yield f
+        path.fs.put_file(tmp, str(path))
+    finally:
+        with contextlib.suppress(FileNotFoundError): os.remove(tmp)
+
 # %% ../nbs/00_core.ipynb #fa6301be
 def save_json(obj, path, indent=2):
     "Write `obj` as JSON to `path` atomically; returns `path`."
     with atomic_write(path) as f: json.dump(obj, f, indent=indent, default=_json_default)
-    return Path(path)
+    return as_path(path)
 
 def _json_default(o):
     if hasattr(o, 'tolist'): return o.tolist()
@@ -116,8 +160,8 @@ def save_figure(fig, path, dpi=100):
 # %% ../nbs/00_core.ipynb #e291a6bd
 def repair_jsonl(path):
     "Cut a torn last line (a write interrupted by a kill: no final newline) off JSON-lines `path`; returns bytes cut."
-    path = Path(path)
-    if not path.exists(): return 0
+    path = as_path(path)
+    if isinstance(path, URLPath) or not path.exists(): return 0   # a store gets whole files: no torn lines
     with open(path, 'rb+') as f:
         size = f.seek(0, 2)
         if size == 0: return 0
@@ -144,9 +188,13 @@ def _last_newline(f, size, chunk=1 << 16):
 # %% ../nbs/00_core.ipynb #27b7e2a8
 def append_jsonl(path, rec):
     "Append `rec` as one JSON line to `path`, flushed and fsynced, after repairing a torn last line."
-    path = Path(path)
+    path = as_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     line = json.dumps(rec, default=_json_default) + '\n'
+    if isinstance(path, URLPath):       # no appends on a store: put the log again, one line longer
+        old = path.read_bytes() if path.exists() else b''
+        with atomic_write(path, 'wb') as f: f.write(old + line.encode())
+        return
     repair_jsonl(path)
     with open(path, 'a') as f:
         f.write(line)
@@ -156,7 +204,7 @@ def append_jsonl(path, rec):
 # %% ../nbs/00_core.ipynb #a88f987d
 def read_jsonl(path):
     "Records of the JSON-lines file `path` ([] if missing); a torn last line is dropped with a warning."
-    path = Path(path)
+    path = as_path(path)
     if not path.exists(): return []
     lines = path.read_text().splitlines()
     recs = []
@@ -181,9 +229,10 @@ class OutputInUseError(EgonbError):
 class RunLock:
     "An exclusive lock on folder `path` for one run; a second run (any process) gets `OutputInUseError`."
     name = '.egonb.lock'
-    def __init__(self, path): self.path, self.f = Path(path), None
+    def __init__(self, path): self.path, self.f = as_path(path), None
     def __enter__(self):
         import fcntl
+        if isinstance(self.path, URLPath): return self   # object stores have no locks (see Outputs at fsspec URLs)
         self.path.mkdir(parents=True, exist_ok=True)
         f = open(self.path/self.name, 'a+')
         try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -208,6 +257,7 @@ _TMP_RE = re.compile(r'^\..+\.[a-z0-9_]{8}\.tmp$')
 
 def remove_stale_temps(folder):
     "Delete the temporary files that killed `atomic_write`s left under `folder`; returns their paths."
+    if isinstance(as_path(folder), URLPath): return []   # a store never holds them: temps stay on the local disk
     gone = [p for p in Path(folder).rglob('.*.tmp') if _TMP_RE.match(p.name) and p.is_file()]
     for p in gone:
         with contextlib.suppress(FileNotFoundError): p.unlink()
@@ -224,7 +274,7 @@ def error_parts(error):
 class Job:
     "Bookkeeping of one resumable batch run in `output_dir`: done items, failure records, the folder lock."
     def __init__(self, output_dir, config:dict, *, stage='run', results='results.jsonl', retry_failed=False):
-        self.out, self.config, self.hash = Path(output_dir), config, config_hash(config)
+        self.out, self.config, self.hash = as_path(output_dir), config, config_hash(config)
         self.stage, self.retry_failed = stage, retry_failed
         self.results_path, self.failures_path = self.out/results, self.out/'failures.jsonl'
         self.stats = dict(done=0, failed=0, skipped=0, skipped_failed=0)

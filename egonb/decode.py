@@ -708,9 +708,8 @@ def egonb_probe(
     require_positive(timeout=timeout, num_workers=num_workers)
     vids = [str(p) for p in find_inputs(input_dir, limit)]
     if ray is not None:
-        from .cluster import import_ray, output_path
+        from .cluster import import_ray
         import_ray()
-        output_dir = output_path(output_dir)
     with Job(output_dir, dict(tool='probe', backend='pyav'), stage='decode', results='probe.jsonl',
              retry_failed=retry_failed) as job:
         if ray is not None:                       # Ray tasks probe, this process keeps the records (egonb.cluster)
@@ -721,7 +720,7 @@ def egonb_probe(
                 for r in pool.imap(probe_video, job.todo(vids), progress=True, desc='probing'):
                     if r.ok: job.add(r.item, r.value)
                     else: job.fail(r.item, r.error)
-    print(f'{job.summary("videos")}. Output: {Path(output_dir)/"probe.jsonl"}')
+    print(f'{job.summary("videos")}. Output: {as_path(output_dir)/"probe.jsonl"}')
     return job.stats
 
 # %% ../nbs/02_decode.ipynb #4836c6d5

@@ -52,9 +52,8 @@ def egonb_extract(
     kw = dict(batch_size=batch_size, num_workers=num_workers, fmt=format, overwrite=overwrite, timeout=timeout,
               allow_partial=allow_partial, input_dir=input_dir, retry_failed=retry_failed)
     if ray is not None:   # the model runs in Ray actors; the copy made here, on the CPU, gives the config
-        from .cluster import RayFeatureRunner, import_ray, output_path
+        from .cluster import RayFeatureRunner, import_ray
         import_ray()
-        output_dir = output_path(output_dir)
     ex = create_extractor(**(spec if ray is None else {**spec, 'device': 'cpu'}))
     if ray is None: runner = FeatureRunner(ex, vids, output_dir, **kw)
     else:
@@ -62,9 +61,9 @@ def egonb_extract(
                                   num_actors=num_actors, **kw)
     st = runner.run()
     print(f"{ex.model_name}: {st['done']} videos extracted, {st['skipped']} already done, {st['failed']} failed; "
-          f"{st['clips']} clips in {st['seconds']:.1f}s ({st['clips_per_s']:.2f} clips/s). Output: "
-          f"{Path(output_dir).resolve()}")
-    if st['failed']: print(f"failures and reasons: {Path(output_dir)/'failures.jsonl'}")
+          f"{st['clips']} clips in {st['seconds']:.1f}s ({st['clips_per_s']:.2f} clips/s). "
+          f"Output: {as_path(output_dir).resolve()}")
+    if st['failed']: print(f"failures and reasons: {as_path(output_dir)/'failures.jsonl'}")
     if st['skipped_failed']:
         print(f"{st['skipped_failed']} videos that failed before were skipped (--retry_failed retries them)")
     return 0

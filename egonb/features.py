@@ -65,7 +65,7 @@ class VideoFeatures:
 # %% ../nbs/03_features.ipynb #6e37a44c
 def save_features(vf:VideoFeatures, path, fmt='npz'):
     "Write `vf` atomically to `path` as `.npz` (everything) or `.pt` (the feature tensor alone)."
-    path = Path(path)
+    path = as_path(path)
     if fmt == 'pt':
         import torch
         with atomic_write(path, 'wb') as f:
@@ -228,7 +228,7 @@ class FeatureRunner:
         if fmt not in ('npz', 'pt'): raise UsageError(f"--format must be 'npz' or 'pt', not {fmt!r}")
         require_positive(batch_size=batch_size, num_workers=num_workers, timeout=timeout)
         store_attr('extractor,batch_size,num_workers,fmt,overwrite,timeout,allow_partial,progress,retry_failed')
-        self.out = Path(output_dir)
+        self.out = as_path(output_dir)
         self.videos = [str(v) for v in videos]
         self.names = dict(zip(self.videos, output_names(self.videos, input_dir)))
         self.cfg = extractor.config()

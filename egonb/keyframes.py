@@ -20,9 +20,9 @@ from .aks import select_keyframes, Leaf
 
 # %% auto #0
 __all__ = ['SCORERS', 'METHODS', 'candidate_indices', 'candidates', 'ClipScorer', 'BlipScorer', 'nlq_summaries', 'AKSConfig',
-           'AKSRun', 'plot_scores', 'show_keyframes', 'aks_browser', 'register_scorer', 'list_scorers', 'create_scorer',
-           'egonb_aks', 'uniform_positions', 'topk_positions', 'window_metrics', 'selections', 'evaluate_aks',
-           'plot_aks_eval', 'egonb_aks_eval']
+           'decode_candidates', 'AKSRun', 'plot_scores', 'show_keyframes', 'aks_browser', 'register_scorer',
+           'list_scorers', 'create_scorer', 'egonb_aks', 'uniform_positions', 'topk_positions', 'window_metrics',
+           'selections', 'evaluate_aks', 'plot_aks_eval', 'egonb_aks_eval']
 
 # %% ../nbs/09_keyframes.ipynb #ffcbbd7a
 def candidate_indices(reader, fps=1., reference=False):
@@ -80,7 +80,8 @@ def text_scores(self:BlipScorer, feats, text):
     with torch.inference_mode():
         ids, am = tok['input_ids'].expand(len(feats), -1), tok['attention_mask'].expand(len(feats), -1)
         h = self.model.text_encoder(input_ids=ids, attention_mask=am, encoder_hidden_states=feats,
-                                    encoder_attention_mask=torch.ones(feats.shape[:2], dtype=torch.long, device=feats.device))[0]
+                                    encoder_attention_mask=torch.ones(feats.shape[:2], dtype=torch.long,
+                                                                      device=feats.device))[0]
         return self.model.itm_head(h[:, 0, :]).softmax(-1)[:, 1].float().cpu().numpy()
 
 @patch
@@ -98,7 +99,8 @@ def nlq_summaries(nlq_path, narration_path, narration_pass='narration_pass_1'):
         if q.clip_uid in out or q.video_uid not in nar: continue
         v, (s, e) = nar[q.video_uid], _clip_span(nlq_path, q.clip_uid)
         sums = [t for a, b, t in v['summaries'] if a < e and b > s]
-        out[q.clip_uid] = ' '.join(sums) if sums else ' '.join(_plain(n.text) for n in v['narrations'] if s <= n.timestamp_sec < e)
+        out[q.clip_uid] = ' '.join(sums) if sums else ' '.join(_plain(n.text) for n in v['narrations']
+                                                               if s <= n.timestamp_sec < e)
     return out
 
 # %% ../nbs/09_keyframes.ipynb #8d3c5d1d
@@ -106,7 +108,8 @@ def _clip_span(nlq_path, clip_uid, _cache={}):
     "(video_start_sec, video_end_sec) of a clip in an NLQ file."
     if nlq_path not in _cache:
         d = load_json(nlq_path)
-        _cache[nlq_path] = {c['clip_uid']: (c['video_start_sec'], c['video_end_sec']) for v in d['videos'] for c in v['clips']}
+        _cache[nlq_path] = {c['clip_uid']: (c['video_start_sec'], c['video_end_sec']) for v in d['videos']
+                            for c in v['clips']}
     return _cache[nlq_path][clip_uid]
 
 # %% ../nbs/09_keyframes.ipynb #f451f766
@@ -124,7 +127,7 @@ class AKSConfig:
     summary_weight: float = 0.1   # score = (1-w)·query + w·summary, when summaries are given
 
 # %% ../nbs/09_keyframes.ipynb #53d10da5
-def _decode_candidates(path, fps, reference, size):
+def decode_candidates(path, fps, reference, size):
     "Worker task: candidate frames of one clip as a dict (picklable)."
     with warnings.catch_warnings(record=True) as ws:
         warnings.simplefilter('always', DecodeWarning)
@@ -137,7 +140,8 @@ class AKSRun:
     def __init__(self, nlq_json, video_root, output_dir, scorer, cfg=None, *, summaries=None, save_frames=False,
                  limit=None, timeout=600., progress=True, retry_failed=False, num_workers=1):
         store_attr('nlq_json,scorer,save_frames,timeout,progress,retry_failed,num_workers')
-        self.cfg, self.summaries, self.root, self.out = cfg or AKSConfig(), summaries or {}, video_root, Path(output_dir)
+        self.cfg, self.summaries = cfg or AKSConfig(), summaries or {}
+        self.root, self.out = video_root, as_path(output_dir)
         require_positive(limit=limit, timeout=timeout, max_frames=self.cfg.max_frames, fps=self.cfg.fps)
         self.queries = read_nlq(nlq_json)[:limit] if limit else read_nlq(nlq_json)
         self.hash = config_hash(self.job_config())
@@ -153,15 +157,18 @@ def _record(self:AKSRun, q, cand, scores):
     c = self.cfg
     pos, leaves = select_keyframes(scores, c.max_frames, c.t1, c.t2, c.depth, c.mode, return_leaves=True)
     rec = dict(key=q.key, clip_uid=q.clip_uid, annotation_uid=q.annotation_uid, query_idx=q.query_idx, query=q.query,
-               frame_indices=cand['indices'][pos].tolist(), timestamps=cand['timestamps'][pos].round(3).tolist(), positions=pos.tolist(),
-               candidate_indices=cand['indices'].tolist(), candidate_times=cand['timestamps'].round(3).tolist(), scores=np.round(scores, 5).tolist(),
-               leaves=[asdict(l) for l in leaves], gt=[q.clip_start_sec, q.clip_end_sec], scorer=self.scorer_name, config=asdict(c))
+               frame_indices=cand['indices'][pos].tolist(), timestamps=cand['timestamps'][pos].round(3).tolist(),
+               positions=pos.tolist(), candidate_indices=cand['indices'].tolist(),
+               candidate_times=cand['timestamps'].round(3).tolist(), scores=np.round(scores, 5).tolist(),
+               leaves=[asdict(l) for l in leaves], gt=[q.clip_start_sec, q.clip_end_sec], scorer=self.scorer_name,
+               config=asdict(c))
     if cand['warnings']: rec['decode_warnings'] = cand['warnings']
     if self.save_frames: self._save_jpegs(q, cand, pos)
     return rec
 
 @patch(as_prop=True)
-def scorer_name(self:AKSRun): return getattr(self.scorer, 'model_name', getattr(self.scorer, 'name', type(self.scorer).__name__))
+def scorer_name(self:AKSRun):
+    return getattr(self.scorer, 'model_name', getattr(self.scorer, 'name', type(self.scorer).__name__))
 
 # %% ../nbs/09_keyframes.ipynb #ac0e7064
 @patch
@@ -170,7 +177,8 @@ def _save_jpegs(self:AKSRun, q, cand, pos):
     import PIL.Image
     d = self.out/q.clip_uid/f'{q.annotation_uid}_{q.query_idx}'
     for p in pos:
-        with atomic_write(d/f'{int(cand["indices"][p]):06d}.jpg', 'wb') as f: PIL.Image.fromarray(cand['data'][p]).save(f, format='JPEG', quality=90)
+        with atomic_write(d/f'{int(cand["indices"][p]):06d}.jpg', 'wb') as f:
+            PIL.Image.fromarray(cand['data'][p]).save(f, format='JPEG', quality=90)
 
 # %% ../nbs/09_keyframes.ipynb #3219cff8
 @patch
@@ -209,7 +217,7 @@ def _loop(self:AKSRun, by_clip, paths):
     uids = {p: u for u, p in paths.items()}
     bar = tqdm(total=sum(len(by_clip[u]) for u in paths), desc='AKS queries', disable=not self.progress)
     with WorkerPool(self.num_workers, timeout=self.timeout) as pool:
-        for r in pool.imap(_decode_candidates, list(paths.values()), c.fps, c.reference_sampling, c.size):
+        for r in pool.imap(decode_candidates, list(paths.values()), c.fps, c.reference_sampling, c.size):
             qs = by_clip[uids[r.item]]
             if not r.ok: self._fail(qs, r.error, 'decode')
             else: self._score_clip(qs, r.value)
@@ -236,7 +244,8 @@ def _fail(self:AKSRun, qs, error, stage):
 @patch
 def write_selected(self:AKSRun):
     res = {r['key']: r for r in read_jsonl(self.out/'results.jsonl') if r.get('config_hash') == self.hash}
-    save_json([sorted(res[q.key]['frame_indices']) if q.key in res else [] for q in self.queries], self.out/'selected_frames.json', indent=None)
+    save_json([sorted(res[q.key]['frame_indices']) if q.key in res else [] for q in self.queries],
+              self.out/'selected_frames.json', indent=None)
     save_json([q.key for q in self.queries], self.out/'selected_frames_keys.json', indent=None)
 
 # %% ../nbs/09_keyframes.ipynb #23a1873a
@@ -250,9 +259,11 @@ def plot_scores(rec, ax=None):
         a, b = t[min(l['start'], len(t) - 1)], t[min(l['end'], len(t)) - 1]
         ax.axvspan(a, b, color=f'C{k % 2}', alpha=0.08)
     ax.plot(t[rec['positions']], s[rec['positions']], 'o', color='C3', ms=5, label='keyframes')
-    if rec.get('gt') and rec['gt'][0] is not None: ax.axvspan(*rec['gt'], color='gold', alpha=0.3, label='answer window')
+    if rec.get('gt') and rec['gt'][0] is not None:
+        ax.axvspan(*rec['gt'], color='gold', alpha=0.3, label='answer window')
     ax.set_title(f"{rec['query']}  ({len(rec['positions'])} keyframes, {len(rec['leaves'])} leaves)", fontsize=9)
-    ax.set_xlabel('seconds'); ax.legend(fontsize=7, loc='upper right')
+    ax.set_xlabel('seconds')
+    ax.legend(fontsize=7, loc='upper right')
     return ax
 
 # %% ../nbs/09_keyframes.ipynb #25eccc5c
@@ -270,10 +281,16 @@ def aks_browser(output_dir, video_root):
     pick, label, out = W.IntSlider(0, 0, len(recs) - 1, description='query'), W.HTML(), W.Output()
     def show(i):
         r = recs[i]
-        label.value = f"<b>{r['query']}</b> · {r['clip_uid']} · {r['annotation_uid']}_{r['query_idx']} · keyframes at {r['timestamps']} s"
+        label.value = (f"<b>{r['query']}</b> · {r['clip_uid']} · {r['annotation_uid']}_{r['query_idx']} · "
+                       f"keyframes at {r['timestamps']} s")
         out.clear_output(wait=True)
-        with out: plot_scores(r); plt.show(); show_keyframes(r, video_root); plt.show()
-    pick.observe(lambda ch: show(ch['new']), names='value'); show(0)
+        with out:
+            plot_scores(r)
+            plt.show()
+            show_keyframes(r, video_root)
+            plt.show()
+    pick.observe(lambda ch: show(ch['new']), names='value')
+    show(0)
     return W.VBox([pick, label, out])
 
 # %% ../nbs/09_keyframes.ipynb #6d8d7beb
@@ -315,7 +332,8 @@ def egonb_aks(
     *,
     nlq_json:str,               # Ego4D NLQ annotation file (nlq_val.json, ...)
     output_dir:str,             # results.jsonl, selected_frames.json, failures.jsonl (and frames) go here
-    input_dir:str=None,         # Ego4D root holding v2/clips/{clip_uid}.mp4 (default $EGONB_EGO4D_ROOT or ~/remote_ego4d)
+    # Ego4D root holding v2/clips/{clip_uid}.mp4 (default $EGONB_EGO4D_ROOT or ~/remote_ego4d)
+    input_dir:str=None,
     scorer:Literal['clip', 'blip', 'color']='clip',  # how frames are scored against the query
     model:str=None,             # CLIP architecture (ViT-B-32) or BLIP hub id / folder
     pretrained:str=None,        # CLIP weights tag or file; 'none' for random weights
@@ -323,7 +341,8 @@ def egonb_aks(
     t1:float=0.8,               # relevance threshold
     t2:float=-100.,             # variance threshold
     depth:int=5,                # maximum split depth
-    mode:Literal['reference', 'exact']='reference',  # reference (the original, quirks included) or exact (always max_frames)
+    mode:Literal['reference',
+                 'exact']='reference',  # reference (the original, quirks included) or exact (always max_frames)
     fps:float=1.,               # candidate frames per second
     frame_size:int=224,         # decode candidate frames with this short side
     summaries:str=None,         # JSON {clip_uid: summary} (or Ego4D narration.json) whose text is mixed into the query
@@ -335,6 +354,9 @@ def egonb_aks(
     timeout:float=600.,         # seconds to decode one clip's candidates before giving up on it
     retry_failed:bool=False,    # retry queries that failed in an earlier run
     seed:int=0,                 # seed of the random weights (--pretrained none)
+    ray:str=None,               # run on Ray: local (a private cluster), auto (this node's) or a cluster address
+    num_gpus:float=0.,          # --ray: GPUs per scoring actor (fractions share a GPU)
+    num_actors:int=1,           # --ray: scoring actors (each holds one copy of the scorer)
 ):
     "Adaptive keyframe selection for the queries of an Ego4D NLQ file; resumable."
     require_positive(max_frames=max_frames, fps=fps, frame_size=frame_size, depth=depth, limit=limit, timeout=timeout,
@@ -344,11 +366,20 @@ def egonb_aks(
         d = load_json(summaries)
         summ = nlq_summaries(nlq_json, summaries) if d and isinstance(next(iter(d.values())), dict) else d
     cfg = AKSConfig(max_frames, t1, t2, depth, mode, fps, size=frame_size, summary_weight=summary_weight)
-    run = AKSRun(nlq_json, input_dir, output_dir, create_scorer(scorer, model, pretrained, device=device, seed=seed), cfg,
-                 summaries=summ, save_frames=save_frames, limit=limit, timeout=timeout, retry_failed=retry_failed,
-                 num_workers=num_workers)
+    kw = dict(summaries=summ, save_frames=save_frames, limit=limit, timeout=timeout, retry_failed=retry_failed,
+              num_workers=num_workers)
+    if ray is None:
+        scorer_ = create_scorer(scorer, model, pretrained, device=device, seed=seed)
+        run = AKSRun(nlq_json, input_dir, output_dir, scorer_, cfg, **kw)
+    else:   # the scorer runs in Ray actors; the copy made here, on the CPU, gives the config
+        from .cluster import RayAKSRun, import_ray
+        import_ray()
+        sk = dict(name=scorer, model=model, pretrained=pretrained, device=device, seed=seed)
+        run = RayAKSRun(nlq_json, input_dir, output_dir, create_scorer(**{**sk, 'device': 'cpu'}), cfg,
+                        scorer_factory=create_scorer, scorer_kw=sk, address=ray, num_gpus=num_gpus,
+                        num_actors=num_actors, **kw)
     st = run.run()
-    print(f"{run.job.summary('queries')}. Output: {Path(output_dir).resolve()}")
+    print(f"{run.job.summary('queries')}. Output: {as_path(output_dir).resolve()}")
     return 0
 
 # %% ../nbs/09_keyframes.ipynb #52568609
@@ -373,10 +404,11 @@ METHODS = ('aks', 'uniform', 'topk')
 def selections(rec):
     "Keyframe times of AKS, uniform and top-k selections with the same budget, for one AKS result record."
     t, k = np.asarray(rec['candidate_times'], float), len(rec['positions'])
-    return dict(aks=t[rec['positions']], uniform=t[uniform_positions(len(t), k)], topk=t[topk_positions(rec['scores'], k)])
+    return dict(aks=t[rec['positions']], uniform=t[uniform_positions(len(t), k)],
+                topk=t[topk_positions(rec['scores'], k)])
 
 def evaluate_aks(aks_dir, nlq_json=None):
-    "Per-query rows and a per-method summary of keyframes against NLQ answer windows (from `nlq_json`, else the results)."
+    "Per-query rows and a per-method summary of keyframes against NLQ answers (from `nlq_json`, else the results)."
     recs = [r for r in read_jsonl(Path(aks_dir)/'results.jsonl')]
     if not recs: raise InputNotFoundError(f'{aks_dir}: no AKS results (results.jsonl) to evaluate')
     gt = {q.key: (q.clip_start_sec, q.clip_end_sec) for q in read_nlq(nlq_json)} if nlq_json else {}
@@ -399,7 +431,8 @@ def plot_aks_eval(rec, ax=None):
     ax = ax or plt.subplots(figsize=(10, 2.4))[1]
     t, s = np.asarray(rec['candidate_times'], float), np.asarray(rec['scores'], float)
     ax.plot(t, s, lw=1, color='0.3', label='score')
-    if rec.get('gt') and rec['gt'][0] is not None: ax.axvspan(*rec['gt'], color='gold', alpha=0.3, label='answer window')
+    if rec.get('gt') and rec['gt'][0] is not None:
+        ax.axvspan(*rec['gt'], color='gold', alpha=0.3, label='answer window')
     lo, hi = s.min(), s.max()
     for i, (m, times) in enumerate(selections(rec).items()):
         y = hi + (i + 1) * 0.08 * (hi - lo + 1e-9)
@@ -414,11 +447,12 @@ def _eval_table(ev):
     "The summary and per-query metrics as a markdown table."
     fmt = lambda m: f"{m['hit']:d} / {m['inside']:.2f} / {m['distance']:.1f}"
     out = ['| method | hit rate | keyframes inside | distance (s) |', '|---|---|---|---|']
-    out += [f"| {m} | {s['hit_rate']:.3f} | {s['inside']:.3f} | {s['distance']:.2f} |" for m, s in ev['summary'].items()]
+    out += [f"| {m} | {s['hit_rate']:.3f} | {s['inside']:.3f} | {s['distance']:.2f} |"
+            for m, s in ev['summary'].items()]
     out += ['', '| query | window (s) | k | ' + ' | '.join(f'{m}: hit / inside / dist' for m in METHODS) + ' |',
             '|---|---|---|' + '---|' * len(METHODS)]
-    out += [f"| {q['query']} | {q['window'][0]:g}–{q['window'][1]:g} | {q['budget']} | " + ' | '.join(fmt(q[m]) for m in METHODS)
-            + ' |' for q in ev['queries']]
+    row = lambda q: f"| {q['query']} | {q['window'][0]:g}–{q['window'][1]:g} | {q['budget']} | "
+    out += [row(q) + ' | '.join(fmt(q[m]) for m in METHODS) + ' |' for q in ev['queries']]
     return '\n'.join(out)
 
 @egonb_cli

@@ -277,16 +277,19 @@ def _tiny_qwen2_vl(tk):
     return Qwen2VLForConditionalGeneration(cfg), proc
 
 # %% ../nbs/98_testing.ipynb #8ed760db
+def _idefics_config(tk):
+    "Config fields of the tiny Idefics3 and SmolVLM (one pixel-shuffle tower, a Llama text model); adds their tokens."
+    tk.add_special_tokens({'additional_special_tokens': ['<fake_token_around_image>', '<global-img>',
+                                                         '<end_of_utterance>']})
+    vision = dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2, image_size=32,
+                  patch_size=8)
+    return dict(text_config=dict(model_type='llama', **tiny_text_config(tk)), scale_factor=2,
+                image_token_id=tk.convert_tokens_to_ids('<image>'), vision_config=vision, pad_token_id=tk.pad_token_id)
+
 def _tiny_idefics3(tk):
     from transformers import (Idefics3Config, Idefics3ForConditionalGeneration, Idefics3Processor,
                               Idefics3ImageProcessor)
-    tk.add_special_tokens({'additional_special_tokens': ['<fake_token_around_image>', '<global-img>',
-                                                         '<end_of_utterance>']})
-    cfg = Idefics3Config(text_config=dict(model_type='llama', **tiny_text_config(tk)), scale_factor=2,
-                         image_token_id=tk.convert_tokens_to_ids('<image>'),
-                         vision_config=dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1,
-                                            num_attention_heads=2, image_size=32, patch_size=8),
-                         pad_token_id=tk.pad_token_id)
+    cfg = Idefics3Config(**_idefics_config(tk))
     ip = Idefics3ImageProcessor(do_image_splitting=False, size={'longest_edge': 32},
                                 max_image_size={'longest_edge': 32})
     return Idefics3ForConditionalGeneration(cfg), Idefics3Processor(image_processor=ip, tokenizer=tk, image_seq_len=4,
@@ -296,13 +299,7 @@ def _tiny_idefics3(tk):
 def _tiny_smolvlm(tk):
     from transformers import SmolVLMConfig, SmolVLMForConditionalGeneration, SmolVLMProcessor, SmolVLMImageProcessor
     from transformers.models.smolvlm.video_processing_smolvlm import SmolVLMVideoProcessor
-    tk.add_special_tokens({'additional_special_tokens': ['<fake_token_around_image>', '<global-img>',
-                                                         '<end_of_utterance>']})
-    cfg = SmolVLMConfig(text_config=dict(model_type='llama', **tiny_text_config(tk)), scale_factor=2,
-                        image_token_id=tk.convert_tokens_to_ids('<image>'),
-                        vision_config=dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1,
-                                           num_attention_heads=2, image_size=32, patch_size=8),
-                        pad_token_id=tk.pad_token_id)
+    cfg = SmolVLMConfig(**_idefics_config(tk))
     px = dict(size={'longest_edge': 32}, max_image_size={'longest_edge': 32}, do_image_splitting=False)
     proc = SmolVLMProcessor(image_processor=SmolVLMImageProcessor(**px), video_processor=SmolVLMVideoProcessor(**px),
                             tokenizer=tk, image_seq_len=4, chat_template=chatml_template())
