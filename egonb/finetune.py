@@ -211,9 +211,11 @@ def decode(self:ClipDataset, it:ClipItem, offsets):
         raise VideoDecodeError(it.path, f'{len(offsets) - len(fr)} frames could not be decoded')
     return torch.from_numpy(fr.data).permute(0, 3, 1, 2)
 
+# %% ../nbs/06a_finetune.ipynb #dfaf5a83
 @patch
 def normalize(self:ClipDataset, frames): return (frames.float() / 255 - self.mean) / self.std
 
+# %% ../nbs/06a_finetune.ipynb #bde9afe5
 @patch
 def __getitem__(self:ClipDataset, i):
     "`(pixel_values, label, i)`: `[T, 3, S, S]` (test: `[views, T, 3, S, S]`); `(None, error, i)` for a bad video."
@@ -232,6 +234,7 @@ def __getitem__(self:ClipDataset, i):
             return self.augment.erase(self.normalize(f)), it.label, i
     except EgonbError as e: return None, e, i
 
+# %% ../nbs/06a_finetune.ipynb #5031710a
 def collate_clips(batch):
     "Stack the good samples of `batch`; the bad ones come back as `[(index, error)]`."
     good = [b for b in batch if b[0] is not None]
