@@ -561,8 +561,8 @@ def _optim(self:Finetuner):
     self.total_batch = a.batch_size * a.update_freq * d.world
     self.steps = len(self.train_items) // self.total_batch
     if self.steps == 0:
-        raise UsageError(f'{a.train_csv}: {len(self.train_items)} training clips are fewer than one optimiser step '
-                         'takes '
+        raise UsageError(f'{a.train_csv}: {len(self.train_items)} training clips are fewer than '
+                         'one optimiser step takes '
                          f'(batch_size × update_freq × processes = {self.total_batch})')
     scale = self.total_batch / 256                     # the original's linear scaling rule
     self.lr = cosine_schedule(a.lr * scale, a.min_lr * scale, a.epochs, self.steps, a.warmup_epochs)
@@ -595,8 +595,7 @@ def state(self:Finetuner, epoch):
     cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []
     rng = self.dist.gather(dict(cpu=torch.get_rng_state(), cuda=cuda))
     return dict(model=self.model.state_dict(), optimizer=self.opt.state_dict(), scaler=self.scaler.state_dict(),
-                epoch=epoch,
-                step=(epoch + 1) * self.steps, rng=rng, history=self.history, classes=self.classes,
+                epoch=epoch, step=(epoch + 1) * self.steps, rng=rng, history=self.history, classes=self.classes,
                 config=json.loads(json.dumps(self.config, default=str)))
 
 @patch

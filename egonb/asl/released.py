@@ -202,8 +202,8 @@ class ConvTransformerBackbone(nn.Module):
         self.relu = nn.ReLU(inplace=True)
         if isinstance(n_in, (list, tuple)):
             if not isinstance(n_embd, (list, tuple)) or len(n_embd) != len(n_in):
-                raise EgonbError(f'model.embd_dim must list one width per input feature type ({len(n_in)}), '
-                                 f'not {n_embd}')
+                raise EgonbError('model.embd_dim must list one width per input feature type '
+                                 f'({len(n_in)}), not {n_embd}')
             self.proj = nn.ModuleList(MaskedConv1D(c0, c1, 1) for c0, c1 in zip(n_in, n_embd))
             n_in = n_embd = sum(n_embd)
         else: self.proj = None
@@ -261,8 +261,8 @@ class FPNIdentity(nn.Module):
         self.start_level = start_level
         self.end_level = len(in_channels) if end_level == -1 else end_level
         if any(c != out_channel for c in in_channels[start_level:self.end_level]):
-            raise EgonbError(f'model.fpn_dim ({out_channel}) must equal the embedding width ({in_channels[0]}) '
-                             'for the identity neck')
+            raise EgonbError(f'model.fpn_dim ({out_channel}) must equal the embedding width '
+                             f'({in_channels[0]}) for the identity neck')
         self.fpn_norms = nn.ModuleList(LayerNorm(out_channel) if with_ln else nn.Identity()
                                        for _ in range(start_level, self.end_level))
 
@@ -426,8 +426,8 @@ class ReleasedMQDataset(torch.utils.data.Dataset):
         db = db.get('database', db)
         self.label_dict = {a['label']: a['label_id'] for v in db.values() for a in v.get('annotations', [])}
         if d['num_classes'] != 1 and len(self.label_dict) != d['num_classes']:
-            raise AnnotationError(f"{self.json_file}: {len(self.label_dict)} labels, but dataset.num_classes is "
-                                  f"{d['num_classes']}")
+            raise AnnotationError(f"{self.json_file}: {len(self.label_dict)} labels, but "
+                                  f"dataset.num_classes is {d['num_classes']}")
         splits = [s.lower() for s in split]
         self.items = [self._item(k, v) for k, v in db.items() if v['subset'].lower() in splits]
         if not self.items: raise AnnotationError(f'{self.json_file}: no clip in subset {", ".join(split)}')
