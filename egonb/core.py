@@ -672,8 +672,8 @@ def missing_model(what, name, how=None, cause=None, cache='Hugging Face'):
     has_cause = cause is not None and str(cause).strip()
     why = f' [{type(cause).__name__}: {str(cause).strip().splitlines()[0][:160]}]' if has_cause else ''
     how = (how or HF_HOW).format(name=name)
-    return ModelNotFoundError(f'{what} {str(name)!r}: not a local file or folder and not in the {cache} cache{off}. '
-                              f'To get it: {how}.{why}')
+    return ModelNotFoundError(f'{what} {str(name)!r}: not a local file or folder and not in the '
+                              f'{cache} cache{off}. To get it: {how}.{why}')
 
 # %% ../nbs/00_core.ipynb #546a5d18
 @contextlib.contextmanager

@@ -291,8 +291,8 @@ def sample_dir():
     env = os.environ.get('EGONB_SAMPLE_DIR')
     p = Path(env) if env else Path(egonb.__file__).resolve().parents[1]/'data'/'sample'
     if not (p/'ground_truth.json').exists():
-        raise EgonbError(f'no egonb sample data at {p}: run `egonb-make-sample-data --output_dir {p}` or set '
-                         'EGONB_SAMPLE_DIR')
+        raise EgonbError(f'no egonb sample data at {p}: run `egonb-make-sample-data --output_dir '
+                         f'{p}` or set EGONB_SAMPLE_DIR')
     return p
 
 # %% ../nbs/01_data.ipynb #70f7be5e

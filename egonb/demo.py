@@ -81,8 +81,8 @@ def demo_scorer():
     try:
         with hub_offline(True): return ClipScorer('ViT-B-32', 'openai')
     except ModelNotFoundError:
-        print('NOTE: no cached CLIP weights: AKS uses the colour scorer (share of pixels of the colour the query '
-              'names)')
+        print('NOTE: no cached CLIP weights: AKS uses the colour scorer (share of pixels of the '
+              'colour the query names)')
         return ColorScorer()
 
 # %% ../nbs/90_demo.ipynb #9d6750e5
@@ -149,8 +149,8 @@ def demo_captioner(output_dir, model=DEMO_VLM):
     except (EgonbError, ImportError, OSError, ValueError) as e:
         why = ('is not cached' if isinstance(e, ModelNotFoundError)
                else f'could not be loaded ({type(e).__name__}: {str(e)[:120]})')
-        print(f'NOTE: {model} {why}: keyframe captions come from a tiny random Qwen2-VL (random words; the pipeline, '
-              'not the captions)')
+        print(f'NOTE: {model} {why}: keyframe captions come from a tiny random Qwen2-VL (random '
+              'words; the pipeline, not the captions)')
         return load_generator(make_tiny_vlm(Path(output_dir)/'models'/'tiny-qwen2-vl'), device='cpu'), False
     finally:
         if old is None: os.environ.pop('EGONB_OFFLINE')
@@ -225,8 +225,8 @@ def demo_detections(input_dir, output_dir, features_dir, epochs=30, seed=0):
     fig.suptitle('ASL detections (translucent red, with scores) against the ground truth (green)')
     fig.tight_layout()
     save_figure(fig, out/'asl_detections.png')
-    return dict(model=f"ASLNet (dim {ASL_DEMO['dim']}, arch {ASL_DEMO['arch']}) trained here for {epochs} epochs on "
-                      f"{len(uids)} clips",
+    return dict(model=f"ASLNet (dim {ASL_DEMO['dim']}, arch {ASL_DEMO['arch']}) trained here for "
+                      f"{epochs} epochs on {len(uids)} clips",
                 features=str(model), real_weights=False, loss=[round(hist[0], 4), round(hist[-1], 4)],
                 average_mAP=round(m['average_mAP'], 4), recall_1x_05=round(m['R1x@0.5'], 4), clips=uids, dir='asl',
                 plot='asl_detections.png')

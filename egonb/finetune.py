@@ -212,9 +212,11 @@ def decode(self:ClipDataset, it:ClipItem, offsets):
         raise VideoDecodeError(it.path, f'{len(offsets) - len(fr)} frames could not be decoded')
     return torch.from_numpy(fr.data).permute(0, 3, 1, 2)
 
+# %% ../nbs/06a_finetune.ipynb #dfaf5a83
 @patch
 def normalize(self:ClipDataset, frames): return (frames.float() / 255 - self.mean) / self.std
 
+# %% ../nbs/06a_finetune.ipynb #bde9afe5
 @patch
 def __getitem__(self:ClipDataset, i):
     "`(pixel_values, label, i)`: `[T, 3, S, S]` (test: `[views, T, 3, S, S]`); `(None, error, i)` for a bad video."
@@ -233,6 +235,7 @@ def __getitem__(self:ClipDataset, i):
             return self.augment.erase(self.normalize(f)), it.label, i
     except EgonbError as e: return None, e, i
 
+# %% ../nbs/06a_finetune.ipynb #5031710a
 def collate_clips(batch):
     "Stack the good samples of `batch`; the bad ones come back as `[(index, error)]`."
     good = [b for b in batch if b[0] is not None]
@@ -547,8 +550,8 @@ def _optim(self:Finetuner):
     self.total_batch = a.batch_size * a.update_freq * d.world
     self.steps = len(self.train_items) // self.total_batch
     if self.steps == 0:
-        raise UsageError(f'{a.train_csv}: {len(self.train_items)} training clips are fewer than one optimiser step '
-                         'takes '
+        raise UsageError(f'{a.train_csv}: {len(self.train_items)} training clips are fewer than '
+                         'one optimiser step takes '
                          f'(batch_size × update_freq × processes = {self.total_batch})')
     scale = self.total_batch / 256                     # the original's linear scaling rule
     self.lr = cosine_schedule(a.lr * scale, a.min_lr * scale, a.epochs, self.steps, a.warmup_epochs)
@@ -581,8 +584,7 @@ def state(self:Finetuner, epoch):
     cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []
     rng = self.dist.gather(dict(cpu=torch.get_rng_state(), cuda=cuda))
     return dict(model=self.model.state_dict(), optimizer=self.opt.state_dict(), scaler=self.scaler.state_dict(),
-                epoch=epoch,
-                step=(epoch + 1) * self.steps, rng=rng, history=self.history, classes=self.classes,
+                epoch=epoch, step=(epoch + 1) * self.steps, rng=rng, history=self.history, classes=self.classes,
                 config=json.loads(json.dumps(self.config, default=str)))
 
 @patch

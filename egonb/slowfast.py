@@ -59,8 +59,8 @@ def _slowfast_ckpt(model, pretrained):
     import torch
     if pretrained != 'kinetics':
         if not Path(pretrained).is_file():
-            raise ModelNotFoundError(f'SlowFast checkpoint {pretrained} not found (pass a file, "kinetics", or None '
-                                     'for random weights)')
+            raise ModelNotFoundError(f'SlowFast checkpoint {pretrained} not found (pass a file, '
+                                     '"kinetics", or None for random weights)')
         return Path(pretrained)
     url = SLOWFAST_URLS[model]
     p = Path(torch.hub.get_dir())/'checkpoints'/url.rsplit('/', 1)[1]
@@ -94,8 +94,7 @@ class SlowFastExtractor(Extractor):
     "SlowFast R50/R101 clip features, 2304-d."
     name = 'slowfast'
     def __init__(self, model='slowfast_r50', pretrained='kinetics', *, clip_len=2., windows='clips',
-                 decode_size=SF_SIDE,
-                 device='auto'):
+                 decode_size=SF_SIDE, device='auto'):
         self.model = load_slowfast(model, pretrained, device)
         super().__init__(ClipSampler(windows, clip_len, num_frames=32, decode_size=decode_size or None), device)
         self.preprocess, self.dim = slowfast_preprocess, 2304

@@ -91,8 +91,8 @@ def load_videomae_pth(path, num_frames=16, image_size=224, device='cpu'):
     if m.fc_norm is not None: m.fc_norm.eps = 1e-6
     missing, unexpected = m.load_state_dict(videomae_pth_to_hf(sd), strict=False)
     if missing or unexpected:
-        raise EgonbError(f'{path}: checkpoint does not fit VideoMAE (missing {missing[:3]}, unexpected '
-                         f'{unexpected[:3]})')
+        raise EgonbError(f'{path}: checkpoint does not fit VideoMAE (missing {missing[:3]}, '
+                         f'unexpected {unexpected[:3]})')
     proc = VideoMAEImageProcessor(size={'shortest_edge': image_size},
                                   crop_size={'height': image_size, 'width': image_size},
                                   # the original repo's normalisation

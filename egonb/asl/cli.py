@@ -186,8 +186,8 @@ def load_config(path):
         raise EgonbError(f'{path}: dataset.feature_dirs is required (folders of {{clip_uid}}.npz or .pt features)')
     base = path.parent
     if cfg['task'] not in TASKS:
-        raise EgonbError(f"{path}: task must be mq (Moment Queries) or nlq (Natural Language Queries), "
-                         f"not {cfg['task']!r}")
+        raise EgonbError(f"{path}: task must be mq (Moment Queries) or nlq (Natural Language "
+                         f"Queries), not {cfg['task']!r}")
     tf = cfg['dataset']['text_features']
     for k in ('train', 'val'):
         if cfg['dataset'][k]: cfg['dataset'][k] = str((base/cfg['dataset'][k]).resolve())

@@ -75,6 +75,7 @@ def release_of(raw):
     asl = any(k in (raw.get('train_cfg') or {}) for k in _ASL_ONLY) or 'use_xl' in (raw.get('model') or {})
     return 'ego4d_asl' if asl else 'actionformer'
 
+# %% ../../nbs/19_asl_released.ipynb #ca0092d1
 def is_released_config(raw):
     "True for a config in the released layout (ActionFormer's top-level keys), False for egonb's own ASL configs."
     keys = ('model_name', 'dataset_name', 'train_cfg', 'test_cfg', 'opt', 'release')
@@ -129,6 +130,7 @@ def config_dir():
     "The folder of the YAML configs egonb ships (`ego4d_asl_mq.yaml`, `actionformer_ego4d_mq.yaml`, …)."
     return Path(__file__).parent/'configs'
 
+# %% ../../nbs/19_asl_released.ipynb #4571f1a5
 def read_yaml(path):
     "The mapping in the YAML file `path` (a file name, or the name of a shipped config without `.yaml`)."
     import yaml
@@ -141,6 +143,7 @@ def read_yaml(path):
     if not isinstance(raw, dict): raise EgonbError(f'{p}: a config must be a YAML mapping')
     return raw, p
 
+# %% ../../nbs/19_asl_released.ipynb #92e5448e
 def load_released_config(path):
     "The released-layout config at `path` (or a shipped config's name), checked and completed."
     raw, p = read_yaml(path)
@@ -158,6 +161,7 @@ def register(registry, name):
         return cls
     return deco
 
+# %% ../../nbs/19_asl_released.ipynb #b9c94100
 def make(registry, name, **kwargs):
     "`registry[name](**kwargs)`; an unknown name is an error listing the registered ones."
     if name not in registry: raise EgonbError(f'unknown name {name!r} (registered: {", ".join(registry)})')
@@ -198,8 +202,8 @@ class ConvTransformerBackbone(nn.Module):
         self.relu = nn.ReLU(inplace=True)
         if isinstance(n_in, (list, tuple)):
             if not isinstance(n_embd, (list, tuple)) or len(n_embd) != len(n_in):
-                raise EgonbError(f'model.embd_dim must list one width per input feature type ({len(n_in)}), '
-                                 f'not {n_embd}')
+                raise EgonbError('model.embd_dim must list one width per input feature type '
+                                 f'({len(n_in)}), not {n_embd}')
             self.proj = nn.ModuleList(MaskedConv1D(c0, c1, 1) for c0, c1 in zip(n_in, n_embd))
             n_in = n_embd = sum(n_embd)
         else: self.proj = None
@@ -257,8 +261,8 @@ class FPNIdentity(nn.Module):
         self.start_level = start_level
         self.end_level = len(in_channels) if end_level == -1 else end_level
         if any(c != out_channel for c in in_channels[start_level:self.end_level]):
-            raise EgonbError(f'model.fpn_dim ({out_channel}) must equal the embedding width ({in_channels[0]}) '
-                             'for the identity neck')
+            raise EgonbError(f'model.fpn_dim ({out_channel}) must equal the embedding width '
+                             f'({in_channels[0]}) for the identity neck')
         self.fpn_norms = nn.ModuleList(LayerNorm(out_channel) if with_ln else nn.Identity()
                                        for _ in range(start_level, self.end_level))
 
@@ -422,8 +426,8 @@ class ReleasedMQDataset(torch.utils.data.Dataset):
         db = db.get('database', db)
         self.label_dict = {a['label']: a['label_id'] for v in db.values() for a in v.get('annotations', [])}
         if d['num_classes'] != 1 and len(self.label_dict) != d['num_classes']:
-            raise AnnotationError(f"{self.json_file}: {len(self.label_dict)} labels, but dataset.num_classes is "
-                                  f"{d['num_classes']}")
+            raise AnnotationError(f"{self.json_file}: {len(self.label_dict)} labels, but "
+                                  f"dataset.num_classes is {d['num_classes']}")
         splits = [s.lower() for s in split]
         self.items = [self._item(k, v) for k, v in db.items() if v['subset'].lower() in splits]
         if not self.items: raise AnnotationError(f'{self.json_file}: no clip in subset {", ".join(split)}')
@@ -759,6 +763,7 @@ def decay_groups(model):
             else: decay.add(full)   # the release's 'remaining' group is decayed too
     return decay, no_decay
 
+# %% ../../nbs/19_asl_released.ipynb #6a2c106c
 def make_optimizer(model, opt):
     "The released optimiser (`opt` = a config's `opt` section): AdamW or SGD over the two weight-decay groups."
     decay, no_decay = decay_groups(model)
@@ -781,6 +786,7 @@ def make_scheduler(optimizer, opt, iters_per_epoch):
         return 0.5 * (1 + math.cos(math.pi * (s - warm) / max(total - warm, 1)))
     return torch.optim.lr_scheduler.LambdaLR(optimizer, f)
 
+# %% ../../nbs/19_asl_released.ipynb #46360b92
 class ModelEma(nn.Module):
     "Exponential moving average of a model's weights and buffers (`decay` 0.999)."
     def __init__(self, model, decay=0.999):
