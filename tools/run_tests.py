@@ -10,7 +10,9 @@ def main():
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1, env=env)
     out = []
     for line in p.stdout:
-        sys.stdout.write(line); sys.stdout.flush(); out.append(line)
+        sys.stdout.write(line)
+        sys.stdout.flush()
+        out.append(line)
     rc = p.wait()
     txt = "".join(out)
     started = {Path(m).name for m in re.findall(r"^Starting (.+\.ipynb)\s*$", txt, re.M)}
