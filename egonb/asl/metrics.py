@@ -410,6 +410,7 @@ def _soft_nms_blocks(segs, scores, *, sigma=0.5, min_score=0., max_num=0, block=
             picks = cand[sel]
         if not len(picks):
             top = np.flatnonzero(masked == masked.max())
+            if not len(top): raise EgonbError('Soft-NMS: the scores contain NaN')
             i = top[idx[top].argmin()]
             if not alive[i]: break
             picks, vals = np.array([i]), sc[[i]]
