@@ -17,9 +17,9 @@ from .core import *
 from .decode import iter_tar_videos, find_videos, open_video, load_audio, VIDEO_EXTS
 
 # %% auto #0
-__all__ = ['AUDIO_EXTS', 'MODALITIES', 'read_segments', 'Segment', 'plan_segments', 'frame_times', 'decode_frames',
-           'decode_sound', 'read_keyframes', 'register_modality', 'Modality', 'ImageModality', 'VideoModality',
-           'AudioModality', 'ObjectsModality', 'SyncModality', 'load_captioner', 'decode_segment',
+__all__ = ['AUDIO_EXTS', 'MODALITIES', 'read_segments', 'time_text', 'seg_key', 'Segment', 'plan_segments', 'frame_times',
+           'decode_frames', 'decode_sound', 'read_keyframes', 'register_modality', 'Modality', 'ImageModality',
+           'VideoModality', 'AudioModality', 'ObjectsModality', 'SyncModality', 'load_captioner', 'decode_segment',
            'save_segment_features', 'pack_features', 'caption_task', 'caption_segments', 'caption_batch',
            'egonb_caption']
 
@@ -49,7 +49,16 @@ def _row_problem(r):
     if e <= s: return f'end {e:g} is not after start {s:g}'
     return None
 
-def _seg_key(r): return f"{r['video_id']} ({r['start']:g}-{r['end']:g})" if 'error' not in r else f"row {r['row']}"
+def time_text(x):
+    "`x` (seconds) as the shortest text that reads back as the same float: '4', '2.5', '2.1234561'."
+    s = repr(float(x))
+    return s[:-2] if s.endswith('.0') else s
+
+def seg_key(video_id, start, end):
+    "The key of a segment in records, logs and file names: `'{video_id} ({start}-{end})'`, at full precision."
+    return f'{video_id} ({time_text(start)}-{time_text(end)})'
+
+def _seg_key(r): return seg_key(r['video_id'], r['start'], r['end']) if 'error' not in r else f"row {r['row']}"
 
 # %% ../nbs/25_caption.ipynb #a0e6d196
 @dataclass
@@ -61,7 +70,7 @@ class Segment:
     src: object = None
     whole: bool = False      # src is the whole video: the segment is [start, end] of it
     @property
-    def key(self): return f'{self.video_id} ({self.start:g}-{self.end:g})'
+    def key(self): return seg_key(self.video_id, self.start, self.end)
     @property
     def window(self): return (self.start, self.end) if self.whole else (0., None)
     def clock(self, t): return np.asarray(t, float) + (0. if self.whole else self.start)
@@ -326,18 +335,21 @@ def pack_features(folder, keys, path):
     return len(arrs)
 
 # %% ../nbs/25_caption.ipynb #dd0847cd
-def caption_task(item, modality, n_frames=1, size=None, keyframes=None, wanted=(), decode_kw=None):
+def caption_task(item, modality, n_frames=1, size=None, keyframes=None, wanted=(), decode_kw=None,
+                 max_member_mb=4096):
     "Worker generator: decode a `Segment`, or the `wanted` segments of archive path `item`; yield one event each."
     kf = lambda vid: None if keyframes is None else keyframes.get(vid)
     if isinstance(item, Segment):
         yield _decoded(item, item, modality, n_frames, size, kf(item.video_id), decode_kw)
         return 1
     wanted, n = set(wanted), 0
-    for tv in iter_tar_videos(item, wanted=lambda tv: Segment(tv.video_id, tv.start, tv.end).key in wanted):
-        if tv.error:
-            yield ('fail', tv.name, Segment(tv.member, None, None), f'InputError: {tv.name}: {tv.error}')
-            continue
+    pick = lambda tv: Segment(tv.video_id, tv.start, tv.end).key in wanted
+    for tv in iter_tar_videos(item, wanted=pick, max_member_mb=max_member_mb):
         seg = Segment(tv.video_id, tv.start, tv.end)
+        if tv.error:          # a wanted segment not copied (too large) is that segment's failure, else the member's
+            key, who = (seg.key, seg) if tv.video_id is not None else (tv.name, Segment(tv.member, None, None))
+            yield ('fail', key, who, f'InputError: {tv.name}: {tv.error}')
+            continue
         with tv.source() as f:
             yield _decoded(seg, replace(seg, src=f), modality, n_frames, size, kf(seg.video_id), decode_kw)
         n += 1
@@ -351,13 +363,13 @@ def _decoded(seg, src_seg, modality, n_frames, size, keyframes, decode_kw=None):
 
 # %% ../nbs/25_caption.ipynb #09ad2036
 def caption_segments(cap, job, segs, tars=(), wanted=(), *, batch_size=4, num_workers=4, timeout=600, n_frames=1,
-                     size=None, keyframes=None, progress=True, decode_kw=None):
+                     size=None, keyframes=None, progress=True, decode_kw=None, max_member_mb=4096):
     "Caption `segs` (and the `wanted` segment keys in archives `tars`) with `cap` into `job`; returns the keys found."
     found, buf = set(), []
     bar = tqdm(total=len(segs) + len(wanted), desc=f'{cap.name} captions', disable=not progress)
     with WorkerPool(num_workers, timeout=timeout) as pool:
         for ev in pool.stream(caption_task, [*segs, *tars], cap.name, n_frames, size, keyframes, wanted=wanted,
-                              decode_kw=decode_kw):
+                              decode_kw=decode_kw, max_member_mb=max_member_mb):
             if isinstance(ev, TaskResult):
                 if not ev.ok:
                     seg = ev.item if isinstance(ev.item, Segment) else Segment(Path(ev.item).name, None, None)
@@ -435,6 +447,7 @@ def egonb_caption(
                      'sync']='audio',  # what to describe (sync: audio-video offset)
     input_dir:str=None,          # folder of videos named {video_id}.ext or '{video_id} ({start}-{end}).ext'
     tar_folder:str=None,         # folder of .tar.gz archives with members '{video_id} ({start}-{end}).ext'
+    max_member_mb:float=4096,    # archive members inflating to more fail (0: only the cap of 10x the archive)
     output_csv:str=None,         # the same records as CSV
     model:str=None,              # hub id or folder (default per modality; audio: faster-whisper, bundled tiny.en)
     prompt:str=None,             # the question (image / video / sound captions) or the labels (objects: 'cup, knife')
@@ -462,6 +475,7 @@ def egonb_caption(
 ):
     "Caption, transcribe or detect objects in the video segments of a CSV; resumable."
     require_positive(batch_size=batch_size, num_workers=num_workers, limit=limit, frames=frames,
+                     frame_size=frame_size or None, max_member_mb=max_member_mb or None,
                      max_new_tokens=max_new_tokens, timeout=timeout, max_offset=max_offset)
     if not (input_dir or tar_folder):
         raise UsageError('give --input_dir or --tar_folder (or both): where the videos are')
@@ -477,13 +491,20 @@ def egonb_caption(
     out = as_path(output_json)  # the output's name is part of the job: several outputs may share a folder
     if save_features and isinstance(out, URLPath):
         raise UsageError(f'{output_json}: --save_features keeps its files on a file system; give a path, not a URL')
+    feats_npz = out.with_suffix('.features.npz') if save_features else None
+    check_outputs({'--output_json': out, '--output_csv': output_csv, 'the record log': out.parent/f'{out.name}.jsonl',
+                   'the features': feats_npz}, {'--dataset_csv': dataset_csv, '--keyframes': keyframes})
+    if not isinstance(out, URLPath) and out.is_dir():
+        raise UsageError(f'--output_json {out}: is a folder; give the name of the JSON file to write')
     cfg = dict(tool='caption', output=out.name, modality=modality, model=MODALITIES[modality](model).model_name,
                prompt=prompt, frames=n_frames, frame_size=frame_size, max_new_tokens=max_new_tokens, sam=sam,
                box_threshold=box_threshold, language=language, keyframes=config_hash(kf) if kf else None,
                sync=dict(max_offset=max_offset,
                          window=sync_window) if modality == 'sync' else None, save_features=save_features,
                dtype=dtype)
-    with Job(out.parent, cfg, stage='decode', results=f'{out.name}.jsonl', retry_failed=retry_failed) as job:
+    mine = [out.name, *(as_path(p).name for p in (output_csv, feats_npz) if p)]   # this output's files
+    with Job(out.parent, cfg, stage='decode', results=f'{out.name}.jsonl', retry_failed=retry_failed,
+             outputs=mine) as job:
         for r in rows:
             if 'error' in r and _seg_key(r) not in job.old_failures:
                 job.fail(_seg_key(r), AnnotationError(r['error']), stage='input', video_id=r.get('video_id'))
@@ -496,7 +517,7 @@ def egonb_caption(
             wanted = [_seg_key(r) for r in rest]
             sync = dict(max_offset=max_offset, sync_window=sync_window) if modality == 'sync' else None
             kw = dict(batch_size=batch_size, num_workers=num_workers, timeout=timeout, n_frames=n_frames,
-                      size=frame_size, keyframes=kf, decode_kw=sync)
+                      size=frame_size, keyframes=kf, decode_kw=sync, max_member_mb=max_member_mb)
             if ray is None:
                 found = caption_segments(load_captioner(modality, model, prompt, device, **opts), job, segs, tars,
                                          wanted, **kw)
@@ -512,8 +533,8 @@ def egonb_caption(
     recs = _write_outputs(job, [_seg_key(r) for r in rows], output_json, output_csv)
     if save_features:
         n = pack_features(out.parent/f'.{out.name}.features', [k for k in map(_seg_key, rows) if k in job.done],
-                          out.with_suffix('.features.npz'))
-        print(f"features of {n} segments in {out.with_suffix('.features.npz')}")
+                          feats_npz)
+        print(f"features of {n} segments in {feats_npz}")
     print(f"{job.summary('segments')}. {len(recs)} records in {output_json}" + (f' and {output_csv}'
                                                                                 if output_csv else ''))
     return 0

@@ -358,13 +358,14 @@ class Captioner:
 # %% ../nbs/93_cluster.ipynb #bf7d2ca0
 def caption_segments_on_ray(spec:dict, job, segs, tars=(), wanted=(), *, batch_size=4, num_workers=4, timeout=600,
                             n_frames=1, size=None, keyframes=None, progress=True, decode_kw=None, address='local',
-                            num_gpus=0., num_actors=1, num_cpus=None):
+                            num_gpus=0., num_actors=1, num_cpus=None, max_member_mb=4096):
     "`caption_segments` on Ray: decoding in Ray tasks, the captioner `load_captioner(**spec)` in a pool of actors."
     mod, fdir = spec['modality'], spec.get('features_dir')
     per = n_frames if mod in ('image', 'objects') else 1           # model inputs per segment
     items = {**{s.key: s for s in segs}, **{str(t): str(t) for t in tars}}
     pipe = RayPipeline(caption_task, Captioner, task_kw=dict(modality=mod, n_frames=n_frames, size=size,
-                       keyframes=keyframes, wanted=list(wanted), decode_kw=decode_kw), model_kw=spec, address=address,
+                       keyframes=keyframes, wanted=list(wanted), decode_kw=decode_kw, max_member_mb=max_member_mb),
+                       model_kw=spec, address=address,
                        num_cpus=num_cpus, num_workers=num_workers, num_actors=num_actors, num_gpus=num_gpus,
                        batch_size=max(1, math.ceil(batch_size / per)), chunk=1, timeout=timeout)
     found, bar = set(), tqdm(total=len(segs) + len(wanted), desc=f'{mod} captions', disable=not progress)

@@ -19,11 +19,12 @@ from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['HF_HOW', 'EgonbError', 'AnnotationError', 'ModelNotFoundError', 'UsageError', 'InputNotFoundError',
-           'VideoDecodeError', 'NoAudioError', 'DecodeTimeout', 'printable', 'atomic_write', 'URLPath', 'as_path',
-           'save_json', 'load_json', 'save_figure', 'repair_jsonl', 'append_jsonl', 'read_jsonl', 'config_hash',
-           'OutputInUseError', 'RunLock', 'remove_stale_temps', 'error_parts', 'Job', 'TaskResult', 'WorkerPool',
-           'TaskPart', 'run_with_timeout', 'cli_parser', 'run_cli', 'egonb_cli', 'require_positive',
-           'offline_requested', 'hub_offline', 'missing_model', 'loading', 'resolve_device']
+           'VideoDecodeError', 'NoAudioError', 'DecodeTimeout', 'printable', 'safe_name', 'temp_prefix', 'atomic_write',
+           'URLPath', 'as_path', 'child_path', 'check_outputs', 'save_json', 'load_json', 'save_figure', 'repair_jsonl',
+           'append_jsonl', 'read_jsonl', 'config_hash', 'OutputInUseError', 'RunLock', 'pid_alive',
+           'remove_stale_temps', 'error_parts', 'Job', 'TaskResult', 'WorkerPool', 'TaskPart', 'run_with_timeout',
+           'cli_parser', 'run_cli', 'egonb_cli', 'require_positive', 'offline_requested', 'hub_offline',
+           'missing_model', 'loading', 'resolve_device']
 
 # %% ../nbs/00_core.ipynb #f700abe1
 class EgonbError(Exception):
@@ -66,6 +67,30 @@ def printable(s):
     "`s` (a path or text) safe to print or write as UTF-8: undecodable file-name bytes become '\ufffd'."
     return str(s).encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
 
+# %% ../nbs/00_core.ipynb #c0f47037
+def safe_name(name, *, what='name', max_bytes=200):
+    "`name` as one file-name component: `UsageError` if it could leave or hide in its folder; cut (hashed) if long."
+    s = str(name)
+    why = ('is empty' if not s.strip() else 'contains a path separator' if '/' in s or '\\' in s
+           else 'contains a NUL byte' if '\0' in s else 'contains control characters' if any(ord(c) < 32 for c in s)
+           else "is '..'" if s == '..' else 'starts with a dot' if s.startswith('.') else None)
+    if why: raise UsageError(f'{what} {printable(s)!r} cannot be a file name: it {why}')
+    return _short(s, max_bytes)
+
+def _short(name, max_bytes):
+    "`name` cut to `max_bytes` of UTF-8 (at a character boundary), with a hash of the whole when cut."
+    b = name.encode('utf-8', 'surrogateescape')
+    if len(b) <= max_bytes: return name
+    h = hashlib.sha1(b).hexdigest()[:12]
+    return f"{b[:max_bytes - 13].decode('utf-8', 'ignore')}~{h}"
+
+# %% ../nbs/00_core.ipynb #ed33dc2f
+_HOST = hashlib.sha1(socket.gethostname().encode()).hexdigest()[:8]
+
+def temp_prefix(name):
+    "Prefix of the temp file beside output file `name`: egonb's marker, this host and this process."
+    return f'.{_short(name, 100)}.egonb-{_HOST}-{os.getpid()}-'
+
 # %% ../nbs/00_core.ipynb #6f048fe6
 @contextlib.contextmanager
 def atomic_write(path, mode='w', **kwargs):
@@ -75,7 +100,7 @@ def atomic_write(path, mode='w', **kwargs):
         with _put_atomic(path, mode, **kwargs) as f: yield f
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name), suffix='.tmp')
     try:
         with os.fdopen(fd, mode, **kwargs) as f:
             yield f
@@ -126,12 +151,47 @@ def as_path(p):
 @contextlib.contextmanager
 def _put_atomic(path:URLPath, mode='w', **kwargs):
     "Write to a local temp file, then put it at `path` in one request."
-    fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp')
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix='.tmp')
     try:
         with os.fdopen(fd, mode, **kwargs) as f: yield f
         path.fs.put_file(tmp, str(path))
     finally:
         with contextlib.suppress(FileNotFoundError): os.remove(tmp)
+
+# %% ../nbs/00_core.ipynb #caacff2f
+def child_path(root, *names, what='name'):
+    "`root/name/…`, each name through `safe_name`; `UsageError` unless the path (links resolved) is inside `root`."
+    p = as_path(root)
+    for n in names: p = p/safe_name(n, what=what)
+    if isinstance(p, URLPath): return p
+    top, real = Path(root).resolve(), p.resolve()
+    if not real.is_relative_to(top):
+        raise UsageError(f'{printable(p)}: resolves to {printable(real)}, outside the output folder {printable(root)}')
+    return p
+
+# %% ../nbs/00_core.ipynb #3056c76a
+def _same(a, b):
+    "True if paths `a` and `b` name one file (resolved; hard links of one existing file too)."
+    if isinstance(a, URLPath) or isinstance(b, URLPath): return str(a).rstrip('/') == str(b).rstrip('/')
+    if a.resolve() == b.resolve(): return True
+    with contextlib.suppress(OSError): return os.path.samefile(a, b)
+    return False
+
+def check_outputs(outputs:dict, inputs:dict=None):
+    "`UsageError` if an output path (`{flag: path}`) is an input file, lies inside one, or is another output."
+    outs = {k: as_path(v) for k, v in outputs.items() if v is not None}
+    ins = {k: as_path(v) for k, v in (inputs or {}).items() if v is not None}
+    for k, o in outs.items():
+        for ik, i in ins.items():
+            if _same(o, i) or (not isinstance(o, URLPath) and not isinstance(i, URLPath) and i.is_file()
+                               and o.resolve().is_relative_to(i.resolve())):
+                raise UsageError(f'{ik} {printable(i)} is also the output {k}: it would be overwritten; '
+                                 'choose another output path')
+    ks = list(outs)
+    for a in range(len(ks)):
+        for b in range(a + 1, len(ks)):
+            if _same(outs[ks[a]], outs[ks[b]]):
+                raise UsageError(f'{ks[a]} and {ks[b]} are the same file ({printable(outs[ks[a]])})')
 
 # %% ../nbs/00_core.ipynb #fa6301be
 def save_json(obj, path, indent=2):
@@ -253,14 +313,29 @@ class RunLock:
         self.f = None
 
 # %% ../nbs/00_core.ipynb #4df979b4
-_TMP_RE = re.compile(r'^\..+\.[a-z0-9_]{8}\.tmp$')
+_TMP_RE = re.compile(r'^\.(?P<name>.+)\.egonb-(?P<host>[0-9a-f]{8})-(?P<pid>\d+)-[a-z0-9_]{8}\.tmp$')
 
-def remove_stale_temps(folder):
-    "Delete the temporary files that killed `atomic_write`s left under `folder`; returns their paths."
+def pid_alive(pid):
+    "True if process `pid` exists on this machine (ours or another user's)."
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    except OverflowError: return False
+    return True
+
+def remove_stale_temps(folder, *, names=None):
+    "Delete the temps that killed egonb writes left in `folder` (only for output files `names`, if given)."
     if isinstance(as_path(folder), URLPath): return []   # a store never holds them: temps stay on the local disk
-    gone = [p for p in Path(folder).rglob('.*.tmp') if _TMP_RE.match(p.name) and p.is_file()]
-    for p in gone:
-        with contextlib.suppress(FileNotFoundError): p.unlink()
+    d, keep = Path(folder), None if names is None else {_short(str(n), 100) for n in names}
+    if not d.is_dir(): return []
+    gone = []
+    for p in sorted(d.glob('.*.tmp')):
+        m = _TMP_RE.match(p.name)
+        if m is None or m['host'] != _HOST or pid_alive(int(m['pid'])): continue   # not ours, or its writer lives
+        if (keep is not None and m['name'] not in keep) or p.is_symlink() or not p.is_file(): continue
+        with contextlib.suppress(FileNotFoundError):
+            p.unlink()
+            gone.append(p)
     return gone
 
 # %% ../nbs/00_core.ipynb #b468accd
@@ -273,11 +348,13 @@ def error_parts(error):
 # %% ../nbs/00_core.ipynb #c00b8240
 class Job:
     "Bookkeeping of one resumable batch run in `output_dir`: done items, failure records, the folder lock."
-    def __init__(self, output_dir, config:dict, *, stage='run', results='results.jsonl', retry_failed=False):
+    def __init__(self, output_dir, config:dict, *, stage='run', results='results.jsonl', retry_failed=False,
+                 outputs=None):
         self.out, self.config, self.hash = as_path(output_dir), config, config_hash(config)
         self.stage, self.retry_failed = stage, retry_failed
         self.results_path, self.failures_path = self.out/results, self.out/'failures.jsonl'
         self.stats = dict(done=0, failed=0, skipped=0, skipped_failed=0)
+        self.outputs = None if outputs is None else [results, 'failures.jsonl', *outputs]   # temps to clean
         self._lock = None
     def __enter__(self):
         self._lock = RunLock(self.out).__enter__()
@@ -294,7 +371,7 @@ class Job:
 @patch
 def _load(self:Job):
     "Clean up after a killed run and read what is done and what failed."
-    remove_stale_temps(self.out)
+    remove_stale_temps(self.out, names=self.outputs)
     for p in (self.results_path, self.failures_path): repair_jsonl(p)
     self.done = {r['item']: r for r in read_jsonl(self.results_path) if r.get('config_hash') == self.hash}
     self.old_failures = {r['item']: r for r in read_jsonl(self.failures_path) if 'item' in r}
@@ -616,6 +693,9 @@ def run_cli(func, argv=None, prog=None):
     missing = [f'--{k}' for k, v in sig.items() if v.kind is v.KEYWORD_ONLY and v.default is v.empty and ns[k] is None]
     if missing: p.error(f'the following flags are required: {", ".join(missing)}')
     pos = [ns.pop(k) for k, v in sig.items() if v.kind is v.POSITIONAL_OR_KEYWORD and v.default is v.empty]
+    if (mem := [f'--{k} {v}' for k, v in ns.items() if isinstance(v, str) and v.startswith('memory://')]):
+        p.error(f'{mem[0]}: memory:// is a store inside this process; nothing in it outlives the command '
+                '(give a path or an s3://, gs://… URL)')
     try: res = func(*pos, **ns)
     except EgonbError as e:
         if debug: raise

@@ -434,7 +434,7 @@ def ego4d_root(root=None):
 def ego4d_video_path(uid, root=None, kind='clips', versions=('v2', 'v1'), exts=('.mp4',)):
     "Path of the `kind` ('clips' or 'full_scale') video `uid` under the Ego4D root."
     if kind not in ('clips', 'full_scale'): raise ValueError(f"kind must be 'clips' or 'full_scale', not {kind!r}")
-    r = ego4d_root(root)
+    r, uid = ego4d_root(root), safe_name(uid, what=f'{kind} uid', max_bytes=255)
     cands = [r/v/kind/f'{uid}{e}' for v in versions for e in exts]
     for c in cands:
         if c.exists(): return c

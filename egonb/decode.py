@@ -6,7 +6,7 @@ Docs: https://egonb.github.io/egonb/decode.html.md"""
 
 # %% ../nbs/02_decode.ipynb #55e410b6
 from __future__ import annotations
-import io, os, re, sys, math, shutil, tarfile, tempfile, warnings, zlib
+import io, os, re, sys, math, errno, shutil, tarfile, tempfile, warnings, zlib
 from dataclasses import dataclass, field, asdict
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
@@ -18,9 +18,9 @@ from tqdm.auto import tqdm
 from .core import *
 
 # %% auto #0
-__all__ = ['VIDEO_EXTS', 'VideoMeta', 'Frames', 'Clip', 'uniform_indices', 'time_to_index', 'fps_indices', 'clip_plan',
-           'window_plan', 'out_size', 'DecodeWarning', 'VideoReader', 'PyAVReader', 'DecordReader', 'open_video',
-           'load_audio', 'parse_segment_name', 'unsafe_member', 'NamedFile', 'TarVideo', 'check_archive',
+__all__ = ['VIDEO_EXTS', 'MAX_INFLATE', 'VideoMeta', 'Frames', 'Clip', 'uniform_indices', 'time_to_index', 'fps_indices',
+           'clip_plan', 'window_plan', 'out_size', 'DecodeWarning', 'VideoReader', 'PyAVReader', 'DecordReader',
+           'open_video', 'load_audio', 'parse_segment_name', 'unsafe_member', 'NamedFile', 'TarVideo', 'check_archive',
            'iter_tar_videos', 'safe_extract', 'probe_video', 'probe_videos', 'find_videos', 'find_inputs',
            'egonb_probe', 'contact_sheet', 'show_frames']
 
@@ -620,9 +620,12 @@ def check_archive(path):
     return path
 
 # %% ../nbs/02_decode.ipynb #e0154dae
-def iter_tar_videos(path, exts=VIDEO_EXTS, wanted=None):
+MAX_INFLATE = 10          # a member may hold at most this many times the archive's own bytes (videos barely compress)
+
+def iter_tar_videos(path, exts=VIDEO_EXTS, wanted=None, *, max_member_mb=4096):
     "Stream the video members of a tar(.gz) archive as `TarVideo`s, one at a time; `wanted(tv)` picks which to copy."
     path = check_archive(path)
+    cap = min(MAX_INFLATE * path.stat().st_size, (max_member_mb or float('inf')) * 2**20)
     try: tf = tarfile.open(path, 'r|*')
     except _TAR_ERRORS as e: raise VideoDecodeError(path, f'not a readable tar archive ({e})') from None
     with tf, tempfile.TemporaryDirectory(prefix='egonb-tar-') as d:
@@ -634,13 +637,33 @@ def iter_tar_videos(path, exts=VIDEO_EXTS, wanted=None):
             n += 1
             tv = _tar_entry(path, m, exts)
             if tv is None or (tv.error is None and wanted is not None and not wanted(tv)): continue
-            if tv.error is None:
-                tv.file = str(Path(d)/f'member{PurePosixPath(m.name).suffix}')
-                try:
-                    with tf.extractfile(m) as src, open(tv.file, 'wb') as dst: shutil.copyfileobj(src, dst, 1 << 20)
-                except _TAR_ERRORS as e: raise _damaged(path, n, e) from None
+            if tv.error is None and m.size > cap: tv.error = _too_big(m.size, cap, max_member_mb)
+            if tv.error is None: tv.error = _copy_member(tf, m, Path(d)/f'member{PurePosixPath(m.name).suffix}', tv, n)
             yield tv
             if tv.file: Path(tv.file).unlink(missing_ok=True)
+
+def _too_big(size, cap, max_member_mb):
+    "Why a member of `size` bytes is refused (a tar or gzip bomb, or over `--max_member_mb`)."
+    mb = lambda b: f'{b / 2**20:,.1f} MB'
+    if max_member_mb and cap == max_member_mb * 2**20: return f'refused: inflates to {mb(size)}, over --max_member_mb'
+    return f'refused: inflates to {mb(size)}, over {MAX_INFLATE}x the archive\'s size ({mb(cap)}): a tar or gzip bomb?'
+
+def _copy_member(tf, m, dst, tv, n):
+    "Copy member `m` to temp file `dst` (then `tv.file`); returns why the temp disk could not hold it, or None."
+    src = tf.extractfile(m)
+    try:
+        with open(dst, 'wb') as f:
+            while True:
+                try: b = src.read(1 << 20)
+                except _TAR_ERRORS as e: raise _damaged(tv.archive, n, e) from None   # the archive, not the disk
+                if not b: break
+                f.write(b)
+    except OSError as e:
+        if e.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG): raise
+        dst.unlink(missing_ok=True)
+        return f'temp disk full: {m.size / 2**20:,.0f} MB member did not fit in {dst.parent.parent} ({e.strerror})'
+    tv.file = str(dst)
+    return None
 
 def _damaged(path, n, e):
     return VideoDecodeError(path, f'damaged or truncated archive, stopped at member {n} ({type(e).__name__}: {e})')

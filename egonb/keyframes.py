@@ -172,10 +172,17 @@ def scorer_name(self:AKSRun):
 
 # %% ../nbs/09_keyframes.ipynb #ac0e7064
 @patch
+def frame_dir(self:AKSRun, q):
+    "Folder of query `q`'s keyframe JPEGs: `UsageError` if its ids cannot be file names, or it leaves `output_dir`."
+    for k in ('clip_uid', 'annotation_uid'): safe_name(getattr(q, k), what=f'{self.nlq_json}: {k}')
+    return child_path(self.out, q.clip_uid, f'{q.annotation_uid}_{q.query_idx}')
+
+@patch
 def _save_jpegs(self:AKSRun, q, cand, pos):
     "Selected frames as `<output_dir>/<clip_uid>/<annotation_uid>_<query_idx>/<frame>.jpg`, each written atomically."
     import PIL.Image
-    d = self.out/q.clip_uid/f'{q.annotation_uid}_{q.query_idx}'
+    d = self.frame_dir(q)
+    remove_stale_temps(d)                     # what a killed run left in this query's own folder
     for p in pos:
         with atomic_write(d/f'{int(cand["indices"][p]):06d}.jpg', 'wb') as f:
             PIL.Image.fromarray(cand['data'][p]).save(f, format='JPEG', quality=90)
@@ -200,9 +207,15 @@ def _features(self:AKSRun, frames):
 @patch
 def run(self:AKSRun):
     "Select keyframes for every unfinished query; returns a summary dict."
-    with Job(self.out, self.job_config(), stage='decode', retry_failed=self.retry_failed) as job:
+    with Job(self.out, self.job_config(), stage='decode', retry_failed=self.retry_failed,
+             outputs=['selected_frames.json', 'selected_frames_keys.json']) as job:
         self.job, by_clip, paths = job, {}, {}
-        for q in job.todo(self.queries, key=lambda q: q.key): by_clip.setdefault(q.clip_uid, []).append(q)
+        for q in job.todo(self.queries, key=lambda q: q.key):
+            try: self.save_frames and self.frame_dir(q)      # ids that would write outside output_dir: refused
+            except EgonbError as e:
+                self._fail([q], e, 'input')
+                continue
+            by_clip.setdefault(q.clip_uid, []).append(q)
         for uid in by_clip:
             try: paths[uid] = str(ego4d_video_path(uid, self.root))
             except EgonbError as e: self._fail(by_clip[uid], e, 'input')
