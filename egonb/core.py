@@ -19,12 +19,12 @@ from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['HF_HOW', 'EgonbError', 'AnnotationError', 'ModelNotFoundError', 'UsageError', 'InputNotFoundError',
-           'VideoDecodeError', 'NoAudioError', 'DecodeTimeout', 'printable', 'safe_name', 'temp_prefix', 'atomic_write',
-           'URLPath', 'as_path', 'child_path', 'check_outputs', 'save_json', 'load_json', 'save_figure', 'repair_jsonl',
-           'append_jsonl', 'read_jsonl', 'config_hash', 'OutputInUseError', 'RunLock', 'pid_alive',
-           'remove_stale_temps', 'error_parts', 'Job', 'TaskResult', 'WorkerPool', 'TaskPart', 'run_with_timeout',
-           'cli_parser', 'run_cli', 'egonb_cli', 'require_positive', 'offline_requested', 'hub_offline',
-           'missing_model', 'loading', 'resolve_device']
+           'VideoDecodeError', 'NoAudioError', 'DecodeTimeout', 'printable', 'fit_name', 'safe_name', 'temp_prefix',
+           'atomic_write', 'URLPath', 'as_path', 'child_path', 'canonical_path', 'check_outputs', 'save_json',
+           'load_json', 'save_figure', 'repair_jsonl', 'append_jsonl', 'read_jsonl', 'config_hash', 'OutputInUseError',
+           'RunLock', 'pid_alive', 'remove_stale_temps', 'error_parts', 'Job', 'TaskResult', 'WorkerPool', 'TaskPart',
+           'run_with_timeout', 'cli_parser', 'run_cli', 'egonb_cli', 'require_positive', 'offline_requested',
+           'hub_offline', 'missing_model', 'loading', 'resolve_device']
 
 # %% ../nbs/00_core.ipynb #f700abe1
 class EgonbError(Exception):
@@ -67,6 +67,14 @@ def printable(s):
     "`s` (a path or text) safe to print or write as UTF-8: undecodable file-name bytes become '\ufffd'."
     return str(s).encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
 
+# %% ../nbs/00_core.ipynb #3f407526
+def fit_name(name, max_bytes=200):
+    "`name` cut to `max_bytes` of UTF-8 (at a character boundary), with a hash of the whole when cut."
+    b = name.encode('utf-8', 'surrogateescape')
+    if len(b) <= max_bytes: return name
+    h = hashlib.sha1(b).hexdigest()[:12]
+    return f"{b[:max_bytes - 13].decode('utf-8', 'ignore')}~{h}"
+
 # %% ../nbs/00_core.ipynb #c0f47037
 def safe_name(name, *, what='name', max_bytes=200):
     "`name` as one file-name component: `UsageError` if it could leave or hide in its folder; cut (hashed) if long."
@@ -75,21 +83,14 @@ def safe_name(name, *, what='name', max_bytes=200):
            else 'contains a NUL byte' if '\0' in s else 'contains control characters' if any(ord(c) < 32 for c in s)
            else "is '..'" if s == '..' else 'starts with a dot' if s.startswith('.') else None)
     if why: raise UsageError(f'{what} {printable(s)!r} cannot be a file name: it {why}')
-    return _short(s, max_bytes)
-
-def _short(name, max_bytes):
-    "`name` cut to `max_bytes` of UTF-8 (at a character boundary), with a hash of the whole when cut."
-    b = name.encode('utf-8', 'surrogateescape')
-    if len(b) <= max_bytes: return name
-    h = hashlib.sha1(b).hexdigest()[:12]
-    return f"{b[:max_bytes - 13].decode('utf-8', 'ignore')}~{h}"
+    return fit_name(s, max_bytes)
 
 # %% ../nbs/00_core.ipynb #ed33dc2f
 _HOST = hashlib.sha1(socket.gethostname().encode()).hexdigest()[:8]
 
 def temp_prefix(name):
     "Prefix of the temp file beside output file `name`: egonb's marker, this host and this process."
-    return f'.{_short(name, 100)}.egonb-{_HOST}-{os.getpid()}-'
+    return f'.{fit_name(name, 100)}.egonb-{_HOST}-{os.getpid()}-'
 
 # %% ../nbs/00_core.ipynb #6f048fe6
 @contextlib.contextmanager
@@ -168,6 +169,12 @@ def child_path(root, *names, what='name'):
     if not real.is_relative_to(top):
         raise UsageError(f'{printable(p)}: resolves to {printable(real)}, outside the output folder {printable(root)}')
     return p
+
+# %% ../nbs/00_core.ipynb #23661853
+def canonical_path(p):
+    "`p` absolute, its folder resolved (links, `..`), its own file name kept."
+    p = Path(p)
+    return Path(os.path.realpath(p.parent))/p.name
 
 # %% ../nbs/00_core.ipynb #3056c76a
 def _same(a, b):
@@ -293,8 +300,12 @@ class RunLock:
     def __enter__(self):
         import fcntl
         if isinstance(self.path, URLPath): return self   # object stores have no locks (see Outputs at fsspec URLs)
-        self.path.mkdir(parents=True, exist_ok=True)
-        f = open(self.path/self.name, 'a+')
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            f = open(self.path/self.name, 'a+')
+        except OSError as e:        # read-only, not a folder, no permission: one line, before any work
+            raise UsageError(f'{self.path}: cannot write the output here ({e.strerror}); choose another output '
+                             'folder') from None
         try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             f.seek(0)
@@ -326,7 +337,7 @@ def pid_alive(pid):
 def remove_stale_temps(folder, *, names=None):
     "Delete the temps that killed egonb writes left in `folder` (only for output files `names`, if given)."
     if isinstance(as_path(folder), URLPath): return []   # a store never holds them: temps stay on the local disk
-    d, keep = Path(folder), None if names is None else {_short(str(n), 100) for n in names}
+    d, keep = Path(folder), None if names is None else {fit_name(str(n), 100) for n in names}
     if not d.is_dir(): return []
     gone = []
     for p in sorted(d.glob('.*.tmp')):
@@ -460,6 +471,8 @@ class TaskResult:
 # %% ../nbs/00_core.ipynb #c5e8381a
 def _worker_loop(conn, initializer=None):
     "Body of a worker process: run `(fn, args, kwargs)` messages until `None` arrives."
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle: no worker tracebacks
     if initializer is not None: initializer()
     while True:
         try: msg = conn.recv()

@@ -702,10 +702,11 @@ def probe_videos(paths, timeout=60., n_workers=2, progress=True):
 
 # %% ../nbs/02_decode.ipynb #7456029a
 def find_videos(input_dir, exts=VIDEO_EXTS):
-    "Video files under `input_dir`, sorted; `UsageError` if the folder does not exist."
+    "Video files under `input_dir` (canonical paths), sorted; `UsageError` if the folder does not exist."
     d = Path(input_dir)
     if not d.is_dir(): raise UsageError(f'{input_dir}: ' + ('not a folder' if d.exists() else 'no such folder'))
-    return sorted(p for p in d.rglob('*') if p.is_file() and p.suffix.lstrip('.').lower() in exts)
+    return sorted(canonical_path(p) for p in d.resolve().rglob('*')
+                  if p.is_file() and p.suffix.lstrip('.').lower() in exts)
 
 # %% ../nbs/02_decode.ipynb #6a4e42dd
 def find_inputs(input_dir, limit=None, exts=VIDEO_EXTS):
@@ -734,7 +735,7 @@ def egonb_probe(
         from .cluster import import_ray
         import_ray()
     with Job(output_dir, dict(tool='probe', backend='pyav'), stage='decode', results='probe.jsonl',
-             retry_failed=retry_failed) as job:
+             retry_failed=retry_failed, outputs=[]) as job:   # the folder may be anyone's ('.'): only its own temps
         if ray is not None:                       # Ray tasks probe, this process keeps the records (egonb.cluster)
             from .cluster import probe_on_ray
             probe_on_ray(job, job.todo(vids), address=ray, timeout=timeout, num_workers=num_workers)

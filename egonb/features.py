@@ -89,22 +89,25 @@ def load_features(path):
                              json.loads(str(z['config'])))
 
 # %% ../nbs/03_features.ipynb #be90a2e9
-def output_names(paths, input_dir=None):
-    "One unique output stem per path: the file stem, lengthened only where stems collide."
+def output_names(paths, input_dir=None, *, among=None):
+    "One unique output stem per path: the file stem, lengthened where stems collide `among` all inputs; fits a name."
     paths = [Path(p) for p in paths]
+    top = Path(input_dir).resolve() if input_dir else None
     def name(p, level):
-        try: r = p.relative_to(input_dir) if input_dir else Path(*p.parts[-4:])
+        try: r = p.relative_to(top) if top else Path(*p.parts[-4:])
         except ValueError: r = Path(*p.parts[-4:])
         if level == 0: return p.stem
         if level == 1: return '__'.join(r.with_suffix('').parts)
         if level == 2: return '__'.join(r.parts)
         return '__'.join(r.parts) + '__' + hashlib.sha1(str(p.resolve()).encode()).hexdigest()[:8]
-    level = [0] * len(paths)
+    allp = list(dict.fromkeys([*paths, *(Path(p) for p in among or ())]))
+    level = [0] * len(allp)
     while True:
-        names = [name(p, l) for p, l in zip(paths, level)]
+        names = [name(p, l) for p, l in zip(allp, level)]
         dup = {n for n in names if names.count(n) > 1}
-        if not dup or all(l == 3 for n, l in zip(names, level) if n in dup): return names
+        if not dup or all(l == 3 for n, l in zip(names, level) if n in dup): break
         level = [min(l + 1, 3) if n in dup else l for n, l in zip(names, level)]
+    return [fit_name(n) for n in names[:len(paths)]]
 
 # %% ../nbs/03_features.ipynb #6e5aa62e
 def select_videos(input_dir, view=None, limit=None):
@@ -144,15 +147,16 @@ DTYPES = ('fp32', 'bf16', 'fp16')
 
 class Extractor:
     "Base of the feature extractors: config and batched, gradient-free embedding on `device`, in `dtype`."
-    name, model_name, dim, dtype = '', '', 0, 'fp32'
+    name, model_name, dim, dtype, seed = '', '', 0, 'fp32', None   # seed: of random weights, else None
     def __init__(self, sampler:ClipSampler, device='auto'):
         self.sampler, self.device = sampler, resolve_device(device)
     @property
     def clip_length(self):
         return self.sampler.clip_len if self.sampler.windows == 'clips' else self.sampler.window_size
     def config(self):
+        seed = {} if self.seed is None else dict(seed=self.seed)      # another seed: another random model
         return dict(feature=self.name, model=self.model_name, dim=self.dim, sampler=asdict(self.sampler),
-                    dtype=self.dtype, **self.extra_config())
+                    dtype=self.dtype, **seed, **self.extra_config())
     def extra_config(self): return {}
     def embed(self, items):
         import torch
@@ -217,7 +221,7 @@ def create_extractor(name, model=None, pretrained=None, *, clip_len=2., windows=
     with torch.random.fork_rng():
         torch.manual_seed(seed)
         ex = klass(*args, **kw)
-    ex.dtype = dtype
+    ex.dtype, ex.seed = dtype, seed if pretrained is None else None
     return ex
 
 # %% ../nbs/03_features.ipynb #c5fe9ea9
@@ -229,8 +233,9 @@ class FeatureRunner:
         require_positive(batch_size=batch_size, num_workers=num_workers, timeout=timeout)
         store_attr('extractor,batch_size,num_workers,fmt,overwrite,timeout,allow_partial,progress,retry_failed')
         self.out = as_path(output_dir)
-        self.videos = [str(v) for v in videos]
-        self.names = dict(zip(self.videos, output_names(self.videos, input_dir)))
+        self.videos = [str(canonical_path(v)) for v in videos]   # one spelling: a rerun spelled otherwise resumes
+        among = find_videos(input_dir) if input_dir else None
+        self.names = dict(zip(self.videos, output_names(self.videos, input_dir, among=among)))
         self.cfg = extractor.config()
         self.hash = config_hash(self.cfg)
 

@@ -375,6 +375,9 @@ def egonb_aks(
     require_positive(max_frames=max_frames, fps=fps, frame_size=frame_size, depth=depth, limit=limit, timeout=timeout,
                      num_workers=num_workers)
     summ = None
+    out = as_path(output_dir)
+    names = ('results.jsonl', 'failures.jsonl', 'selected_frames.json', 'selected_frames_keys.json')
+    check_outputs({str(out/n): out/n for n in names}, {'--nlq_json': nlq_json, '--summaries': summaries})
     if summaries:
         d = load_json(summaries)
         summ = nlq_summaries(nlq_json, summaries) if d and isinstance(next(iter(d.values())), dict) else d
