@@ -58,7 +58,7 @@ OWN_FLAGS = {
     'egonb-aks': {'nlq_json', 'scorer', 'max_frames', 't1', 't2', 'depth', 'mode', 'summaries', 'summary_weight',
                   'save_frames'},
     'egonb-caption': {'modality', 'prompt', 'frames', 'keyframes', 'max_new_tokens', 'sam', 'box_threshold',
-                      'language', 'trust_remote_code', 'max_offset', 'sync_window', 'save_features'},
+                      'language', 'trust_remote_code', 'max_offset', 'sync_window', 'save_features', 'max_member_mb'},
     'egonb-aks-eval': {'aks_dir', 'nlq_json'},
     'egonb-asl': {'command', 'split', 'ckpt'},
     'egonb-demo': {'backend', 'features', 'keyframes', 'speech', 'captions'},
