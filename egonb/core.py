@@ -18,13 +18,14 @@ from fastcore.docments import docments
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['HF_HOW', 'EgonbError', 'AnnotationError', 'ModelNotFoundError', 'UsageError', 'InputNotFoundError',
+__all__ = ['FLAG_RULES', 'HF_HOW', 'EgonbError', 'AnnotationError', 'ModelNotFoundError', 'UsageError', 'InputNotFoundError',
            'VideoDecodeError', 'NoAudioError', 'DecodeTimeout', 'printable', 'fit_name', 'safe_name', 'temp_prefix',
            'atomic_write', 'URLPath', 'as_path', 'child_path', 'canonical_path', 'check_outputs', 'save_json',
-           'load_json', 'save_figure', 'repair_jsonl', 'append_jsonl', 'read_jsonl', 'config_hash', 'OutputInUseError',
-           'RunLock', 'pid_alive', 'remove_stale_temps', 'error_parts', 'Job', 'TaskResult', 'WorkerPool', 'TaskPart',
-           'run_with_timeout', 'cli_parser', 'run_cli', 'egonb_cli', 'require_positive', 'offline_requested',
-           'hub_offline', 'missing_model', 'loading', 'resolve_device']
+           'load_json', 'save_figure', 'repair_jsonl', 'append_jsonl', 'read_jsonl', 'log_parts', 'JsonlLog',
+           'config_hash', 'OutputInUseError', 'RunLock', 'pid_alive', 'remove_stale_temps', 'error_parts', 'Job',
+           'TaskResult', 'WorkerPool', 'TaskPart', 'run_with_timeout', 'cli_parser', 'check_flags', 'run_cli',
+           'egonb_cli', 'require_positive', 'offline_requested', 'hub_offline', 'missing_model', 'loading',
+           'resolve_device']
 
 # %% ../nbs/00_core.ipynb #f700abe1
 class EgonbError(Exception):
@@ -270,10 +271,12 @@ def append_jsonl(path, rec):
 
 # %% ../nbs/00_core.ipynb #a88f987d
 def read_jsonl(path):
-    "Records of the JSON-lines file `path` ([] if missing); a torn last line is dropped with a warning."
+    "Records of JSON-lines `path` and its numbered parts at a URL ([] if none); a torn last line is dropped."
     path = as_path(path)
-    if not path.exists(): return []
-    lines = path.read_text().splitlines()
+    texts = [path.read_text()] if path.exists() else []
+    if isinstance(path, URLPath): texts += [path.fs.cat_file(p).decode() for p in log_parts(path)]
+    lines = ''.join(t if t.endswith('\n') or not t else t + '\n' for t in texts[:-1]) + ''.join(texts[-1:])
+    lines = lines.splitlines()
     recs = []
     for i, l in enumerate(lines):
         if not l.strip(): continue
@@ -282,6 +285,53 @@ def read_jsonl(path):
             if i < len(lines) - 1: raise EgonbError(f'{path}: line {i+1} is not valid JSON') from None
             warnings.warn(f'{path}: dropped a torn last line (interrupted write)')
     return recs
+
+def log_parts(path:URLPath):
+    "The numbered parts `<path>.part-NNNNNN` of a log at a URL, in order."
+    return sorted(p for p in path.fs.glob(f'{path.fs._strip_protocol(str(path))}.part-*'))
+
+# %% ../nbs/00_core.ipynb #ef5c095b
+class JsonlLog:
+    "An append-only JSON-lines log kept open: lines flushed at once, fsynced every `sync_s` s, parts at a URL."
+    def __init__(self, path, *, sync_s=1., part_lines=1000, part_s=2.):
+        self.path, self.sync_s, self.part_lines, self.part_s = as_path(path), sync_s, part_lines, part_s
+        self.url, self.f, self.buf, self.last, self.next_part = isinstance(self.path, URLPath), None, [], 0., None
+    def append(self, rec):
+        "Write `rec` as one line (a URL: buffer it; put a part when enough have come)."
+        line = json.dumps(rec, default=_json_default) + '\n'
+        if self.url:
+            self.buf.append(line)
+            if len(self.buf) >= self.part_lines or time.monotonic() - self.last >= self.part_s: self.flush()
+            return
+        if self.f is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            repair_jsonl(self.path)
+            self.f, self.last = open(self.path, 'a'), time.monotonic()
+        self.f.write(line)
+        self.f.flush()
+        if time.monotonic() - self.last >= self.sync_s: self.flush()
+    def __enter__(self): return self
+    def __exit__(self, *exc): self.close()
+
+# %% ../nbs/00_core.ipynb #0ee5a2a2
+@patch
+def flush(self:JsonlLog):
+    "Make every appended line durable: fsync the file, or put the buffered lines as the log's next part."
+    self.last = time.monotonic()
+    if self.f is not None: return os.fsync(self.f.fileno())
+    if not (self.url and self.buf): return
+    if self.next_part is None:
+        done = [int(p.rsplit('-', 1)[1]) for p in log_parts(self.path)]
+        self.next_part = max(done, default=0) + 1
+    with atomic_write(URLPath(f'{self.path}.part-{self.next_part:06d}')) as f: f.write(''.join(self.buf))
+    self.buf, self.next_part = [], self.next_part + 1
+
+@patch
+def close(self:JsonlLog):
+    "Flush and close."
+    self.flush()
+    if self.f is not None: self.f.close()
+    self.f = None
 
 # %% ../nbs/00_core.ipynb #84e5f3ee
 def config_hash(cfg:dict):
@@ -366,7 +416,7 @@ class Job:
         self.results_path, self.failures_path = self.out/results, self.out/'failures.jsonl'
         self.stats = dict(done=0, failed=0, skipped=0, skipped_failed=0)
         self.outputs = None if outputs is None else [results, 'failures.jsonl', *outputs]   # temps to clean
-        self._lock = None
+        self._lock, self._logs = None, None
     def __enter__(self):
         self._lock = RunLock(self.out).__enter__()
         try: self._load()
@@ -375,7 +425,9 @@ class Job:
             raise
         return self
     def __exit__(self, *exc):
-        try: self._finish()
+        try:
+            for lg in self._logs.values(): lg.close()
+            self._finish()
         finally: self._lock.__exit__()
 
 # %% ../nbs/00_core.ipynb #d852206e
@@ -384,24 +436,36 @@ def _load(self:Job):
     "Clean up after a killed run and read what is done and what failed."
     remove_stale_temps(self.out, names=self.outputs)
     for p in (self.results_path, self.failures_path): repair_jsonl(p)
-    self.done = {r['item']: r for r in read_jsonl(self.results_path) if r.get('config_hash') == self.hash}
+    recs = read_jsonl(self.results_path)
+    cur = [r for r in recs if r.get('config_hash') == self.hash]
+    self.done = {r['item']: r for r in cur}
+    self._dups = len(cur) > len(self.done)     # lines to drop at the end (adds never repeat an item)
+    self._other = {r.get('item') for r in recs if r.get('config_hash') != self.hash}   # dropped once redone
     self.old_failures = {r['item']: r for r in read_jsonl(self.failures_path) if 'item' in r}
     self.new_failures = {}
+    self._logs = {p: JsonlLog(p) for p in (self.results_path, self.failures_path)}
 
 @patch
 def _finish(self:Job):
     "Rewrite `failures.jsonl` (latest failure per item not done since); keep one result line per item."
     fails = {r['item']: r for r in read_jsonl(self.failures_path) if 'item' in r}
     keep = [r for k, r in fails.items() if k not in self.done]
-    if keep or self.failures_path.exists(): _write_jsonl(self.failures_path, keep)
+    if keep or self.failures_path.exists() or _has_parts(self.failures_path): _write_jsonl(self.failures_path, keep)
+    if not (self._dups or self._other & self.done.keys() or _has_parts(self.results_path)):
+        return                                  # nothing to compact: no second read of the log
     recs = read_jsonl(self.results_path)
     last = {r.get('item'): i for i, r in enumerate(recs) if r.get('config_hash') == self.hash}
     cur = [r for i, r in enumerate(recs) if last.get(r.get('item'), i) == i]   # one line per item: this config's last
-    if len(cur) < len(recs): _write_jsonl(self.results_path, cur)
+    _write_jsonl(self.results_path, cur)
+
+def _has_parts(path): return isinstance(path, URLPath) and bool(log_parts(path))
 
 def _write_jsonl(path, recs):
+    "Write the whole log `path` (at a URL: one object, then its parts removed)."
     with atomic_write(path) as f:
         for r in recs: f.write(json.dumps(r, default=_json_default) + '\n')
+    if isinstance(path, URLPath):
+        for p in log_parts(path): path.fs.rm_file(p)
 
 # %% ../nbs/00_core.ipynb #ba5d1278
 @patch
@@ -422,7 +486,7 @@ def add(self:Job, item, rec:dict=None):
     "Record `item` as done with result record `rec` (fields of its own); a second `add` of an item is ignored."
     if item in self.done: return self.done[item]
     rec = {'item': item, **(rec or {}), 'config_hash': self.hash}
-    append_jsonl(self.results_path, rec)
+    self._logs[self.results_path].append(rec)
     self.done[item] = rec
     self.stats['done'] += 1
     return rec
@@ -434,7 +498,7 @@ def fail(self:Job, item, error, *, stage=None, **extra):
     etype, reason = error_parts(error)
     rec = dict(item=item, stage=stage or self.stage, error_type=etype, reason=reason,
                time=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), config_hash=self.hash, **extra)
-    append_jsonl(self.failures_path, rec)
+    self._logs[self.failures_path].append(rec)
     self.new_failures[item] = rec
     self.stats['failed'] += 1
     return rec
@@ -690,6 +754,31 @@ def cli_parser(func, prog=None):
     p.add_argument('--debug', action='store_true', help='show the Python traceback of an error (or set EGONB_DEBUG=1)')
     return p
 
+# %% ../nbs/00_core.ipynb #cbe162a0
+_RANGES = {'> 0': ('greater than 0', lambda v: v > 0),
+           '>= 0': ('0 or more', lambda v: v >= 0),
+           '[0, 1]': ('between 0 and 1', lambda v: 0 <= v <= 1),
+           '[0, 1)': ('at least 0 and below 1', lambda v: 0 <= v < 1),
+           '(0, 1]': ('above 0 and at most 1', lambda v: 0 < v <= 1),
+           'any': ('a finite number', lambda v: True)}
+FLAG_RULES = {
+    **dict.fromkeys(['batch_size', 'clip_len', 'clip_grad', 'depth', 'epochs', 'fps', 'frames', 'init_scale',
+                     'input_size', 'limit', 'lr', 'max_frames', 'max_new_tokens', 'max_offset', 'nb_classes',
+                     'num_actors', 'num_frames', 'num_workers', 'sampling_rate', 'short_side_size', 'test_num_crop',
+                     'test_num_segment', 'timeout', 'update_freq'], '> 0'),
+    **dict.fromkeys(['frame_size', 'max_member_mb', 'min_lr', 'mixup', 'cutmix', 'num_gpus', 'seed', 'sync_window',
+                     'warmup_epochs', 'weight_decay'], '>= 0'),
+    **dict.fromkeys(['box_threshold', 'mixup_prob', 'mixup_switch_prob', 'reprob', 'summary_weight'], '[0, 1]'),
+    **dict.fromkeys(['drop_path', 'smoothing'], '[0, 1)'),
+    'layer_decay': '(0, 1]', 't1': 'any', 't2': 'any'}
+
+def check_flags(**flags):
+    "`UsageError` for the first numeric flag (name=value) that is NaN, infinite, or outside its `FLAG_RULES` range."
+    for k, v in flags.items():
+        if v is None or isinstance(v, bool) or not isinstance(v, (int, float)): continue
+        what, ok = _RANGES[FLAG_RULES.get(k, 'any')]
+        if not (math.isfinite(v) and ok(v)): raise UsageError(f'--{k} must be {what}, not {v}')
+
 # %% ../nbs/00_core.ipynb #e2092365
 def _truthy(v): return str(v).strip().lower() in ('1', 'true', 'yes', 'on')
 
@@ -709,7 +798,9 @@ def run_cli(func, argv=None, prog=None):
     if (mem := [f'--{k} {v}' for k, v in ns.items() if isinstance(v, str) and v.startswith('memory://')]):
         p.error(f'{mem[0]}: memory:// is a store inside this process; nothing in it outlives the command '
                 '(give a path or an s3://, gs://… URL)')
-    try: res = func(*pos, **ns)
+    try:
+        check_flags(**ns)                  # every numeric flag, before any work
+        res = func(*pos, **ns)
     except EgonbError as e:
         if debug: raise
         msg = ' '.join(str(e).split('\n'))

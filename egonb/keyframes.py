@@ -256,7 +256,7 @@ def _fail(self:AKSRun, qs, error, stage):
 # %% ../nbs/09_keyframes.ipynb #5d03cfc0
 @patch
 def write_selected(self:AKSRun):
-    res = {r['key']: r for r in read_jsonl(self.out/'results.jsonl') if r.get('config_hash') == self.hash}
+    res = {r['key']: r for r in self.job.records().values()}   # this config's, logged or not yet put
     save_json([sorted(res[q.key]['frame_indices']) if q.key in res else [] for q in self.queries],
               self.out/'selected_frames.json', indent=None)
     save_json([q.key for q in self.queries], self.out/'selected_frames_keys.json', indent=None)
