@@ -31,6 +31,8 @@ DEFAULT_CONFIG = dict(
 
 def _merge(a, b, where, path):
     out = copy.deepcopy(a)
+    if not isinstance(b, (dict, type(None))):
+        raise EgonbError(f"{path}: {where.rstrip('.') or 'the config'} must be a mapping, not {str(b)[:40]!r}")
     for k, v in (b or {}).items():
         if k not in a: raise EgonbError(f'{path}: unknown config key {where}{k!r} (known: {", ".join(a)})')
         out[k] = (_merge(a[k], v, f'{where}{k}.', path) if isinstance(a[k], dict)
@@ -181,7 +183,7 @@ def load_config(path):
     raw, path = read_yaml(path)
     defaults = copy.deepcopy(DEFAULT_CONFIG)
     task = raw.get('task', 'mq')
-    if task in TASKS: defaults['test'] = copy.deepcopy(TASKS[task].test_defaults)
+    if isinstance(task, str) and task in TASKS: defaults['test'] = copy.deepcopy(TASKS[task].test_defaults)
     cfg = _merge(defaults, raw, '', path)
     if cfg['task'] == 'nlq' and cfg['test']['multiclass']:
         raise EgonbError(f'{path}: test.multiclass must be false for task nlq (a query has one answer class)')

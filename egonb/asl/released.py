@@ -154,7 +154,7 @@ def config_dir():
     return Path(__file__).parent/'configs'
 
 # %% ../../nbs/19_asl_released.ipynb #8e2898d5
-CONFIG_MAX_VALUES = 100_000   # values (mappings, lists, scalars) a config may expand to through YAML aliases
+CONFIG_MAX_VALUES = 10_000   # values (mappings, lists, scalars) a config may expand to through YAML aliases
 
 def _yaml_values(node, path, where, memo, open_):
     import yaml
