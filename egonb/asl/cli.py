@@ -6,17 +6,17 @@ Docs: https://egonb.github.io/egonb/asl_cli.html.md"""
 
 # %% ../../nbs/15_asl_cli.ipynb #4ff3ddd8
 from __future__ import annotations
-import copy, json
+import contextlib, copy, json
 from pathlib import Path
 import numpy as np
 from typing import Literal
 from ..core import *
-from .data import mq_to_actionformer
+from .data import mq_to_actionformer, read_annotation_json
 from .metrics import detection_map, topkx_recall, retrieval_recall, nlq_recall
 
 # %% auto #0
-__all__ = ['DEFAULT_CONFIG', 'TASKS', 'register_task', 'MQTask', 'NLQTask', 'load_config', 'asl_train', 'asl_infer', 'asl_eval',
-           'egonb_asl']
+__all__ = ['DEFAULT_CONFIG', 'TASKS', 'NOT_TRAINING', 'register_task', 'MQTask', 'NLQTask', 'load_config', 'asl_train',
+           'asl_infer', 'asl_eval', 'egonb_asl']
 
 # %% ../../nbs/15_asl_cli.ipynb #d8df5ec6
 DEFAULT_CONFIG = dict(
@@ -31,6 +31,8 @@ DEFAULT_CONFIG = dict(
 
 def _merge(a, b, where, path):
     out = copy.deepcopy(a)
+    if not isinstance(b, (dict, type(None))):
+        raise EgonbError(f"{path}: {where.rstrip('.') or 'the config'} must be a mapping, not {str(b)[:40]!r}")
     for k, v in (b or {}).items():
         if k not in a: raise EgonbError(f'{path}: unknown config key {where}{k!r} (known: {", ".join(a)})')
         out[k] = (_merge(a[k], v, f'{where}{k}.', path) if isinstance(a[k], dict)
@@ -104,7 +106,7 @@ class MQTask:
 
     def evaluate(self, cfg, split, sub, out):
         from egonb.asl.model import plot_detections
-        af, _ = _annotations(cfg['dataset'][split])
+        af, _ = _annotations(cfg, split)
         m = detection_map(af, sub)
         res = dict(average_mAP=m['average_mAP'], mAP={str(k): v for k, v in m['mAP'].items()},
                    **{f'R{k}x@{t}': v for (t, k), v in topkx_recall(af, sub).items()},
@@ -120,7 +122,7 @@ class MQTask:
             f"   average mAP: {r['average_mAP']:.4f}   R1x@0.5: {r['R1x@0.5']:.4f}"
 
     def convert(self, cfg, split):
-        af, vocab = _annotations(cfg['dataset'][split])
+        af, vocab = _annotations(cfg, split)
         p = save_json(af, Path(cfg['output_dir'])/f'actionformer_{split}.json')
         return f'{len(af["database"])} clips, {len(vocab)} classes -> {p}'
 
@@ -136,6 +138,7 @@ class NLQTask(MQTask):
         d = cfg['dataset']
         if not d[split] or not d['text_features'][split]:
             raise EgonbError(f'config: task nlq needs dataset.{split} and dataset.text_features.{split}')
+        read_annotation_json(d[split], f'dataset.{split}')   # an error naming the key if it is no JSON object
         return NLQDataset(d[split], d['feature_dirs'], d['text_features'][split], max_len=d['max_len'], train=train)
 
     def build(self, cfg, meta):
@@ -158,7 +161,7 @@ class NLQTask(MQTask):
 
     def evaluate(self, cfg, split, sub, out):
         from egonb.asl.nlq import plot_grounding
-        res = nlq_recall(load_json(cfg['dataset'][split]), sub)
+        res = nlq_recall(read_annotation_json(cfg['dataset'][split], f'dataset.{split}'), sub)
         save_figure(plot_grounding(cfg['dataset'][split], sub).figure, out/'grounding.png')
         return res
 
@@ -169,16 +172,18 @@ class NLQTask(MQTask):
         raise UsageError('convert writes ActionFormer annotations (Moment Queries): nothing to do for task nlq')
 
 # %% ../../nbs/15_asl_cli.ipynb #3e108daf
+_LIMITS = {'dataset.max_len': (1, True), 'train.epochs': (1, True), 'train.batch_size': (1, True),
+           'train.warmup_epochs': (0, True), 'train.weight_decay': (0, False), 'model.dim': (1, True),
+           'model.heads': (1, True)}
+
 def load_config(path):
-    "The YAML config at `path` merged over `DEFAULT_CONFIG`; unknown keys and missing essentials are errors."
-    import yaml
-    path = Path(path)
-    if not path.exists(): raise EgonbError(f'{path}: config file not found')
-    try: raw = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as e: raise EgonbError(f'{path}: not valid YAML ({e})') from None
+    """The YAML config at `path` merged over `DEFAULT_CONFIG`; unknown keys, missing essentials, impossible numbers,
+    duplicate keys and alias bombs (`read_yaml`) are errors naming the file."""
+    from egonb.asl.released import read_yaml, config_number
+    raw, path = read_yaml(path)
     defaults = copy.deepcopy(DEFAULT_CONFIG)
-    task = raw.get('task', 'mq') if isinstance(raw, dict) else 'mq'
-    if task in TASKS: defaults['test'] = copy.deepcopy(TASKS[task].test_defaults)
+    task = raw.get('task', 'mq')
+    if isinstance(task, str) and task in TASKS: defaults['test'] = copy.deepcopy(TASKS[task].test_defaults)
     cfg = _merge(defaults, raw, '', path)
     if cfg['task'] == 'nlq' and cfg['test']['multiclass']:
         raise EgonbError(f'{path}: test.multiclass must be false for task nlq (a query has one answer class)')
@@ -188,6 +193,8 @@ def load_config(path):
     if cfg['task'] not in TASKS:
         raise EgonbError(f"{path}: task must be mq (Moment Queries) or nlq (Natural Language "
                          f"Queries), not {cfg['task']!r}")
+    for key, (low, whole) in _LIMITS.items(): config_number(cfg, key, path, low, whole=whole)
+    config_number(cfg, 'train.lr', path, 0, strict=True)
     tf = cfg['dataset']['text_features']
     for k in ('train', 'val'):
         if cfg['dataset'][k]: cfg['dataset'][k] = str((base/cfg['dataset'][k]).resolve())
@@ -200,57 +207,83 @@ def load_config(path):
     return cfg
 
 # %% ../../nbs/15_asl_cli.ipynb #f6d41956
-def _annotations(path, vocab=None):
-    "ActionFormer dict and vocabulary from an Ego4D MQ or ActionFormer annotation file."
-    d = load_json(path)
+def _annotations(cfg, split, vocab=None):
+    "ActionFormer dict and vocabulary from the Ego4D MQ or ActionFormer annotation file `dataset.{split}`."
+    key, path = f'dataset.{split}', cfg['dataset'][split]
+    d = read_annotation_json(path, key)
     if 'database' in d:
         labels = sorted({a['label'] for v in d['database'].values() for a in v['annotations']})
         return d, vocab or labels
-    return mq_to_actionformer(d, vocabulary=vocab)
+    try: return mq_to_actionformer(d, vocabulary=vocab)
+    except AnnotationError as e:
+        raise AnnotationError(f"{key}: {path}: {str(e).replace('<moments dict>: ', '')}") from None
 
 def _datasets(cfg, split, vocab=None):
     from egonb.asl.model import MQDataset
-    af, vocab = _annotations(cfg['dataset'][split], vocab)
+    af, vocab = _annotations(cfg, split, vocab)
     return af, vocab, MQDataset(af, cfg['dataset']['feature_dirs'], vocab, max_len=cfg['dataset']['max_len'])
 
 # %% ../../nbs/15_asl_cli.ipynb #08c873d8
-def asl_train(cfg):
-    "Train a model as `cfg` says; returns the loss history."
+NOT_TRAINING = ('device', 'output_dir', 'test', 'dataset.val', 'dataset.text_features.val')
+_RUN_STATE, _RUN_OUTPUTS = ('last.pt', 'model.pt'), ('log.jsonl', 'meta.json', 'submission.json', 'metrics.json',
+                                                      'detections.png', 'grounding.png')
+
+def asl_train(cfg, overwrite=False):
+    """Train a model as `cfg` says; returns the loss history. A run in `output_dir` is resumed only if it has the
+    same training config (all but `NOT_TRAINING`), else an error; `overwrite` deletes it and trains afresh."""
+    from egonb.asl.model import dist_info
+    from egonb.asl.released import claim_run_dir, flat_config
     out = Path(cfg['output_dir'])
-    out.mkdir(parents=True, exist_ok=True)
-    return TASKS[cfg['task']].train(cfg, out)
+    read_annotation_json(cfg['dataset']['train'], 'dataset.train')   # a wrong file is an error before any work
+    rank, world = dist_info()
+    with RunLock(out) if rank == 0 else contextlib.nullcontext():   # under torchrun rank 0 holds it for all
+        if rank == 0:
+            claim_run_dir(out, flat_config(cfg, NOT_TRAINING), _RUN_STATE, _RUN_OUTPUTS, overwrite=overwrite)
+        if world > 1:
+            import torch.distributed
+            torch.distributed.barrier()   # the others start after rank 0 has checked (and cleared) the folder
+        return TASKS[cfg['task']].train(cfg, out)
 
 # %% ../../nbs/15_asl_cli.ipynb #ab93b31c
 def asl_infer(cfg, split='val'):
     "The task's submission for `split` with the trained model; written to `output_dir/submission.json`."
     import torch
     out, task = Path(cfg['output_dir']), TASKS[cfg['task']]
-    meta = load_json(out/'meta.json')
-    net = task.build(cfg, meta)
-    net.load_state_dict(torch.load(out/'model.pt', map_location='cpu', weights_only=True))
-    sub = task.infer(cfg, split, net.to(resolve_device(cfg['device'])), meta)
-    save_json(sub, out/'submission.json', indent=None)
+    if not ((out/'model.pt').is_file() and (out/'meta.json').is_file()):
+        raise UsageError(f'no trained model in {out} (model.pt): run `egonb-asl train` with this config first')
+    with RunLock(out):
+        meta = load_json(out/'meta.json')
+        net = task.build(cfg, meta)
+        net.load_state_dict(torch.load(out/'model.pt', map_location='cpu', weights_only=True))
+        sub = task.infer(cfg, split, net.to(resolve_device(cfg['device'])), meta)
+        save_json(sub, out/'submission.json', indent=None)
     return sub
 
 # %% ../../nbs/15_asl_cli.ipynb #79e6d2c6
 def asl_eval(cfg, split='val'):
     "Metrics of `output_dir/submission.json` (MQ: mAP, top-kx, retrieval recall; NLQ: Rank@k, mIoU) to `metrics.json`."
     out = Path(cfg['output_dir'])
-    res = TASKS[cfg['task']].evaluate(cfg, split, load_json(out/'submission.json'), out)
-    save_json(res, out/'metrics.json')
+    if not (out/'submission.json').is_file():
+        raise UsageError(f'no submission in {out}: run `egonb-asl infer` with this config first')
+    with RunLock(out):
+        res = TASKS[cfg['task']].evaluate(cfg, split, load_json(out/'submission.json'), out)
+        save_json(res, out/'metrics.json')
     return res
 
 # %% ../../nbs/15_asl_cli.ipynb #89d2a451
-def _released_command(command, config, split=None, ckpt=None, device=None):
+def _released_command(command, config, split=None, ckpt=None, device=None, seed=None, overwrite=False):
     "Run `command` on a released-layout config (chapter `asl.released`)."
     from egonb.asl.released import (load_released_config, released_train, released_infer, released_eval,
                                     released_output_dir)
     cfg = load_released_config(config)
+    if seed is not None: cfg['init_rand_seed'] = seed
     out, dev, split = released_output_dir(cfg), device or 'auto', [split] if split else None
     if command == 'train':
-        h = released_train(cfg, device=dev)
-        print(f"{cfg['release']}: trained {len(h)} epochs" + (f", final loss {h[-1]['final_loss']:.3f}" if h else '')
-              + f'; checkpoints in {out}')
+        epochs = cfg['opt']['epochs'] + (cfg['opt']['warmup_epochs'] if cfg['opt']['warmup'] else 0)
+        done = (out/f'epoch_{epochs - 1:03d}.pth.tar').exists() and not overwrite
+        h = released_train(cfg, device=dev, overwrite=overwrite)
+        print(f"{cfg['release']}: {'already trained with this config:' if done else 'trained'} {len(h)} epochs"
+              + (f", final loss {h[-1]['final_loss']:.3f}" if h else '') + f'; checkpoints in {out}')
     elif command == 'infer':
         sub = released_infer(cfg, ckpt.split(',') if ckpt else None, split, device=dev)
         n = sum(len(v) for v in sub['detect_results'].values())
@@ -270,19 +303,26 @@ def egonb_asl(
     split:str=None,       # annotations to infer / evaluate / convert (default: val; released configs: their val_split)
     ckpt:str=None,        # released configs: checkpoint file or folder to infer with (comma-separated: an ensemble)
     device:str=None,      # auto, cpu, cuda or cuda:N (default: the config's)
+    seed:int=None,        # train: random seed (default: the config's train.seed; released configs: init_rand_seed)
+    overwrite:bool=False, # train: delete a run of another config in the output folder and train afresh
 ):
     "Temporal action localization (Ego4D Moment Queries) or query grounding (Ego4D NLQ) on pre-extracted features."
     from egonb.asl.released import read_yaml, is_released_config
-    if is_released_config(read_yaml(config)[0]): return _released_command(command, config, split, ckpt, device)
+    if command != 'train' and (seed is not None or overwrite): raise UsageError('--seed and --overwrite are for train')
+    if is_released_config(read_yaml(config)[0]):
+        return _released_command(command, config, split, ckpt, device, seed, overwrite)
     if ckpt: raise UsageError('--ckpt is for released configs; egonb configs infer with output_dir/model.pt')
     cfg = load_config(config)
     if device: cfg['device'] = device
+    if seed is not None: cfg['train']['seed'] = seed
     split, task = split or 'val', TASKS[cfg['task']]
     if split not in ('train', 'val'):
         raise UsageError(f'--split must be train or val for egonb configs, not {split!r}')
     if command == 'train':
-        h = asl_train(cfg)
-        print(f"trained {len(h)} epochs, loss {h[0]:.3f} -> {h[-1]:.3f}; model in {cfg['output_dir']}/model.pt")
+        done = (Path(cfg['output_dir'])/'model.pt').exists() and not overwrite
+        h = asl_train(cfg, overwrite)
+        print(f"{'already trained with this config:' if done else 'trained'} {len(h)} epochs, loss {h[0]:.3f} -> "
+              f"{h[-1]:.3f}; model in {cfg['output_dir']}/model.pt")
     elif command == 'infer':
         print(task.infer_summary(asl_infer(cfg, split)), f"-> {cfg['output_dir']}/submission.json")
     elif command == 'eval': print(task.eval_summary(asl_eval(cfg, split)))

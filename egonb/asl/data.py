@@ -13,8 +13,8 @@ from ..core import *
 from ..data import read_moments
 
 # %% auto #0
-__all__ = ['SPLIT2SUBSET', 'mq_to_actionformer', 'actionformer_to_mq', 'time_to_grid', 'grid_to_time', 'resize_features',
-           'concat_features', 'load_clip_features']
+__all__ = ['SPLIT2SUBSET', 'mq_to_actionformer', 'actionformer_to_mq', 'read_annotation_json', 'time_to_grid', 'grid_to_time',
+           'resize_features', 'concat_features', 'load_clip_features']
 
 # %% ../../nbs/12_asl_data.ipynb #aabdf799
 SPLIT2SUBSET = dict(train='training', val='validation', test='testing')
@@ -46,6 +46,19 @@ def actionformer_to_mq(af):
         clip = dict(clip_uid=uid, video_start_sec=0., video_end_sec=v['duration'], annotations=[dict(labels=labels)])
         vids.append(dict(video_uid=uid, split=sub2split.get(v.get('subset'), v.get('subset', '')), clips=[clip]))
     return dict(version='egonb-from-actionformer', videos=vids)
+
+# %% ../../nbs/12_asl_data.ipynb #fd834a93
+def read_annotation_json(path, key):
+    "The JSON object in the annotation file `path` that config key `key` names; an egonb error naming both if not."
+    if not path: raise UsageError(f'config: {key} is not set (it names an annotation file)')
+    p = Path(path)
+    if not p.is_file(): raise InputNotFoundError(f'{key}: {p} not found (it names an annotation file)')
+    try: d = json.loads(p.read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        what = 'a YAML file, ' if p.suffix.lower() in ('.yaml', '.yml') else ''
+        raise AnnotationError(f'{key}: {p} is {what}not a JSON annotation file ({printable(e)})') from None
+    if not isinstance(d, dict): raise AnnotationError(f'{key}: {p} holds a JSON {type(d).__name__}, not annotations')
+    return d
 
 # %% ../../nbs/12_asl_data.ipynb #177a6938
 def time_to_grid(t, fps=30., stride=16, window=32):

@@ -6,25 +6,28 @@ Docs: https://egonb.github.io/egonb/asl_released.html.md"""
 
 # %% ../../nbs/19_asl_released.ipynb #e26fe4b6
 from __future__ import annotations
-import copy, math, os, random
+import copy, hashlib, json, math, os, random
 from pathlib import Path
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch
 from ..core import *
+from .data import read_annotation_json
 from .blocks import MaskedConv1D, LayerNorm, TransformerBlock, Scale, AffineDropPath, sinusoid_encoding
 from .metrics import batched_nms
 from .targets import focal_loss, diou_loss
 
 # %% auto #0
-__all__ = ['ASL_DEFAULTS', 'ACTIONFORMER_DEFAULTS', 'RELEASES', 'BACKBONES', 'NECKS', 'GENERATORS', 'META_ARCHS', 'XLNET_WIDTHS',
-           'RELEASED_UNUSED', 'release_of', 'is_released_config', 'released_config', 'config_dir', 'read_yaml',
+__all__ = ['ASL_DEFAULTS', 'ACTIONFORMER_DEFAULTS', 'RELEASES', 'CONFIG_MAX_VALUES', 'BACKBONES', 'NECKS', 'GENERATORS',
+           'META_ARCHS', 'XLNET_WIDTHS', 'RELEASED_UNUSED', 'RUN_RECORD', 'RELEASED_NOT_TRAINING', 'release_of',
+           'is_released_config', 'config_number', 'released_config', 'config_dir', 'check_yaml_node', 'read_yaml',
            'load_released_config', 'register', 'make', 'xlnet_config', 'ConvTransformerBackbone', 'FPNIdentity',
            'PointGenerator', 'ClsHead', 'RegHead', 'LocPointTransformer', 'build_model', 'ReleasedMQDataset',
            'truncate_feats', 'detect_actions', 'mq_submission', 'released_weights', 'read_checkpoint',
            'load_checkpoint', 'save_checkpoint', 'decay_groups', 'make_optimizer', 'make_scheduler', 'ModelEma',
-           'train_released', 'train_one_epoch', 'released_output_dir', 'released_train', 'find_checkpoint',
-           'released_infer', 'released_ground_truth', 'released_eval', 'plot_sensitivity_curves', 'parity_dir']
+           'flat_config', 'config_hash', 'config_changes', 'claim_run_dir', 'train_released', 'train_one_epoch',
+           'released_output_dir', 'released_train', 'find_checkpoint', 'released_infer', 'released_ground_truth',
+           'released_eval', 'plot_sensitivity_curves', 'parity_dir']
 
 # %% ../../nbs/19_asl_released.ipynb #81b977d4
 ASL_DEFAULTS = dict(
@@ -105,7 +108,25 @@ def _strict_merge(defaults, raw, where, path):
         else: out[k] = v
     return out
 
+# %% ../../nbs/19_asl_released.ipynb #9cd74335
+def config_number(cfg, key, path, low, *, whole=False, strict=False):
+    """The number at dotted `key` of config dict `cfg` (made an `int` if `whole`); a `UsageError` naming `key` and
+    the config file `path` unless it is a finite number of at least `low` (greater than `low` if `strict`)."""
+    *secs, k = key.split('.')
+    d = cfg
+    for s in secs: d = d[s]
+    v = d[k]
+    num = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    if not (num and (v > low if strict else v >= low) and (not whole or float(v).is_integer())):
+        raise UsageError(f"{path}: {key} must be {'a whole number' if whole else 'a number'} "
+                         f"{'greater than' if strict else 'of at least'} {low}, not {v!r}")
+    if whole: d[k] = int(v)
+    return d[k]
+
 # %% ../../nbs/19_asl_released.ipynb #d7253ed8
+_WHOLE = {'opt.epochs': 1, 'opt.warmup_epochs': 0, 'loader.batch_size': 1, 'dataset.max_seq_len': 1,
+          'dataset.num_classes': 1, 'init_rand_seed': 0}
+
 def released_config(raw, path='config'):
     "The full config of a released-layout config dict `raw`: merged over its release's defaults and checked."
     rel = release_of(raw)
@@ -120,6 +141,8 @@ def released_config(raw, path='config'):
                          f"not {cfg['test_cfg']['nms_method']!r}")
     for k in ('train_split', 'val_split'):
         if isinstance(cfg[k], str): cfg[k] = [cfg[k]]
+    for key, low in _WHOLE.items(): config_number(cfg, key, path, low, whole=True)
+    config_number(cfg, 'opt.learning_rate', path, 0, strict=True)
     m, d = cfg['model'], cfg['dataset']
     m.update(input_dim=d['input_dim'], num_classes=d['num_classes'], max_seq_len=d['max_seq_len'])
     m['train_cfg'], m['test_cfg'] = cfg['train_cfg'], cfg['test_cfg']
@@ -130,16 +153,59 @@ def config_dir():
     "The folder of the YAML configs egonb ships (`ego4d_asl_mq.yaml`, `actionformer_ego4d_mq.yaml`, …)."
     return Path(__file__).parent/'configs'
 
+# %% ../../nbs/19_asl_released.ipynb #8e2898d5
+CONFIG_MAX_VALUES = 10_000   # values (mappings, lists, scalars) a config may expand to through YAML aliases
+
+def _yaml_values(node, path, where, memo, open_):
+    import yaml
+    if id(node) in memo: return memo[id(node)]
+    if id(node) in open_: raise EgonbError(f'{path}: {where or "the config"} contains itself through a YAML alias')
+    open_.add(id(node))
+    n, first = 1, {}
+    pairs = node.value if isinstance(node, yaml.MappingNode) else []
+    for k, v in pairs:
+        name = k.value if isinstance(k, yaml.ScalarNode) else '?'
+        key = f'{where}.{name}' if where else name
+        if isinstance(k, yaml.ScalarNode) and k.tag != 'tag:yaml.org,2002:merge':
+            if (k.tag, name) in first:
+                raise EgonbError(f'{path}: duplicate key {key} on line {k.start_mark.line + 1} (first on line '
+                                 f'{first[k.tag, name]}); YAML would silently keep only the last one')
+            first[k.tag, name] = k.start_mark.line + 1
+        n += _yaml_values(k, path, key, memo, open_) + _yaml_values(v, path, key, memo, open_)
+    for i, v in enumerate(node.value if isinstance(node, yaml.SequenceNode) else []):
+        n += _yaml_values(v, path, f'{where}[{i}]', memo, open_)
+    open_.discard(id(node))
+    if n > CONFIG_MAX_VALUES:
+        raise EgonbError(f'{path}: {where or "the config"}: YAML aliases expand it to more than {CONFIG_MAX_VALUES:,} '
+                         'values (an alias bomb?); refused before reading it')
+    memo[id(node)] = n
+    return n
+
+def check_yaml_node(node, path):
+    """Number of values of the composed YAML `node` with its aliases expanded; an `EgonbError` naming `path` for a
+    duplicate key, an alias that contains itself, or more than `CONFIG_MAX_VALUES` values."""
+    return _yaml_values(node, path, '', {}, set())
+
 # %% ../../nbs/19_asl_released.ipynb #4571f1a5
 def read_yaml(path):
-    "The mapping in the YAML file `path` (a file name, or the name of a shipped config without `.yaml`)."
+    """The mapping in the YAML file `path` (a file name, or the name of a shipped config without `.yaml`); duplicate
+    keys and alias bombs are refused (`check_yaml_node`) before the YAML becomes Python objects."""
     import yaml
     p = Path(path)
     if not p.exists() and (config_dir()/f'{p.name}.yaml').exists(): p = config_dir()/f'{p.name}.yaml'
     if not p.exists(): raise InputNotFoundError(f'{path}: config file not found (shipped configs: '
                                                 f'{", ".join(sorted(q.stem for q in config_dir().glob("*.yaml")))})')
-    try: raw = yaml.safe_load(p.read_text())
+    if not p.is_file(): raise UsageError(f'{p}: not a file (--config names a YAML file)')
+    try:
+        loader = yaml.SafeLoader(p.read_text())
+        try:
+            node = loader.get_single_node()
+            if node is not None: check_yaml_node(node, p)
+            raw = None if node is None else loader.construct_document(node)
+        finally: loader.dispose()
     except yaml.YAMLError as e: raise EgonbError(f'{p}: not valid YAML ({e})') from None
+    except UnicodeDecodeError: raise EgonbError(f'{p}: not a YAML file (not UTF-8 text)') from None
+    except RecursionError: raise EgonbError(f'{p}: nested too deeply to be a config') from None
     if not isinstance(raw, dict): raise EgonbError(f'{p}: a config must be a YAML mapping')
     return raw, p
 
@@ -404,14 +470,18 @@ def _dedup_actions(acts, tol=1e-3):
     return out
 
 def _load_feature(path):
-    "A `[T, C]` float tensor from a `.pt`, `.npy` or egonb `.npz` feature file."
+    "A `[T, C]` float tensor from a `.pt`, `.npy` or egonb `.npz` feature file; NaN or Inf values are an error."
     if not path.is_file(): raise InputNotFoundError(f'{path}: feature file not found')
     try:
-        if path.suffix == '.npy': return torch.from_numpy(np.load(path, allow_pickle=False)).float()
-        if path.suffix == '.npz':
-            with np.load(path, allow_pickle=False) as z: return torch.from_numpy(z['features']).float()
-        return torch.load(path, map_location='cpu', weights_only=True).float()
+        if path.suffix == '.npy': f = torch.from_numpy(np.load(path, allow_pickle=False)).float()
+        elif path.suffix == '.npz':
+            with np.load(path, allow_pickle=False) as z: f = torch.from_numpy(z['features']).float()
+        else: f = torch.load(path, map_location='cpu', weights_only=True).float()
     except Exception as e: raise EgonbError(f'{path}: unreadable feature file ({printable(e)})') from None
+    if (bad := int((~torch.isfinite(f)).sum())):
+        raise EgonbError(f'{path}: {bad} feature values are NaN or Inf; training on them would give NaN losses and a '
+                         'meaningless model (re-extract this file)')
+    return f
 
 # %% ../../nbs/19_asl_released.ipynb #7888663b
 class ReleasedMQDataset(torch.utils.data.Dataset):
@@ -422,7 +492,7 @@ class ReleasedMQDataset(torch.utils.data.Dataset):
         if not d['json_file']: raise EgonbError('config: dataset.json_file is required')
         if not d['feat_folder']: raise EgonbError('config: dataset.feat_folder is required')
         self.json_file = Path(d['json_file'])
-        db = load_json(self.json_file)
+        db = read_annotation_json(self.json_file, 'dataset.json_file')
         db = db.get('database', db)
         self.label_dict = {a['label']: a['label_id'] for v in db.values() for a in v.get('annotations', [])}
         if d['num_classes'] != 1 and len(self.label_dict) != d['num_classes']:
@@ -798,6 +868,65 @@ class ModelEma(nn.Module):
         for e, m in zip(self.module.state_dict().values(), model.state_dict().values()):
             e.copy_(self.decay * e + (1. - self.decay) * m)
 
+# %% ../../nbs/19_asl_released.ipynb #26044c29
+RUN_RECORD = '.egonb.train_config'   # JSON, hidden like RunLock's .egonb.lock
+
+def _plain(v):
+    "`v` with whole floats as ints and tuples as lists, so that equal configs have one JSON form."
+    if isinstance(v, float) and v.is_integer(): return int(v)
+    if isinstance(v, (list, tuple)): return [_plain(x) for x in v]
+    if isinstance(v, dict): return {str(k): _plain(x) for k, x in v.items()}
+    return v
+
+def flat_config(cfg, skip=(), where=''):
+    "`cfg` as `{'dotted.key': value}` with JSON values, without the keys and sections named in `skip`."
+    out = {}
+    for k, v in cfg.items():
+        key = f'{where}{k}'
+        if key in skip: continue
+        if isinstance(v, dict) and v: out.update(flat_config(v, skip, f'{key}.'))
+        else: out[key] = json.loads(json.dumps(_plain(v), default=str))
+    return out
+
+# %% ../../nbs/19_asl_released.ipynb #5a7ae589
+def config_hash(flat):
+    "A short hash of the flat config `flat` (`flat_config`)."
+    return hashlib.sha256(json.dumps(flat, sort_keys=True).encode()).hexdigest()[:16]
+
+# %% ../../nbs/19_asl_released.ipynb #29fafed7
+def config_changes(old, new):
+    "`'key: old -> new'` for each key whose value differs between the flat configs `old` and `new`."
+    dump = lambda d, k: json.dumps(d[k], sort_keys=True) if k in d else '(unset)'
+    return [f'{k}: {dump(old, k)[:40]} -> {dump(new, k)[:40]}' for k in sorted(set(old) | set(new))
+            if dump(old, k) != dump(new, k)]
+
+# %% ../../nbs/19_asl_released.ipynb #a4535d73
+def _run_record(path):
+    try: rec = load_json(path)
+    except (OSError, ValueError): return None
+    return rec if isinstance(rec, dict) and isinstance(rec.get('config'), dict) else None
+
+def claim_run_dir(out, flat, state, stale=(), *, overwrite=False):
+    """Make folder `out` ready to train the flat config `flat`: a run there (any file matching a glob of `state`) is
+    resumed only if its `RUN_RECORD` has the same hash, else a `UsageError` names the changed keys; `overwrite`
+    deletes the run (`state` and `stale` files) first. Records `flat`; returns True if a run is to be resumed."""
+    out = Path(out)
+    found = [p for g in state for p in sorted(out.glob(g))]
+    if found and not overwrite:
+        rec, hint = _run_record(out/RUN_RECORD), 'pass --overwrite to train afresh there, or choose another folder'
+        if rec is None:
+            raise UsageError(f'{out} holds a run ({found[0].name}) of unknown training config (no {RUN_RECORD}); '
+                             + hint)
+        if rec.get('hash') != config_hash(flat):
+            ch = config_changes(rec['config'], flat) or ['the config']
+            raise UsageError(f'{out} holds a run of another training config ({"; ".join(ch[:4])}'
+                             f'{f"; and {len(ch) - 4} more" if len(ch) > 4 else ""}); {hint}')
+    if overwrite:
+        for p in [p for g in (*state, *stale) for p in sorted(out.glob(g))]: p.unlink()
+    out.mkdir(parents=True, exist_ok=True)
+    save_json(dict(hash=config_hash(flat), config=flat), out/RUN_RECORD)
+    return bool(found) and not overwrite
+
 # %% ../../nbs/19_asl_released.ipynb #1f47b2d1
 def _loader(ds, batch_size, shuffle, seed, epoch, num_workers=0):
     "Batches of video dicts (the release's trivial collator), reshuffled per epoch from `seed`."
@@ -806,11 +935,25 @@ def _loader(ds, batch_size, shuffle, seed, epoch, num_workers=0):
     return torch.utils.data.DataLoader(ds, batch_size, shuffle=shuffle, generator=g, collate_fn=list,
                                        num_workers=num_workers, drop_last=shuffle)
 
-def train_released(cfg, output_dir, *, device='cpu', max_epochs=None, stop_after=None, progress=False, log=None):
-    "Train the released model as `cfg` says; checkpoints to `output_dir/last.pth.tar` every epoch and resumes from it."
-    from tqdm.auto import tqdm
+RELEASED_NOT_TRAINING = ('test_cfg', 'val_split', 'devices', 'output_folder', 'config_path', 'loader.num_workers',
+                         'model.train_cfg', 'model.test_cfg', 'model.input_dim', 'model.num_classes',
+                         'model.max_seq_len', 'train_cfg.head_empty_cls')
+
+def train_released(cfg, output_dir, *, device='cpu', max_epochs=None, stop_after=None, progress=False, log=None,
+                   overwrite=False):
+    """Train the released model as `cfg` says; checkpoints to `output_dir/last.pth.tar` every epoch and resumes from
+    it if the run there has the same training config (`claim_run_dir`); holds the folder's `RunLock` meanwhile."""
     out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    read_annotation_json(cfg['dataset']['json_file'], 'dataset.json_file')   # a wrong file: an error before any work
+    flat = dict(flat_config(cfg, RELEASED_NOT_TRAINING), max_epochs=max_epochs)
+    with RunLock(out):
+        claim_run_dir(out, flat, ('last.pth.tar', 'epoch_*.pth.tar'),
+                      ('log.jsonl', 'config.json', 'submission.json', 'metrics.json'), overwrite=overwrite)
+        save_json(dict(cfg), out/'config.json')
+        return _train_released(cfg, out, device, max_epochs, stop_after, progress, log)
+
+def _train_released(cfg, out, device, max_epochs, stop_after, progress, log):
+    from tqdm.auto import tqdm
     seed = int(cfg['init_rand_seed'])
     torch.manual_seed(seed)
     ds = ReleasedMQDataset(cfg, cfg['train_split'], True, seed)
@@ -864,11 +1007,11 @@ def released_output_dir(cfg):
     "`{output_folder}/{config file name}`, the released training script's output folder."
     return Path(cfg['output_folder'])/Path(cfg.get('config_path', 'config')).stem
 
-def released_train(cfg, *, device='auto', progress=True):
-    "Train as the release's `train.py` does; returns the per-epoch losses."
+def released_train(cfg, *, device='auto', progress=True, overwrite=False):
+    "Train as the release's `train.py` does (`train_released` into `released_output_dir`); returns the epochs' losses."
     out = released_output_dir(cfg)
-    save_json(dict(cfg), out/'config.json')
-    return train_released(cfg, out, device=resolve_device(device), progress=progress, log=out/'log.jsonl')
+    return train_released(cfg, out, device=resolve_device(device), progress=progress, log=out/'log.jsonl',
+                          overwrite=overwrite)
 
 # %% ../../nbs/19_asl_released.ipynb #dba13719
 def find_checkpoint(path):
@@ -884,20 +1027,24 @@ def released_infer(cfg, ckpt=None, split=None, *, device='auto', progress=True):
     "Ego4D MQ submission of `split` (default: the config's `val_split`) from one or several checkpoints (an ensemble)."
     out, dev = released_output_dir(cfg), resolve_device(device)
     ckpts = ckpt if isinstance(ckpt, (list, tuple)) else [ckpt or out]
-    models = []
-    for c in ckpts:
-        m = build_model(cfg)
-        load_checkpoint(m, find_checkpoint(c))
-        models.append(m.to(dev).eval())
-    ds = ReleasedMQDataset(cfg, split or cfg['val_split'], False)
-    sub = mq_submission(detect_actions(models, ds, progress=progress), ds.vocabulary)
-    save_json(sub, out/'submission.json', indent=None)
+    if not ckpt and not (sorted(out.glob('epoch_*.pth.tar')) or (out/'last.pth.tar').exists()):
+        raise UsageError(f'no trained model in {out}: run `egonb-asl train` with this config first '
+                         '(or name a checkpoint with --ckpt)')
+    with RunLock(out):
+        models = []
+        for c in ckpts:
+            m = build_model(cfg)
+            load_checkpoint(m, find_checkpoint(c))
+            models.append(m.to(dev).eval())
+        ds = ReleasedMQDataset(cfg, split or cfg['val_split'], False)
+        sub = mq_submission(detect_actions(models, ds, progress=progress), ds.vocabulary)
+        save_json(sub, out/'submission.json', indent=None)
     return sub
 
 # %% ../../nbs/19_asl_released.ipynb #86bed426
 def released_ground_truth(cfg, split=None):
     "The annotations of `split` (default `val_split`) as an ActionFormer `database` dict, for the metrics."
-    db = load_json(cfg['dataset']['json_file'])
+    db = read_annotation_json(cfg['dataset']['json_file'], 'dataset.json_file')
     db = db.get('database', db)
     splits = [s.lower() for s in (split or cfg['val_split'])]
     return dict(database={k: v for k, v in db.items() if v['subset'].lower() in splits})
@@ -906,12 +1053,15 @@ def released_eval(cfg, split=None):
     "Detection mAP, top-kx and Ego4D retrieval recall of `submission.json` against `split`; written to `metrics.json`."
     from egonb.asl.metrics import detection_map, topkx_recall, retrieval_recall
     out = released_output_dir(cfg)
-    gt, sub = released_ground_truth(cfg, split), load_json(out/'submission.json')
-    m = detection_map(gt, sub)
-    res = dict(average_mAP=m['average_mAP'], mAP={str(k): v for k, v in m['mAP'].items()},
-               **{f'R{k}x@{t}': v for (t, k), v in topkx_recall(gt, sub).items()},
-               **{f'retrieval_R{k}@{t}': v for (t, k), v in retrieval_recall(gt, sub).items()})
-    save_json(res, out/'metrics.json')
+    if not (out/'submission.json').is_file():
+        raise UsageError(f'no submission in {out}: run `egonb-asl infer` with this config first')
+    with RunLock(out):
+        gt, sub = released_ground_truth(cfg, split), load_json(out/'submission.json')
+        m = detection_map(gt, sub)
+        res = dict(average_mAP=m['average_mAP'], mAP={str(k): v for k, v in m['mAP'].items()},
+                   **{f'R{k}x@{t}': v for (t, k), v in topkx_recall(gt, sub).items()},
+                   **{f'retrieval_R{k}@{t}': v for (t, k), v in retrieval_recall(gt, sub).items()})
+        save_json(res, out/'metrics.json')
     return res
 
 # %% ../../nbs/19_asl_released.ipynb #4981c8a8
