@@ -439,7 +439,7 @@ def _load(self:Job):
     recs = read_jsonl(self.results_path)
     cur = [r for r in recs if r.get('config_hash') == self.hash]
     self.done = {r['item']: r for r in cur}
-    self._dups = len(cur) > len(self.done)     # lines to drop at the end (adds never repeat an item)
+    self._dups, self._logged = len(cur) > len(self.done), set(self.done)   # lines to drop at the end?
     self._other = {r.get('item') for r in recs if r.get('config_hash') != self.hash}   # dropped once redone
     self.old_failures = {r['item']: r for r in read_jsonl(self.failures_path) if 'item' in r}
     self.new_failures = {}
@@ -487,6 +487,7 @@ def add(self:Job, item, rec:dict=None):
     if item in self.done: return self.done[item]
     rec = {'item': item, **(rec or {}), 'config_hash': self.hash}
     self._logs[self.results_path].append(rec)
+    if item in self._logged: self._dups = True      # redone (its output was gone): compact at the end
     self.done[item] = rec
     self.stats['done'] += 1
     return rec
@@ -772,11 +773,12 @@ FLAG_RULES = {
     **dict.fromkeys(['drop_path', 'smoothing'], '[0, 1)'),
     'layer_decay': '(0, 1]', 't1': 'any', 't2': 'any'}
 
-def check_flags(**flags):
-    "`UsageError` for the first numeric flag (name=value) that is NaN, infinite, or outside its `FLAG_RULES` range."
+def check_flags(flags:dict, rules=None):
+    "`UsageError` for the first numeric flag in `flags` that is NaN, infinite, or outside its range (`FLAG_RULES`)."
+    rules = {**FLAG_RULES, **(rules or {})}
     for k, v in flags.items():
         if v is None or isinstance(v, bool) or not isinstance(v, (int, float)): continue
-        what, ok = _RANGES[FLAG_RULES.get(k, 'any')]
+        what, ok = _RANGES[rules.get(k, 'any')]
         if not (math.isfinite(v) and ok(v)): raise UsageError(f'--{k} must be {what}, not {v}')
 
 # %% ../nbs/00_core.ipynb #e2092365
@@ -799,7 +801,7 @@ def run_cli(func, argv=None, prog=None):
         p.error(f'{mem[0]}: memory:// is a store inside this process; nothing in it outlives the command '
                 '(give a path or an s3://, gs://… URL)')
     try:
-        check_flags(**ns)                  # every numeric flag, before any work
+        check_flags(ns, getattr(func, 'cli_ranges', None))   # every numeric flag, before any work
         res = func(*pos, **ns)
     except EgonbError as e:
         if debug: raise
@@ -812,10 +814,11 @@ def run_cli(func, argv=None, prog=None):
     return res if isinstance(res, int) and not isinstance(res, bool) else 0
 
 # %% ../nbs/00_core.ipynb #71f9bb95
-def egonb_cli(func=None, *, aliases=None):
+def egonb_cli(func=None, *, aliases=None, ranges=None):
     "Give `func` a command line: `func.main(argv=None)` runs it, `func.parser()` is its parser; `func` is unchanged."
-    if func is None: return functools.partial(egonb_cli, aliases=aliases)
+    if func is None: return functools.partial(egonb_cli, aliases=aliases, ranges=ranges)
     func.cli_aliases = aliases or {}      # {param: [older flag names still accepted, not shown]}
+    func.cli_ranges = ranges or {}        # {param: range}, where FLAG_RULES' range does not fit this tool
     func.main = functools.partial(run_cli, func)
     func.parser = functools.partial(cli_parser, func)
     return func

@@ -749,7 +749,7 @@ def save(self:Finetuner, res):
     plt.close(plot_confusion(res, title, self.out/'confusion_matrix.png'))
 
 # %% ../nbs/06a_finetune.ipynb #d87804e3
-@egonb_cli(aliases={'input_dir': ['video_root', 'data_root']})
+@egonb_cli(aliases={'input_dir': ['video_root', 'data_root']}, ranges={'num_workers': '>= 0'})   # 0: no workers
 def egonb_finetune(
     model_type:Literal['videomae'],  # the architecture to fine-tune
     *,

@@ -25,9 +25,9 @@ __all__ = ['ASL_DEFAULTS', 'ACTIONFORMER_DEFAULTS', 'RELEASES', 'CONFIG_MAX_VALU
            'PointGenerator', 'ClsHead', 'RegHead', 'LocPointTransformer', 'build_model', 'ReleasedMQDataset',
            'truncate_feats', 'detect_actions', 'mq_submission', 'released_weights', 'read_checkpoint',
            'load_checkpoint', 'save_checkpoint', 'decay_groups', 'make_optimizer', 'make_scheduler', 'ModelEma',
-           'flat_config', 'config_hash', 'config_changes', 'claim_run_dir', 'train_released', 'train_one_epoch',
-           'released_output_dir', 'released_train', 'find_checkpoint', 'released_infer', 'released_ground_truth',
-           'released_eval', 'plot_sensitivity_curves', 'parity_dir']
+           'flat_config', 'config_changes', 'claim_run_dir', 'train_released', 'train_one_epoch', 'released_output_dir',
+           'released_train', 'find_checkpoint', 'released_infer', 'released_ground_truth', 'released_eval',
+           'plot_sensitivity_curves', 'parity_dir']
 
 # %% ../../nbs/19_asl_released.ipynb #81b977d4
 ASL_DEFAULTS = dict(
@@ -887,11 +887,6 @@ def flat_config(cfg, skip=(), where=''):
         if isinstance(v, dict) and v: out.update(flat_config(v, skip, f'{key}.'))
         else: out[key] = json.loads(json.dumps(_plain(v), default=str))
     return out
-
-# %% ../../nbs/19_asl_released.ipynb #5a7ae589
-def config_hash(flat):
-    "A short hash of the flat config `flat` (`flat_config`)."
-    return hashlib.sha256(json.dumps(flat, sort_keys=True).encode()).hexdigest()[:16]
 
 # %% ../../nbs/19_asl_released.ipynb #29fafed7
 def config_changes(old, new):
