@@ -15,13 +15,14 @@ from fastcore.basics import patch
 from tqdm.auto import tqdm
 from .core import *
 from .decode import iter_tar_videos, find_videos, open_video, load_audio, VIDEO_EXTS
+from .cluster import import_ray, RayPipeline, JobRecorder, replay
 
 # %% auto #0
 __all__ = ['AUDIO_EXTS', 'MODALITIES', 'read_segments', 'time_text', 'seg_key', 'Segment', 'plan_segments', 'frame_times',
            'decode_frames', 'decode_sound', 'read_keyframes', 'register_modality', 'Modality', 'ImageModality',
            'VideoModality', 'AudioModality', 'ObjectsModality', 'SyncModality', 'load_captioner', 'decode_segment',
            'save_segment_features', 'pack_features', 'caption_task', 'caption_segments', 'caption_batch',
-           'egonb_caption']
+           'egonb_caption', 'Captioner', 'caption_segments_on_ray']
 
 # %% ../nbs/25_caption.ipynb #8cd2645b
 def read_segments(path):
@@ -480,7 +481,6 @@ def egonb_caption(
     if not (input_dir or tar_folder):
         raise UsageError('give --input_dir or --tar_folder (or both): where the videos are')
     if ray is not None:
-        from .cluster import caption_segments_on_ray, import_ray
         import_ray()
     if save_features and modality not in ('image', 'video', 'audio'):
         raise UsageError(f'--save_features applies to image, video and audio captions, not {modality}')
@@ -538,3 +538,61 @@ def egonb_caption(
     print(f"{job.summary('segments')}. {len(recs)} records in {output_json}" + (f' and {output_csv}'
                                                                                 if output_csv else ''))
     return 0
+
+# %% ../nbs/25_caption.ipynb #ae6ac1b9
+class Captioner:
+    "The model of `egonb-caption --ray`: `load_captioner(**spec)`, captioning decoded segments with `caption_batch`."
+    def __init__(self, **spec):
+        import tempfile
+        self.tmp = Path(tempfile.mkdtemp(prefix='egonb-features-')) if spec.get('features_dir') else None
+        self.cap = load_captioner(**{**spec, 'features_dir': self.tmp})
+    def __call__(self, events):
+        job, buf = JobRecorder(), []
+        for status, key, seg, val in events:
+            if status == 'ok': buf.append((key, seg, val))
+            else: job.fail(key, val, stage='decode' if seg.start is not None else 'input', video_id=seg.video_id,
+                           start=seg.start, end=seg.end)
+        caption_batch(self.cap, job, buf)
+        calls = {}
+        for c in job.calls: calls.setdefault(c[1][0], []).append(c)
+        feats = self._features([k for k, cs in calls.items() if cs[-1][0] == 'add'])
+        return [(key, seg.start is not None, calls.get(key, []), feats.get(key)) for _, key, seg, _ in events]
+    def _features(self, keys):
+        "The features `caption_batch` saved for segments `keys`, read back (and removed) from the private folder."
+        if self.tmp is None or not keys: return {}
+        pack_features(self.tmp, keys, self.tmp/'batch.npz')
+        with np.load(self.tmp/'batch.npz') as z: out = {k: z[k] for k in z.files}
+        for p in self.tmp.iterdir(): p.unlink()
+        return out
+
+# %% ../nbs/25_caption.ipynb #bf7d2ca0
+def caption_segments_on_ray(spec:dict, job, segs, tars=(), wanted=(), *, batch_size=4, num_workers=4, timeout=600,
+                            n_frames=1, size=None, keyframes=None, progress=True, decode_kw=None, address='local',
+                            num_gpus=0., num_actors=1, num_cpus=None, max_member_mb=4096):
+    "`caption_segments` on Ray: decoding in Ray tasks, the captioner `load_captioner(**spec)` in a pool of actors."
+    mod, fdir = spec['modality'], spec.get('features_dir')
+    per = n_frames if mod in ('image', 'objects') else 1           # model inputs per segment
+    items = {**{s.key: s for s in segs}, **{str(t): str(t) for t in tars}}
+    pipe = RayPipeline(caption_task, Captioner, task_kw=dict(modality=mod, n_frames=n_frames, size=size,
+                       keyframes=keyframes, wanted=list(wanted), decode_kw=decode_kw, max_member_mb=max_member_mb),
+                       model_kw=spec, address=address,
+                       num_cpus=num_cpus, num_workers=num_workers, num_actors=num_actors, num_gpus=num_gpus,
+                       batch_size=max(1, math.ceil(batch_size / per)), chunk=1, timeout=timeout)
+    found, bar = set(), tqdm(total=len(segs) + len(wanted), desc=f'{mod} captions', disable=not progress)
+    def captioned(item, out):
+        key, is_seg, calls, feats = out
+        found.add(key)
+        if feats is not None: save_segment_features(fdir, key, feats)
+        replay(calls, job)
+        bar.update(is_seg)
+    def failed(item, error, stage):
+        seg = items[item]
+        if isinstance(seg, Segment):
+            job.fail(item, error, stage=stage, video_id=seg.video_id, start=seg.start, end=seg.end)
+        else:
+            job.fail(item, error, stage='input' if stage == 'decode' else stage, video_id=Path(item).name, start=None,
+                     end=None)
+        bar.update(isinstance(seg, Segment))
+    try: pipe.run(items, on_value=captioned, on_end=lambda *_: None, on_fail=failed)
+    finally: bar.close()
+    return found

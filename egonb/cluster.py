@@ -13,13 +13,11 @@ import numpy as np
 from fastcore.basics import patch, store_attr
 from tqdm.auto import tqdm
 from .core import *
-from .decode import probe_video
-from .features import *
+
 
 # %% auto #0
 __all__ = ['CLUSTER_EXTRA', 'COLS', 'import_ray', 'connect_timeout', 'ray_endpoint', 'ray_session', 'silence_limit', 'task_rows',
-           'ModelActor', 'FeatureModel', 'RayPipeline', 'RayFeatureRunner', 'JobRecorder', 'replay', 'aks_candidates',
-           'KeyframeScorer', 'RayAKSRun', 'Captioner', 'caption_segments_on_ray', 'probe_batches', 'probe_on_ray']
+           'ModelActor', 'RayPipeline', 'JobRecorder', 'replay']
 
 # %% ../nbs/93_cluster.ipynb #fea8da22
 CLUSTER_EXTRA = "pip install 'egonb[cluster]'"
@@ -155,14 +153,6 @@ class ModelActor:
                 for i in vals: x[i], err[i], stage[i] = b'', f'{type(e).__name__}: {e}', 'model'
         return {**batch, 'x': x, 'error': err, 'stage': stage}
 
-# %% ../nbs/93_cluster.ipynb #71c3a9e8
-class FeatureModel:
-    "The model of `egonb-extract --ray`: `create_extractor(**spec)`, embedding decoded clips `(k, (start, end), x)`."
-    def __init__(self, **spec): self.ex = create_extractor(**spec)
-    def __call__(self, clips):
-        feats = self.ex.embed([x for _, _, x in clips])
-        return [(k, t, np.asarray(f)) for (k, t, _), f in zip(clips, feats)]
-
 # %% ../nbs/93_cluster.ipynb #f0e707d1
 class RayPipeline:
     "Items through Ray Data: generator `task` in CPU tasks, `model` in a pool of actors, the outputs to the driver."
@@ -221,41 +211,6 @@ def _take(self:RayPipeline, r, on_value, on_end, on_fail):
         self.over.add(key)
         on_end(key, self.ends[key][1])
 
-# %% ../nbs/93_cluster.ipynb #5950b5f6
-class RayFeatureRunner(FeatureRunner):
-    "A `FeatureRunner` whose decoding runs in Ray tasks and whose model runs in a pool of Ray actors."
-    def __init__(self, extractor, videos, output_dir, *, spec:dict, address='local', num_gpus=0., num_actors=1,
-                 num_cpus=None, **kwargs):
-        import_ray()
-        super().__init__(extractor, videos, output_dir, **kwargs)
-        task_kw = dict(sampler=extractor.sampler, preprocess=extractor.preprocess, allow_partial=self.allow_partial)
-        self.pipe = RayPipeline(decode_clips, FeatureModel, task_kw=task_kw, model_kw=spec, address=address,
-                                num_cpus=num_cpus, num_workers=self.num_workers, num_actors=num_actors,
-                                num_gpus=num_gpus, batch_size=self.batch_size, chunk=self.batch_size,
-                                timeout=self.timeout)
-
-@patch
-def _loop(self:RayFeatureRunner, todo):
-    "Decode in Ray tasks, embed in the actor pool, and write each finished video here, through the same `Job`."
-    self.pipe.run({v: v for v in todo}, on_value=self._clip, on_end=self._end, on_fail=self._fail)
-
-# %% ../nbs/93_cluster.ipynb #845d5e91
-@patch
-def _clip(self:RayFeatureRunner, v, out):
-    "The features of one clip of video `v`."
-    k, times, f = out
-    a = self._acc.setdefault(v, dict(feats={}, times={}, n=None, info=None))
-    a['feats'][k], a['times'][k] = f, times
-    self.clips += 1
-    if self._first_batch is None: self._first_batch = (time.time(), 1)
-
-@patch
-def _end(self:RayFeatureRunner, v, info):
-    "All clips of video `v` are in: write it."
-    a = self._acc.setdefault(v, dict(feats={}, times={}, n=None, info=None))
-    a['n'], a['info'] = len(a['feats']), info
-    self._maybe_finish(v)
-
 # %% ../nbs/93_cluster.ipynb #2c8f4e31
 class JobRecorder:
     "Stands in for a `Job` where a model runs (a Ray actor): keeps its `add` and `fail` calls for the driver's `Job`."
@@ -268,146 +223,3 @@ class JobRecorder:
 def replay(calls, job):
     "Make the calls a `JobRecorder` kept on `job`."
     for name, args, kw in calls: getattr(job, name)(*args, **kw)
-
-# %% ../nbs/93_cluster.ipynb #4e0b6a53
-from .keyframes import AKSRun, decode_candidates
-
-def aks_candidates(arg, **kw):
-    "Decoding task of `egonb-aks --ray`: the candidate frames of one clip (`decode_candidates`), with its queries."
-    path, qs = arg
-    yield qs, decode_candidates(path, **kw)
-
-class _ActorAKSRun(AKSRun):
-    "An `AKSRun` inside a Ray actor: its `job` is a `JobRecorder` and its keyframe JPEGs are kept, not written."
-    def _save_jpegs(self, q, cand, pos):
-        self.frames.append((q, dict(data=cand['data'][pos], indices=cand['indices'][pos])))
-
-class KeyframeScorer:
-    "The model of `egonb-aks --ray`: an `AKSRun`'s `_score_clip` with the scorer `scorer(**scorer_kw)`, recorded."
-    def __init__(self, run, scorer, scorer_kw=None):
-        self.run = run
-        run.scorer = scorer(**(scorer_kw or {}))
-    def __call__(self, clips):
-        out = []
-        for qs, cand in clips:
-            self.run.job, self.run.frames = JobRecorder(), []
-            self.run._score_clip(qs, cand)
-            out.append((self.run.job.calls, self.run.frames))
-        return out
-
-# %% ../nbs/93_cluster.ipynb #5f1c7b64
-class RayAKSRun(AKSRun):
-    "An `AKSRun` whose candidate frames are decoded in Ray tasks and scored in a pool of Ray actors."
-    def __init__(self, nlq_json, video_root, output_dir, scorer, cfg=None, *, scorer_factory, scorer_kw=None,
-                 address='local', num_gpus=0., num_actors=1, num_cpus=None, **kwargs):
-        import_ray()
-        super().__init__(nlq_json, video_root, output_dir, scorer, cfg, **kwargs)
-        run = _ActorAKSRun.__new__(_ActorAKSRun)     # what the actors need: the settings, not the queries
-        run.__dict__.update({k: v for k, v in self.__dict__.items() if k not in ('scorer', 'queries', 'job')})
-        c = self.cfg
-        self.pipe = RayPipeline(aks_candidates, KeyframeScorer,
-                                task_kw=dict(fps=c.fps, reference=c.reference_sampling, size=c.size),
-                                model_kw=dict(run=run, scorer=scorer_factory, scorer_kw=scorer_kw), address=address,
-                                num_cpus=num_cpus, num_workers=self.num_workers, num_actors=num_actors,
-                                num_gpus=num_gpus, batch_size=1, chunk=1, timeout=self.timeout)
-
-@patch
-def _loop(self:RayAKSRun, by_clip, paths):
-    "Decode each clip's candidates in Ray tasks, score them in the actor pool, record here through the same `Job`."
-    bar = tqdm(total=sum(len(by_clip[u]) for u in paths), desc='AKS queries', disable=not self.progress)
-    def scored(uid, out):
-        calls, frames = out
-        for q, cand in frames: self._save_jpegs(q, cand, np.arange(len(cand['indices'])))
-        replay(calls, self.job)
-        bar.update(len(by_clip[uid]))
-    def failed(uid, error, stage):
-        self._fail(by_clip[uid], error, stage)
-        bar.update(len(by_clip[uid]))
-    try: self.pipe.run({u: (p, by_clip[u]) for u, p in paths.items()}, on_value=scored, on_end=lambda *_: None,
-                       on_fail=failed)
-    finally: bar.close()
-
-# %% ../nbs/93_cluster.ipynb #ae6ac1b9
-from .caption import Segment, caption_task, caption_batch, load_captioner, save_segment_features, pack_features
-
-class Captioner:
-    "The model of `egonb-caption --ray`: `load_captioner(**spec)`, captioning decoded segments with `caption_batch`."
-    def __init__(self, **spec):
-        import tempfile
-        self.tmp = Path(tempfile.mkdtemp(prefix='egonb-features-')) if spec.get('features_dir') else None
-        self.cap = load_captioner(**{**spec, 'features_dir': self.tmp})
-    def __call__(self, events):
-        job, buf = JobRecorder(), []
-        for status, key, seg, val in events:
-            if status == 'ok': buf.append((key, seg, val))
-            else: job.fail(key, val, stage='decode' if seg.start is not None else 'input', video_id=seg.video_id,
-                           start=seg.start, end=seg.end)
-        caption_batch(self.cap, job, buf)
-        calls = {}
-        for c in job.calls: calls.setdefault(c[1][0], []).append(c)
-        feats = self._features([k for k, cs in calls.items() if cs[-1][0] == 'add'])
-        return [(key, seg.start is not None, calls.get(key, []), feats.get(key)) for _, key, seg, _ in events]
-    def _features(self, keys):
-        "The features `caption_batch` saved for segments `keys`, read back (and removed) from the private folder."
-        if self.tmp is None or not keys: return {}
-        pack_features(self.tmp, keys, self.tmp/'batch.npz')
-        with np.load(self.tmp/'batch.npz') as z: out = {k: z[k] for k in z.files}
-        for p in self.tmp.iterdir(): p.unlink()
-        return out
-
-# %% ../nbs/93_cluster.ipynb #bf7d2ca0
-def caption_segments_on_ray(spec:dict, job, segs, tars=(), wanted=(), *, batch_size=4, num_workers=4, timeout=600,
-                            n_frames=1, size=None, keyframes=None, progress=True, decode_kw=None, address='local',
-                            num_gpus=0., num_actors=1, num_cpus=None, max_member_mb=4096):
-    "`caption_segments` on Ray: decoding in Ray tasks, the captioner `load_captioner(**spec)` in a pool of actors."
-    mod, fdir = spec['modality'], spec.get('features_dir')
-    per = n_frames if mod in ('image', 'objects') else 1           # model inputs per segment
-    items = {**{s.key: s for s in segs}, **{str(t): str(t) for t in tars}}
-    pipe = RayPipeline(caption_task, Captioner, task_kw=dict(modality=mod, n_frames=n_frames, size=size,
-                       keyframes=keyframes, wanted=list(wanted), decode_kw=decode_kw, max_member_mb=max_member_mb),
-                       model_kw=spec, address=address,
-                       num_cpus=num_cpus, num_workers=num_workers, num_actors=num_actors, num_gpus=num_gpus,
-                       batch_size=max(1, math.ceil(batch_size / per)), chunk=1, timeout=timeout)
-    found, bar = set(), tqdm(total=len(segs) + len(wanted), desc=f'{mod} captions', disable=not progress)
-    def captioned(item, out):
-        key, is_seg, calls, feats = out
-        found.add(key)
-        if feats is not None: save_segment_features(fdir, key, feats)
-        replay(calls, job)
-        bar.update(is_seg)
-    def failed(item, error, stage):
-        seg = items[item]
-        if isinstance(seg, Segment):
-            job.fail(item, error, stage=stage, video_id=seg.video_id, start=seg.start, end=seg.end)
-        else:
-            job.fail(item, error, stage='input' if stage == 'decode' else stage, video_id=Path(item).name, start=None,
-                     end=None)
-        bar.update(isinstance(seg, Segment))
-    try: pipe.run(items, on_value=captioned, on_end=lambda *_: None, on_fail=failed)
-    finally: bar.close()
-    return found
-
-# %% ../nbs/93_cluster.ipynb #e465ecf7
-def probe_batches(batch, *, timeout=None):
-    "Ray Data task: probe the videos of `batch`; a bad or stuck one becomes its error text."
-    info, err = [], []
-    for v in map(str, batch['video']):
-        try:
-            with silence_limit(timeout, v): m = probe_video(v)
-            info.append(json.dumps(m, default=str))
-            err.append('')
-        except Exception as e:
-            info.append('')
-            err.append(f'{type(e).__name__}: {e}')
-    return {'video': batch['video'], 'info': np.array(info, dtype=object), 'error': np.array(err, dtype=object)}
-
-def probe_on_ray(job, videos, *, address='local', timeout=60., num_workers=2, num_cpus=None):
-    "Probe `videos` in Ray tasks; record each result or failure in `job` here, as the local pool does."
-    if not videos: return
-    with ray_session(address, num_cpus=num_cpus) as ray:
-        ds = ray.data.from_items([{'video': str(v)} for v in videos], override_num_blocks=len(videos))
-        ds = ds.map_batches(probe_batches, batch_size=1, concurrency=num_workers, num_cpus=1, max_retries=3,
-                            fn_kwargs=dict(timeout=timeout))
-        for r in tqdm(ds.iter_rows(), total=len(videos), desc='probing', unit='video'):
-            if r['error']: job.fail(str(r['video']), str(r['error']))
-            else: job.add(str(r['video']), json.loads(r['info']))

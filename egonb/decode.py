@@ -6,7 +6,7 @@ Docs: https://egonb.github.io/egonb/decode.html.md"""
 
 # %% ../nbs/02_decode.ipynb #55e410b6
 from __future__ import annotations
-import io, os, re, sys, math, errno, shutil, tarfile, tempfile, warnings, zlib
+import io, os, re, sys, json, math, errno, shutil, tarfile, tempfile, warnings, zlib
 from dataclasses import dataclass, field, asdict
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
@@ -16,13 +16,14 @@ from av.video.reformatter import VideoReformatter
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 from .core import *
+from .cluster import import_ray, ray_session, silence_limit
 
 # %% auto #0
 __all__ = ['VIDEO_EXTS', 'MAX_INFLATE', 'VideoMeta', 'Frames', 'Clip', 'uniform_indices', 'time_to_index', 'fps_indices',
            'clip_plan', 'window_plan', 'out_size', 'DecodeWarning', 'VideoReader', 'PyAVReader', 'DecordReader',
            'open_video', 'load_audio', 'parse_segment_name', 'unsafe_member', 'NamedFile', 'TarVideo', 'check_archive',
            'iter_tar_videos', 'safe_extract', 'probe_video', 'probe_videos', 'find_videos', 'find_inputs',
-           'egonb_probe', 'contact_sheet', 'show_frames']
+           'egonb_probe', 'contact_sheet', 'show_frames', 'probe_batches', 'probe_on_ray']
 
 # %% ../nbs/02_decode.ipynb #24990260
 @dataclass
@@ -732,12 +733,10 @@ def egonb_probe(
     require_positive(timeout=timeout, num_workers=num_workers)
     vids = [str(p) for p in find_inputs(input_dir, limit)]
     if ray is not None:
-        from .cluster import import_ray
         import_ray()
     with Job(output_dir, dict(tool='probe', backend='pyav'), stage='decode', results='probe.jsonl',
              retry_failed=retry_failed, outputs=[]) as job:   # the folder may be anyone's ('.'): only its own temps
         if ray is not None:                       # Ray tasks probe, this process keeps the records (egonb.cluster)
-            from .cluster import probe_on_ray
             probe_on_ray(job, job.todo(vids), address=ray, timeout=timeout, num_workers=num_workers)
         else:
             with WorkerPool(num_workers, timeout=timeout) as pool:
@@ -775,3 +774,28 @@ def show_frames(frames:Frames, ncols=8, title=None, figsize_w=14):
     if title: fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/02_decode.ipynb #e465ecf7
+def probe_batches(batch, *, timeout=None):
+    "Ray Data task: probe the videos of `batch`; a bad or stuck one becomes its error text."
+    info, err = [], []
+    for v in map(str, batch['video']):
+        try:
+            with silence_limit(timeout, v): m = probe_video(v)
+            info.append(json.dumps(m, default=str))
+            err.append('')
+        except Exception as e:
+            info.append('')
+            err.append(f'{type(e).__name__}: {e}')
+    return {'video': batch['video'], 'info': np.array(info, dtype=object), 'error': np.array(err, dtype=object)}
+
+def probe_on_ray(job, videos, *, address='local', timeout=60., num_workers=2, num_cpus=None):
+    "Probe `videos` in Ray tasks; record each result or failure in `job` here, as the local pool does."
+    if not videos: return
+    with ray_session(address, num_cpus=num_cpus) as ray:
+        ds = ray.data.from_items([{'video': str(v)} for v in videos], override_num_blocks=len(videos))
+        ds = ds.map_batches(probe_batches, batch_size=1, concurrency=num_workers, num_cpus=1, max_retries=3,
+                            fn_kwargs=dict(timeout=timeout))
+        for r in tqdm(ds.iter_rows(), total=len(videos), desc='probing', unit='video'):
+            if r['error']: job.fail(str(r['video']), str(r['error']))
+            else: job.add(str(r['video']), json.loads(r['info']))

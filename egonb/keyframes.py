@@ -17,12 +17,14 @@ from .core import *
 from .decode import *
 from .data import read_nlq, read_narrations, ego4d_video_path, COLORS
 from .aks import select_keyframes, Leaf
+from .cluster import import_ray, RayPipeline, JobRecorder, replay
 
 # %% auto #0
 __all__ = ['SCORERS', 'METHODS', 'candidate_indices', 'candidates', 'ClipScorer', 'BlipScorer', 'nlq_summaries', 'AKSConfig',
            'decode_candidates', 'AKSRun', 'plot_scores', 'show_keyframes', 'aks_browser', 'register_scorer',
            'list_scorers', 'create_scorer', 'egonb_aks', 'uniform_positions', 'topk_positions', 'window_metrics',
-           'selections', 'evaluate_aks', 'plot_aks_eval', 'egonb_aks_eval']
+           'selections', 'evaluate_aks', 'plot_aks_eval', 'egonb_aks_eval', 'aks_candidates', 'KeyframeScorer',
+           'RayAKSRun']
 
 # %% ../nbs/09_keyframes.ipynb #ffcbbd7a
 def candidate_indices(reader, fps=1., reference=False):
@@ -388,7 +390,6 @@ def egonb_aks(
         scorer_ = create_scorer(scorer, model, pretrained, device=device, seed=seed)
         run = AKSRun(nlq_json, input_dir, output_dir, scorer_, cfg, **kw)
     else:   # the scorer runs in Ray actors; the copy made here, on the CPU, gives the config
-        from .cluster import RayAKSRun, import_ray
         import_ray()
         sk = dict(name=scorer, model=model, pretrained=pretrained, device=device, seed=seed)
         run = RayAKSRun(nlq_json, input_dir, output_dir, create_scorer(**{**sk, 'device': 'cpu'}), cfg,
@@ -499,3 +500,59 @@ def _eval_figure(aks_dir, ev, path):
     fig.tight_layout()
     with atomic_write(path, 'wb') as f: fig.savefig(f, format='png', dpi=90)
     plt.close(fig)
+
+# %% ../nbs/09_keyframes.ipynb #4e0b6a53
+def aks_candidates(arg, **kw):
+    "Decoding task of `egonb-aks --ray`: the candidate frames of one clip (`decode_candidates`), with its queries."
+    path, qs = arg
+    yield qs, decode_candidates(path, **kw)
+
+class _ActorAKSRun(AKSRun):
+    "An `AKSRun` inside a Ray actor: its `job` is a `JobRecorder` and its keyframe JPEGs are kept, not written."
+    def _save_jpegs(self, q, cand, pos):
+        self.frames.append((q, dict(data=cand['data'][pos], indices=cand['indices'][pos])))
+
+class KeyframeScorer:
+    "The model of `egonb-aks --ray`: an `AKSRun`'s `_score_clip` with the scorer `scorer(**scorer_kw)`, recorded."
+    def __init__(self, run, scorer, scorer_kw=None):
+        self.run = run
+        run.scorer = scorer(**(scorer_kw or {}))
+    def __call__(self, clips):
+        out = []
+        for qs, cand in clips:
+            self.run.job, self.run.frames = JobRecorder(), []
+            self.run._score_clip(qs, cand)
+            out.append((self.run.job.calls, self.run.frames))
+        return out
+
+# %% ../nbs/09_keyframes.ipynb #5f1c7b64
+class RayAKSRun(AKSRun):
+    "An `AKSRun` whose candidate frames are decoded in Ray tasks and scored in a pool of Ray actors."
+    def __init__(self, nlq_json, video_root, output_dir, scorer, cfg=None, *, scorer_factory, scorer_kw=None,
+                 address='local', num_gpus=0., num_actors=1, num_cpus=None, **kwargs):
+        import_ray()
+        super().__init__(nlq_json, video_root, output_dir, scorer, cfg, **kwargs)
+        run = _ActorAKSRun.__new__(_ActorAKSRun)     # what the actors need: the settings, not the queries
+        run.__dict__.update({k: v for k, v in self.__dict__.items() if k not in ('scorer', 'queries', 'job')})
+        c = self.cfg
+        self.pipe = RayPipeline(aks_candidates, KeyframeScorer,
+                                task_kw=dict(fps=c.fps, reference=c.reference_sampling, size=c.size),
+                                model_kw=dict(run=run, scorer=scorer_factory, scorer_kw=scorer_kw), address=address,
+                                num_cpus=num_cpus, num_workers=self.num_workers, num_actors=num_actors,
+                                num_gpus=num_gpus, batch_size=1, chunk=1, timeout=self.timeout)
+
+@patch
+def _loop(self:RayAKSRun, by_clip, paths):
+    "Decode each clip's candidates in Ray tasks, score them in the actor pool, record here through the same `Job`."
+    bar = tqdm(total=sum(len(by_clip[u]) for u in paths), desc='AKS queries', disable=not self.progress)
+    def scored(uid, out):
+        calls, frames = out
+        for q, cand in frames: self._save_jpegs(q, cand, np.arange(len(cand['indices'])))
+        replay(calls, self.job)
+        bar.update(len(by_clip[uid]))
+    def failed(uid, error, stage):
+        self._fail(by_clip[uid], error, stage)
+        bar.update(len(by_clip[uid]))
+    try: self.pipe.run({u: (p, by_clip[u]) for u, p in paths.items()}, on_value=scored, on_end=lambda *_: None,
+                       on_fail=failed)
+    finally: bar.close()
