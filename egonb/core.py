@@ -20,10 +20,10 @@ from tqdm.auto import tqdm
 # %% auto #0
 __all__ = ['FLAG_RULES', 'HF_HOW', 'EgonbError', 'AnnotationError', 'ModelNotFoundError', 'UsageError', 'InputNotFoundError',
            'VideoDecodeError', 'NoAudioError', 'DecodeTimeout', 'printable', 'fit_name', 'safe_name', 'temp_prefix',
-           'atomic_write', 'URLPath', 'as_path', 'child_path', 'canonical_path', 'check_outputs', 'save_json',
-           'load_json', 'save_figure', 'repair_jsonl', 'append_jsonl', 'read_jsonl', 'log_parts', 'JsonlLog',
-           'config_hash', 'OutputInUseError', 'RunLock', 'pid_alive', 'remove_stale_temps', 'error_parts', 'Job',
-           'TaskResult', 'WorkerPool', 'TaskPart', 'run_with_timeout', 'cli_parser', 'check_flags', 'run_cli',
+           'atomic_write', 'URLPath', 'as_path', 'check_store', 'child_path', 'canonical_path', 'check_outputs',
+           'save_json', 'load_json', 'save_figure', 'repair_jsonl', 'append_jsonl', 'read_jsonl', 'log_parts',
+           'JsonlLog', 'config_hash', 'OutputInUseError', 'RunLock', 'pid_alive', 'remove_stale_temps', 'error_parts',
+           'Job', 'TaskResult', 'WorkerPool', 'TaskPart', 'run_with_timeout', 'cli_parser', 'check_flags', 'run_cli',
            'egonb_cli', 'require_positive', 'offline_requested', 'hub_offline', 'missing_model', 'loading',
            'resolve_device']
 
@@ -159,6 +159,16 @@ def _put_atomic(path:URLPath, mode='w', **kwargs):
         path.fs.put_file(tmp, str(path))
     finally:
         with contextlib.suppress(FileNotFoundError): os.remove(tmp)
+
+# %% ../nbs/00_core.ipynb #82c04fa6
+def check_store(url:URLPath):
+    "`url` if its store answers (does it exist?), else `UsageError` naming it and the store client's reason."
+    try: url.fs.exists(str(url))
+    except Exception as e:
+        why = (str(e).strip().splitlines() or [''])[0][:200]
+        raise UsageError(f'{url}: the store does not answer ({type(e).__name__}: {why}); check its address and '
+                         'credentials') from None
+    return url
 
 # %% ../nbs/00_core.ipynb #caacff2f
 def child_path(root, *names, what='name'):
@@ -418,6 +428,7 @@ class Job:
         self.outputs = None if outputs is None else [results, 'failures.jsonl', *outputs]   # temps to clean
         self._lock, self._logs = None, None
     def __enter__(self):
+        if isinstance(self.out, URLPath): check_store(self.out)   # credentials, address: one line, now
         self._lock = RunLock(self.out).__enter__()
         try: self._load()
         except BaseException:
