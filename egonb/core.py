@@ -23,9 +23,9 @@ __all__ = ['FLAG_RULES', 'HF_HOW', 'EgonbError', 'AnnotationError', 'ModelNotFou
            'atomic_write', 'URLPath', 'as_path', 'check_store', 'child_path', 'canonical_path', 'check_outputs',
            'save_json', 'load_json', 'save_figure', 'repair_jsonl', 'append_jsonl', 'read_jsonl', 'log_parts',
            'JsonlLog', 'config_hash', 'OutputInUseError', 'RunLock', 'pid_alive', 'remove_stale_temps', 'error_parts',
-           'Job', 'TaskResult', 'WorkerPool', 'TaskPart', 'run_with_timeout', 'cli_parser', 'check_flags', 'run_cli',
-           'egonb_cli', 'require_positive', 'offline_requested', 'hub_offline', 'missing_model', 'loading',
-           'resolve_device']
+           'Job', 'failure_record', 'TaskResult', 'WorkerPool', 'TaskPart', 'run_with_timeout', 'cli_parser',
+           'check_flags', 'run_cli', 'egonb_cli', 'require_positive', 'offline_requested', 'hub_offline',
+           'missing_model', 'loading', 'resolve_device']
 
 # %% ../nbs/00_core.ipynb #f700abe1
 class EgonbError(Exception):
@@ -504,12 +504,17 @@ def add(self:Job, item, rec:dict=None):
     return rec
 
 # %% ../nbs/00_core.ipynb #df358962
+def failure_record(item, error, *, stage, config_hash, **extra):
+    "The failure record of `item` (the one schema above): `error` is an exception or `'Type: message'`."
+    etype, reason = error_parts(error)
+    return dict(item=item, stage=stage, error_type=etype, reason=reason,
+                time=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), config_hash=config_hash, **extra)
+
+# %% ../nbs/00_core.ipynb #38516c72
 @patch
 def fail(self:Job, item, error, *, stage=None, **extra):
     "Record that `item` failed with `error` (an exception or `'Type: message'`) at `stage`."
-    etype, reason = error_parts(error)
-    rec = dict(item=item, stage=stage or self.stage, error_type=etype, reason=reason,
-               time=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), config_hash=self.hash, **extra)
+    rec = failure_record(item, error, stage=stage or self.stage, config_hash=self.hash, **extra)
     self._logs[self.failures_path].append(rec)
     self.new_failures[item] = rec
     self.stats['failed'] += 1

@@ -502,12 +502,9 @@ def _items(self:Finetuner, csv_path, split):
 @patch
 def fail(self:Finetuner, item, error, *, stage='decode', **extra):
     "Record a failure of `item` in `failures.jsonl` (by the main process), with a warning."
-    etype, reason = error_parts(error)
-    warnings.warn(f'skipped {item}: {reason}')
-    if self.dist.main:
-        append_jsonl(self.out/'failures.jsonl', dict(item=str(item), stage=stage, error_type=etype, reason=reason,
-                     time=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), config_hash=config_hash(self.config),
-                     **extra))
+    rec = failure_record(str(item), error, stage=stage, config_hash=config_hash(self.config), **extra)
+    warnings.warn(f'skipped {item}: {rec["reason"]}')
+    if self.dist.main: append_jsonl(self.out/'failures.jsonl', rec)   # the same record as a Job's
 
 @patch
 def _data(self:Finetuner):

@@ -86,7 +86,7 @@ def concat_features(feats, length=None):
 # %% ../../nbs/12_asl_data.ipynb #04782c7d
 def load_clip_features(uid, dirs, length=None):
     "Concatenated features `[T, sum C]` of clip `uid` from `{uid}.npz` / `{uid}.pt` files in each of `dirs`."
-    fs = []
+    uid, fs = safe_name(uid, what='clip_uid', max_bytes=250), []   # an id from annotations: never a path
     for d in dirs:
         d = Path(d)
         p = next((d/f'{uid}{e}' for e in ('.npz', '.pt') if (d/f'{uid}{e}').exists()), None)

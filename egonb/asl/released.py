@@ -526,7 +526,9 @@ def features(self:ReleasedMQDataset, clip):
     d, out = self.d, []
     stride, nframes = d['feat_stride'], d['num_frames']
     for folder in self.folders:
-        f = _load_feature(folder/f"{d['file_prefix'] or ''}{clip['id']}{d['file_ext'] or '.pt'}")
+        name = safe_name(f"{d['file_prefix'] or ''}{clip['id']}{d['file_ext'] or '.pt'}", what='video id',
+                         max_bytes=255)                 # an id from the annotation file: never a path
+        f = _load_feature(folder/name)
         if f.ndim != 2: raise EgonbError(f"{folder}/{clip['id']}: features must be [T, C], not {tuple(f.shape)}")
         if d['feat_stride'] > 0 and not d['force_upsampling']:
             if d['downsample_rate'] > 1: f, stride = f[::d['downsample_rate']], d['feat_stride'] * d['downsample_rate']
