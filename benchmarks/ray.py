@@ -95,7 +95,7 @@ def bench_aks(a, vids, tmp, rows, ray):
     if not ray: json.dump(nlq, open(tmp/'nlq.json', 'w'))
     n = sum(len(lq['language_queries']) for v in nlq['videos'] for c in v['clips'] for lq in c['annotations'])
     sk = dict(name='clip', model=a.model, pretrained='none', device='cpu')
-    cfg = AKSConfig(max_frames=8, size=224)
+    cfg = AKSConfig(max_frames=8, depth=3, size=224)   # 8 frames fill the leaves down to depth 3
     kw = dict(num_workers=a.num_workers, progress=False)
     if not ray: timed(rows, 'aks: local runner', lambda: AKSRun(nlq, tmp/'aks_root', tmp/'aks_local', create_scorer(**sk),
                                                                  cfg, **kw).run()['done'], n)

@@ -360,19 +360,22 @@ class RunLock:
     def __enter__(self):
         import fcntl
         if isinstance(self.path, URLPath): return self   # object stores have no locks (see Outputs at fsspec URLs)
-        try:
-            self.path.mkdir(parents=True, exist_ok=True)
-            f = open(self.path/self.name, 'a+')
-        except OSError as e:        # read-only, not a folder, no permission: one line, before any work
-            raise UsageError(f'{self.path}: cannot write the output here ({e.strerror}); choose another output '
-                             'folder') from None
-        try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            f.seek(0)
-            holder = f.read().strip() or 'another process'
-            f.close()
-            raise OutputInUseError(f'{self.path} is in use by another egonb run ({holder}); wait for it to finish '
-                                   'or choose another output folder') from None
+        while True:
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)
+                f = open(self.path/self.name, 'a+')
+            except OSError as e:        # read-only, not a folder, no permission: one line, before any work
+                raise UsageError(f'{self.path}: cannot write the output here ({e.strerror}); choose another output '
+                                 'folder') from None
+            try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                f.seek(0)
+                holder = f.read().strip() or 'another process'
+                f.close()
+                raise OutputInUseError(f'{self.path} is in use by another egonb run ({holder}); wait for it to '
+                                       'finish or choose another output folder') from None
+            if _same_file(f, self.path/self.name): break
+            f.close()                   # its holder removed it while we opened it: lock the file there now
         f.seek(0)
         f.truncate()
         f.write(f'pid {os.getpid()} on {socket.gethostname()} since {time.strftime("%Y-%m-%d %H:%M:%S")}\n')
@@ -380,8 +383,15 @@ class RunLock:
         self.f = f
         return self
     def __exit__(self, *exc):
-        if self.f is not None: self.f.close()   # closing the file releases the lock
+        if self.f is not None:
+            with contextlib.suppress(OSError): os.unlink(self.path/self.name)   # no lock file left behind
+            self.f.close()              # closing the file releases the lock
         self.f = None
+
+def _same_file(f, path):
+    "True if open file `f` is still the file at `path` (not removed or replaced since it was opened)."
+    try: return os.fstat(f.fileno()).st_ino == os.stat(path).st_ino
+    except FileNotFoundError: return False
 
 # %% ../nbs/00_core.ipynb #4df979b4
 _TMP_RE = re.compile(r'^\.(?P<name>.+)\.egonb-(?P<host>[0-9a-f]{8})-(?P<pid>\d+)-[a-z0-9_]{8}\.tmp$')

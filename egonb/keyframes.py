@@ -6,7 +6,7 @@ Docs: https://egonb.github.io/egonb/keyframes.html.md"""
 
 # %% ../nbs/09_keyframes.ipynb #bfb78826
 from __future__ import annotations
-import os, re, json, time, warnings
+import os, re, json, math, time, warnings
 from dataclasses import dataclass, asdict
 from pathlib import Path
 from typing import Literal
@@ -21,10 +21,10 @@ from .cluster import import_ray, RayPipeline, JobRecorder, replay
 
 # %% auto #0
 __all__ = ['SCORERS', 'METHODS', 'candidate_indices', 'candidates', 'ClipScorer', 'BlipScorer', 'nlq_summaries', 'AKSConfig',
-           'decode_candidates', 'AKSRun', 'plot_scores', 'show_keyframes', 'aks_browser', 'register_scorer',
-           'list_scorers', 'create_scorer', 'egonb_aks', 'uniform_positions', 'topk_positions', 'window_metrics',
-           'selections', 'evaluate_aks', 'plot_aks_eval', 'egonb_aks_eval', 'aks_candidates', 'KeyframeScorer',
-           'RayAKSRun']
+           'check_budget', 'decode_candidates', 'AKSRun', 'plot_scores', 'show_keyframes', 'aks_browser',
+           'register_scorer', 'list_scorers', 'create_scorer', 'egonb_aks', 'uniform_positions', 'topk_positions',
+           'window_metrics', 'selections', 'evaluate_aks', 'plot_aks_eval', 'egonb_aks_eval', 'aks_candidates',
+           'KeyframeScorer', 'RayAKSRun']
 
 # %% ../nbs/09_keyframes.ipynb #ffcbbd7a
 def candidate_indices(reader, fps=1., reference=False):
@@ -128,6 +128,16 @@ class AKSConfig:
     size: int = 224
     summary_weight: float = 0.1   # score = (1-w)·query + w·summary, when summaries are given
 
+# %% ../nbs/09_keyframes.ipynb #c578b5bb
+def check_budget(cfg:AKSConfig):
+    "`UsageError` if reference-mode AKS could give a leaf no frames (`max_frames < 2**depth`), saying what fits."
+    n, d = cfg.max_frames, cfg.depth
+    if cfg.mode == 'reference' and n < 2 ** d:
+        raise UsageError(f'--max_frames {n} with --depth {d}: a leaf at depth {d} gets int({n}/{2**d}) = 0 frames, so '
+                         f'a query could get no keyframes; use --depth {int(math.log2(n))} or less, --max_frames '
+                         f'{2**d} or more, or --mode exact')
+    return cfg
+
 # %% ../nbs/09_keyframes.ipynb #53d10da5
 def decode_candidates(path, fps, reference, size):
     "Worker task: candidate frames of one clip as a dict (picklable)."
@@ -145,6 +155,7 @@ class AKSRun:
         self.cfg, self.summaries = cfg or AKSConfig(), summaries or {}
         self.root, self.out = video_root, as_path(output_dir)
         require_positive(limit=limit, timeout=timeout, max_frames=self.cfg.max_frames, fps=self.cfg.fps)
+        check_budget(self.cfg)
         self.queries = read_nlq(nlq_json)[:limit] if limit else read_nlq(nlq_json)
         self.hash = config_hash(self.job_config())
 
@@ -425,7 +436,7 @@ def selections(rec):
                 topk=t[topk_positions(rec['scores'], k)])
 
 def evaluate_aks(aks_dir, nlq_json=None):
-    "Per-query rows and a per-method summary of keyframes against NLQ answers (from `nlq_json`, else the results)."
+    "Per-query rows and a per-method summary of keyframes against NLQ answers; empty selections are counted apart."
     recs = [r for r in read_jsonl(Path(aks_dir)/'results.jsonl')]
     if not recs: raise InputNotFoundError(f'{aks_dir}: no AKS results (results.jsonl) to evaluate')
     gt = {q.key: (q.clip_start_sec, q.clip_end_sec) for q in read_nlq(nlq_json)} if nlq_json else {}
@@ -436,10 +447,15 @@ def evaluate_aks(aks_dir, nlq_json=None):
         row = dict(key=r['key'], query=r['query'], window=list(w), budget=len(r['positions']))
         for m, times in selections(r).items(): row[m] = window_metrics(times, w)
         rows.append(row)
+    empty = sum(r['budget'] == 0 for r in rows)
+    if rows and empty == len(rows):
+        raise UsageError(f'{aks_dir}: every query has an empty keyframe selection (with reference-mode settings that '
+                         'give a leaf 0 frames, e.g. --max_frames 8 at --depth 5); nothing to evaluate')
+    rows = [r for r in rows if r['budget']]
     summary = {m: dict(hit_rate=float(np.mean([x[m]['hit'] for x in rows])),
                        inside=float(np.mean([x[m]['inside'] for x in rows])),
                        distance=float(np.mean([x[m]['distance'] for x in rows]))) for m in METHODS} if rows else {}
-    return dict(queries=rows, summary=summary, n_queries=len(rows))
+    return dict(queries=rows, summary=summary, n_queries=len(rows), n_empty=empty)
 
 # %% ../nbs/09_keyframes.ipynb #ef77251c
 def plot_aks_eval(rec, ax=None):
