@@ -23,9 +23,9 @@ __all__ = ['FLAG_RULES', 'HF_HOW', 'EgonbError', 'AnnotationError', 'ModelNotFou
            'atomic_write', 'URLPath', 'as_path', 'check_store', 'child_path', 'canonical_path', 'check_outputs',
            'save_json', 'load_json', 'save_figure', 'repair_jsonl', 'append_jsonl', 'read_jsonl', 'log_parts',
            'JsonlLog', 'config_hash', 'OutputInUseError', 'RunLock', 'pid_alive', 'remove_stale_temps', 'error_parts',
-           'Job', 'failure_record', 'TaskResult', 'WorkerPool', 'TaskPart', 'run_with_timeout', 'cli_parser',
-           'check_flags', 'run_cli', 'egonb_cli', 'require_positive', 'offline_requested', 'hub_offline',
-           'missing_model', 'loading', 'resolve_device']
+           'Job', 'failure_record', 'TaskResult', 'WorkerPool', 'TaskPart', 'run_with_timeout', 'LocalPipeline',
+           'keyed_task', 'cli_parser', 'check_flags', 'run_cli', 'egonb_cli', 'require_positive', 'offline_requested',
+           'hub_offline', 'missing_model', 'loading', 'resolve_device']
 
 # %% ../nbs/00_core.ipynb #f700abe1
 class EgonbError(Exception):
@@ -720,6 +720,75 @@ def run_with_timeout(fn, *args, timeout=None, path=None, **kwargs):
 def _call(t):
     fn, args, kwargs = t
     return fn(*args, **kwargs)
+
+# %% ../nbs/00_core.ipynb #46e61228
+class LocalPipeline:
+    "Generator `task(arg, **task_kw)` in worker processes, `model(**model_kw)` here in batches; `RayPipeline`'s API."
+    def __init__(self, task, model, *, task_kw=None, model_kw=None, num_workers=2, batch_size=32, timeout=None,
+                 initializer=None):
+        for k, v in dict(num_workers=num_workers, batch_size=batch_size).items():
+            if not v > 0: raise UsageError(f'--{k} must be greater than 0, not {v}')
+        self.task, self.model, self.task_kw, self.model_kw = task, model, task_kw or {}, model_kw or {}
+        self.num_workers, self.batch_size = num_workers, batch_size
+        self.timeout, self.initializer = timeout, initializer
+
+def keyed_task(item, task, task_kw):
+    "Worker side of `LocalPipeline`: the values of `task(arg, **task_kw)` for `item = (key, arg)`; returns `(n, ret)`."
+    n, gen = 0, task(item[1], **task_kw)
+    while True:
+        try: v = next(gen)
+        except StopIteration as s: return n, s.value
+        n += 1
+        yield v
+
+# %% ../nbs/00_core.ipynb #6191708b
+@patch
+def run(self:LocalPipeline, items:dict, *, on_value, on_end, on_fail):
+    "Run `items` ({key: arg}); give each output, end and failure to the handlers, in this process."
+    if not items: return
+    model = self.model(**self.model_kw)              # a model that cannot be built stops the run, before any work
+    self._buf, self._out, self._ends, self._over = [], {}, {}, set()
+    h = dict(on_value=on_value, on_end=on_end, on_fail=on_fail)
+    with WorkerPool(self.num_workers, timeout=self.timeout, initializer=self.initializer) as pool:
+        for ev in pool.stream(keyed_task, list(items.items()), self.task, self.task_kw):
+            key = ev.item[0]
+            if key in self._over: continue           # the rest of an item that already failed
+            if isinstance(ev, TaskPart):
+                self._buf.append((key, ev.value))
+                while len(self._buf) >= self.batch_size: self._flush(model, **h)
+            elif ev.ok:
+                self._ends[key] = ev.value
+                self._finish(key, on_end)
+            else: self._fail(key, ev.error, 'decode', on_fail)
+    while self._buf: self._flush(model, **h)
+
+@patch
+def _flush(self:LocalPipeline, model, *, on_value, on_end, on_fail):
+    "Run the model on the next batch of buffered values and hand out its outputs."
+    batch, self._buf = self._buf[:self.batch_size], self._buf[self.batch_size:]
+    keys = list(dict.fromkeys(k for k, _ in batch))
+    try: outs = model([v for _, v in batch])
+    except Exception as e:
+        for k in keys: self._fail(k, f'{type(e).__name__}: {e}', 'model', on_fail)
+        return
+    for (k, _), o in zip(batch, outs):
+        self._out[k] = self._out.get(k, 0) + 1
+        on_value(k, o)
+    for k in keys: self._finish(k, on_end)
+
+@patch
+def _finish(self:LocalPipeline, key, on_end):
+    "Call `on_end` for `key` once its task returned and every value it yielded has its output."
+    if key in self._over or key not in self._ends or self._out.get(key, 0) < self._ends[key][0]: return
+    self._over.add(key)
+    on_end(key, self._ends[key][1])
+
+@patch
+def _fail(self:LocalPipeline, key, error, stage, on_fail):
+    "Item `key` failed: drop its buffered values and call `on_fail` once."
+    self._over.add(key)
+    self._buf = [b for b in self._buf if b[0] != key]
+    on_fail(key, error, stage)
 
 # %% ../nbs/00_core.ipynb #2e1ddfb8
 def _arg_type(anno):

@@ -16,7 +16,7 @@ from fastcore.basics import patch
 from .cluster import import_ray, RayPipeline
 
 # %% auto #0
-__all__ = ['egonb_extract', 'FeatureModel', 'RayFeatureRunner']
+__all__ = ['egonb_extract', 'RayFeatureRunner']
 
 # %% ../nbs/07_extract.ipynb #7c3bb1fd
 @egonb_cli
@@ -70,45 +70,19 @@ def egonb_extract(
         print(f"{st['skipped_failed']} videos that failed before were skipped (--retry_failed retries them)")
     return 0
 
-# %% ../nbs/07_extract.ipynb #71c3a9e8
-class FeatureModel:
-    "The model of `egonb-extract --ray`: `create_extractor(**spec)`, embedding decoded clips `(k, (start, end), x)`."
-    def __init__(self, **spec): self.ex = create_extractor(**spec)
-    def __call__(self, clips):
-        feats = self.ex.embed([x for _, _, x in clips])
-        return [(k, t, np.asarray(f)) for (k, t, _), f in zip(clips, feats)]
-
 # %% ../nbs/07_extract.ipynb #5950b5f6
 class RayFeatureRunner(FeatureRunner):
-    "A `FeatureRunner` whose decoding runs in Ray tasks and whose model runs in a pool of Ray actors."
+    "A `FeatureRunner` on Ray: the same task, model and handlers, decoding in Ray tasks, the model in Ray actors."
     def __init__(self, extractor, videos, output_dir, *, spec:dict, address='local', num_gpus=0., num_actors=1,
                  num_cpus=None, **kwargs):
         import_ray()
         super().__init__(extractor, videos, output_dir, **kwargs)
-        task_kw = dict(sampler=extractor.sampler, preprocess=extractor.preprocess, allow_partial=self.allow_partial)
-        self.pipe = RayPipeline(decode_clips, FeatureModel, task_kw=task_kw, model_kw=spec, address=address,
+        self.pipe = RayPipeline(decode_clips, FeatureModel, task_kw=self.task_kw(), model_kw=spec, address=address,
                                 num_cpus=num_cpus, num_workers=self.num_workers, num_actors=num_actors,
                                 num_gpus=num_gpus, batch_size=self.batch_size, chunk=self.batch_size,
                                 timeout=self.timeout)
 
 @patch
-def _loop(self:RayFeatureRunner, todo):
-    "Decode in Ray tasks, embed in the actor pool, and write each finished video here, through the same `Job`."
-    self.pipe.run({v: v for v in todo}, on_value=self._clip, on_end=self._end, on_fail=self._fail)
-
-# %% ../nbs/07_extract.ipynb #845d5e91
-@patch
-def _clip(self:RayFeatureRunner, v, out):
-    "The features of one clip of video `v`."
-    k, times, f = out
-    a = self._acc.setdefault(v, dict(feats={}, times={}, n=None, info=None))
-    a['feats'][k], a['times'][k] = f, times
-    self.clips += 1
-    if self._first_batch is None: self._first_batch = (time.time(), 1)
-
-@patch
-def _end(self:RayFeatureRunner, v, info):
-    "All clips of video `v` are in: write it."
-    a = self._acc.setdefault(v, dict(feats={}, times={}, n=None, info=None))
-    a['n'], a['info'] = len(a['feats']), info
-    self._maybe_finish(v)
+def pipeline(self:RayFeatureRunner):
+    "The Ray backend, built (and its flags checked) with the runner."
+    return self.pipe

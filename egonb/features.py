@@ -19,7 +19,7 @@ from .data import read_frame_code
 # %% auto #0
 __all__ = ['DTYPES', 'EXTRACTORS', 'ClipSampler', 'VideoFeatures', 'save_features', 'load_features', 'output_names',
            'select_videos', 'decode_clips', 'decode_worker_init', 'Extractor', 'to_device', 'register_extractor',
-           'list_extractors', 'create_extractor', 'FeatureRunner']
+           'list_extractors', 'create_extractor', 'FeatureModel', 'FeatureRunner']
 
 # %% ../nbs/03_features.ipynb #1f87b116
 @dataclass
@@ -224,6 +224,14 @@ def create_extractor(name, model=None, pretrained=None, *, clip_len=2., windows=
     ex.dtype, ex.seed = dtype, seed if pretrained is None else None
     return ex
 
+# %% ../nbs/03_features.ipynb #678c804b
+class FeatureModel:
+    "Embeds decoded clips `(k, (start, end), x)` with extractor `ex`, or with `create_extractor(**spec)`."
+    def __init__(self, ex=None, **spec): self.ex = ex if ex is not None else create_extractor(**spec)
+    def __call__(self, clips):
+        feats = self.ex.embed([x for _, _, x in clips])
+        return [(k, t, np.asarray(f)) for (k, t, _), f in zip(clips, feats)]
+
 # %% ../nbs/03_features.ipynb #c5fe9ea9
 class FeatureRunner:
     "One resumable extraction run of `extractor` over `videos` into `output_dir`."
@@ -265,46 +273,48 @@ def _write(self:FeatureRunner, v, a):
 
 # %% ../nbs/03_features.ipynb #3f930b48
 @patch
-def _loop(self:FeatureRunner, todo):
+def task_kw(self:FeatureRunner):
+    "The arguments of the decoding task `decode_clips`, whichever backend runs it."
     ex = self.extractor
-    with WorkerPool(self.num_workers, timeout=self.timeout, initializer=decode_worker_init) as pool:
-        for ev in pool.stream(decode_clips, todo, ex.sampler, ex.preprocess, self.allow_partial):
-            if ev.item in self._failed: continue     # the rest of a video the model already failed
-            a = self._acc.setdefault(ev.item, dict(feats={}, times={}, n=0, info=None))
-            if isinstance(ev, TaskPart):
-                k, times, x = ev.value
-                a['times'][k], a['n'] = times, a['n'] + 1
-                self._buf.append((ev.item, k, x))
-                if len(self._buf) >= self.batch_size: self._embed()
-            elif ev.ok:
-                a['info'] = ev.value
-                self._maybe_finish(ev.item)
-            else: self._fail(ev.item, ev.error, 'decode')
-    while self._buf: self._embed()
+    return dict(sampler=ex.sampler, preprocess=ex.preprocess, allow_partial=self.allow_partial)
+
+@patch
+def pipeline(self:FeatureRunner):
+    "The backend: `decode_clips` in worker processes, this runner's extractor here (`LocalPipeline`)."
+    return LocalPipeline(decode_clips, FeatureModel, task_kw=self.task_kw(), model_kw=dict(ex=self.extractor),
+                         num_workers=self.num_workers, batch_size=self.batch_size, timeout=self.timeout,
+                         initializer=decode_worker_init)
+
+@patch
+def _loop(self:FeatureRunner, todo):
+    "Decode, embed and write the videos `todo` through the backend, with the handlers below."
+    self.pipeline().run({v: v for v in todo}, on_value=self._clip, on_end=self._end, on_fail=self._fail)
 
 @patch
 def _fail(self:FeatureRunner, v, error, stage):
-    "Record video `v` as failed and drop its pending clips."
+    "Record video `v` as failed (its clips still to come are dropped by the backend)."
     self._acc.pop(v, None)
-    self._failed.add(v)
-    self._buf = [b for b in self._buf if b[0] != v]
     self.job.fail(v, error, stage=stage)
     self._bar.update(1)
 
 # %% ../nbs/03_features.ipynb #b3e0da90
 @patch
-def _embed(self:FeatureRunner):
-    batch, self._buf = self._buf[:self.batch_size], self._buf[self.batch_size:]
-    try: feats = self.extractor.embed([b[2] for b in batch])
-    except Exception as e:
-        for v in dict.fromkeys(b[0] for b in batch): self._fail(v, f'{type(e).__name__}: {e}', 'model')
-        return
-    for (v, k, _), f in zip(batch, feats):
-        if v in self._acc: self._acc[v]['feats'][k] = f
-    self.clips += len(batch)
-    if self._first_batch is None: self._first_batch = (time.time(), len(batch))
-    self._bar.set_postfix(clips_per_s=f"{self.clips / max(self._bar.format_dict['elapsed'], 1e-9):.1f}")
-    for v in dict.fromkeys(b[0] for b in batch): self._maybe_finish(v)
+def _clip(self:FeatureRunner, v, out):
+    "The features of one clip `(k, (start, end), f)` of video `v`."
+    k, times, f = out
+    a = self._acc.setdefault(v, dict(feats={}, times={}, n=None, info=None))
+    a['feats'][k], a['times'][k] = f, times
+    self.clips += 1
+    if self._first_batch is None: self._first_batch = (time.time(), 1)
+    if self.clips % 32 == 1:
+        self._bar.set_postfix(clips_per_s=f"{self.clips / max(self._bar.format_dict['elapsed'], 1e-9):.1f}")
+
+@patch
+def _end(self:FeatureRunner, v, info):
+    "All clips of video `v` are embedded: write it."
+    a = self._acc.setdefault(v, dict(feats={}, times={}, n=None, info=None))
+    a['n'], a['info'] = len(a['feats']), info
+    self._maybe_finish(v)
 
 @patch
 def _maybe_finish(self:FeatureRunner, v):
@@ -320,7 +330,7 @@ def _maybe_finish(self:FeatureRunner, v):
 def run(self:FeatureRunner):
     "Extract features for every video not yet done; returns a summary dict."
     t0 = time.time()
-    self._acc, self._buf, self._failed, self._first_batch, self.clips = {}, [], set(), None, 0
+    self._acc, self._first_batch, self.clips = {}, None, 0
     with Job(self.out, self.cfg, stage='decode', results='manifest.jsonl', retry_failed=self.retry_failed) as job:
         self.job, todo = job, self._todo(job)
         self._bar = tqdm(total=len(todo), desc=f'{self.extractor.name} features', unit='video',
