@@ -305,7 +305,7 @@ def _clip(self:FeatureRunner, v, out):
     a = self._acc.setdefault(v, dict(feats={}, times={}, n=None, info=None))
     a['feats'][k], a['times'][k] = f, times
     self.clips += 1
-    if self._first_batch is None: self._first_batch = (time.time(), 1)
+    if self._first_batch is None: self._first_batch = (time.time(), self.batch_size)   # its clips come together
     if self.clips % 32 == 1:
         self._bar.set_postfix(clips_per_s=f"{self.clips / max(self._bar.format_dict['elapsed'], 1e-9):.1f}")
 
