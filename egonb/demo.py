@@ -13,6 +13,7 @@ import numpy as np
 from .core import *
 from .decode import *
 from .features import FeatureRunner, load_features, output_names
+from .data import sample_dir
 from dataclasses import asdict
 
 # %% auto #0
@@ -339,7 +340,7 @@ def demo_report(output_dir):
 # %% ../nbs/90_demo.ipynb #f12788cf
 @egonb_cli(aliases=dict(frame_size=['size']))
 def egonb_demo(
-    input_dir:str='data/sample',   # folder with videos (searched recursively)
+    input_dir:str=None,            # folder with videos, searched recursively (default: the bundled sample)
     output_dir:str='outputs/demo', # where results go
     *,
     fps:float=1.,                  # frames per second for the contact sheets
@@ -354,6 +355,7 @@ def egonb_demo(
     "Run egonb on the videos under `input_dir` and write a report to `output_dir`."
     require_positive(fps=fps, frame_size=frame_size, timeout=timeout)
     t0, out = time.time(), Path(output_dir)
+    input_dir = input_dir or sample_dir()          # wherever the command is started from
     vids = find_inputs(input_dir)
     recs, fails, ok = [], [], []
     print(f'{"video":42} {"frames":>6} {"fps":>6} {"seconds":>7} {"size":>9} {"rot":>3} audio')
@@ -382,7 +384,8 @@ def egonb_demo(
         print(f"AKS keyframes for {aks['query']!r}: seconds {aks['timestamps']} (answer: "
               f"{aks['answer'][0]}-{aks['answer'][1]} s)")
     for c in (caps or {}).get('captions', [])[:4]:
-        print(f"  caption at {c['time']:.1f}s ({c['confidence']:.2f}): {c['text'][:70]!r}")
+        tag = '' if caps['real_weights'] else '  [random weights: not meant as text]'
+        print(f"  caption at {c['time']:.1f}s ({c['confidence']:.2f}): {c['text'][:70]!r}{tag}")
     save_json(dict(input_dir=str(input_dir), videos=recs, failures=fails, features=feats, keyframes=aks,
                    transcripts=trs and 'transcripts.json', keyframe_captions=caps and 'keyframe_captions.json',
                    detections=dets, speech_model=speech_model() if trs else None, seconds=round(time.time() - t0, 2)),
