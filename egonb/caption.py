@@ -309,6 +309,7 @@ class SyncModality(Modality):
             w['start'], w['end'] = (round(float(seg.clock(w[k])), 3) for k in ('start', 'end'))
         start, end = round(float(seg.clock(o.pop('start'))), 3), round(float(seg.clock(o.pop('end'))), 3)
         text = f"audio {'lags' if o['offset'] > 0 else 'leads'} video by {abs(o['offset']) * 1000:.0f} ms"
+        if not o.get('reliable', True): text += f" (unreliable: {'; '.join(o['unreliable_because'])})"
         return dict(super().record(seg, val, outs), text=text, **o, sync_start=start, sync_end=end)
 
 # %% ../nbs/25_caption.ipynb #0d5284b0
@@ -427,8 +428,8 @@ def _write_outputs(job, order, output_json, output_csv):
     recs = [{k: v for k, v in r.items() if k not in ('item', 'config_hash')} for r in recs]
     save_json(recs, output_json)
     if not output_csv: return recs
-    cols = ['video_id', 'start', 'end', 'modality', 'model', 'prompt', 'text', 'confidence', 'times', 'frames',
-            'error']
+    cols = ['video_id', 'start', 'end', 'modality', 'model', 'prompt', 'text', 'confidence', 'reliable', 'times',
+            'frames', 'error']
     with atomic_write(output_csv, newline='') as f:
         w = csv.DictWriter(f, cols, extrasaction='ignore')
         w.writeheader()

@@ -14,7 +14,7 @@ from .decode import open_video, load_audio
 
 # %% auto #0
 __all__ = ['stream_starts', 'motion_onsets', 'audio_onsets', 'lag_correlations', 'best_lag', 'make_sync_clip', 'estimate_sync',
-           'plot_sync']
+           'reliability', 'plot_sync']
 
 # %% ../nbs/26_sync.ipynb #bf863eeb
 def stream_starts(src):
@@ -107,8 +107,17 @@ def estimate_sync(src, *, start=0., end=None, max_offset=1., window=None, size=6
     rec = dict(offset=round(lag / fps, 4), offset_frames=round(lag, 2), confidence=round(r, 3),
                peak_ratio=round(min(ratio, 99.), 2), search_range=[-L / fps, L / fps], fps=fps,
                container_offset=round(as_ - vs, 4), start=round(float(t[0]), 3), end=round(float(t[-1] + 1 / fps), 3))
+    rec.update(reliability(rec, L))
     if window: rec.update(_drift(t, v, a, fps, window, L))
     return rec
+
+def reliability(rec, L):
+    "`{reliable, unreliable_because}` of an estimate searched over +-`L` frames: never silently trusted."
+    why = []
+    if abs(rec['offset_frames']) >= L - 0.5: why.append('at the edge of the search range (--max_offset)')
+    if rec['confidence'] < 0.25: why.append(f"low confidence ({rec['confidence']:.2f})")
+    if rec['peak_ratio'] < 1.5: why.append(f"no clear peak (ratio {rec['peak_ratio']:.2f})")
+    return dict(reliable=not why, unreliable_because=why)
 
 def _drift(t, v, a, fps, window, L):
     "Offsets in half-overlapping windows of `window` s, and the fitted drift (ms per minute) over them."
