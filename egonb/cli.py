@@ -76,7 +76,7 @@ def tool_flags(name):
     "`{flag: (type, required)}` of console script `name`, positional arguments included, as its parser declares them."
     out = {}
     for a in load_tool(name).parser(name)._actions:
-        if isinstance(a, argparse._HelpAction) or a.help == argparse.SUPPRESS: continue
+        if isinstance(a, (argparse._HelpAction, argparse._VersionAction)) or a.help == argparse.SUPPRESS: continue
         if a.option_strings and a.option_strings[0].startswith('--no_'): continue   # the off switch of a bool flag
         typ = bool if a.nargs == 0 else (a.type or str)
         out[a.dest] = (typ, bool(a.required) or not a.option_strings or a.help.endswith('(required)'))

@@ -819,7 +819,7 @@ class _HelpFormatter(argparse.HelpFormatter):
 class _Parser(argparse.ArgumentParser):
     "An `ArgumentParser` whose errors are one line naming each flag once."
     def error(self, message):
-        message = re.sub(r'(--\w+)/--[\w-]+', r'\1', message)
+        message = re.sub(r'(--\w+)(?:/--[\w-]+)+', r'\1', message).replace('arguments are req', 'flags are req')
         self.exit(2, f'{self.prog}: error: {message} (see {self.prog} --help)\n')
 
 # %% ../nbs/00_core.ipynb #74d255fe
@@ -834,7 +834,7 @@ def _add_flag(p, k, typ, choices, default, doc, required, aliases=()):
         return
     help = doc + (' (required)' if required else '')
     p.add_argument(*names, dest=k, type=typ, choices=choices, default=None if required else default, help=help,
-                   metavar=None if choices else typ.__name__.upper())
+                   metavar=None if choices else typ.__name__.upper(), required=required)
 
 def cli_parser(func, prog=None):
     "The `argparse` parser of `egonb_cli` function `func`."
@@ -848,7 +848,14 @@ def cli_parser(func, prog=None):
             p.add_argument(k, type=typ, choices=choices, help=v.docment or '')
         else: _add_flag(p, k, typ, choices, None if empty else v.default, v.docment or '', empty, aliases.get(k, ()))
     p.add_argument('--debug', action='store_true', help='show the Python traceback of an error (or set EGONB_DEBUG=1)')
+    p.add_argument('--version', action='version', version=f'%(prog)s (egonb {_version()})')
     return p
+
+def _version():
+    "egonb's installed version."
+    import importlib.metadata
+    try: return importlib.metadata.version('egonb')
+    except importlib.metadata.PackageNotFoundError: return 'not installed'
 
 # %% ../nbs/00_core.ipynb #cbe162a0
 _RANGES = {'> 0': ('greater than 0', lambda v: v > 0),
