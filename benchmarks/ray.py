@@ -5,7 +5,7 @@ driver, decoding workers, Ray's own processes) side by side, for three tools:
 - extract: CLIP features (FeatureRunner vs RayFeatureRunner);
 - aks: AKS keyframes for the sample NLQ queries, with a CLIP scorer (AKSRun vs RayAKSRun);
 - caption: image captions by a tiny random Qwen2-VL, one middle frame a video (caption_segments vs
-  caption_segments_on_ray).
+  caption_segments with ray=...).
 
 Goal on one machine: Ray >= 0.8x the local runner's videos/s. Needs `pip install 'egonb[cluster]'`.
 Random weights (nothing is downloaded). The 20 videos are copies of the sample clips under distinct names.
@@ -103,8 +103,7 @@ def bench_aks(a, vids, tmp, rows, ray):
                                              scorer_factory=create_scorer, scorer_kw=sk, **kw).run()['done'], n)
 
 def bench_caption(a, vids, tmp, rows, ray):
-    from egonb.caption import Segment, caption_segments, load_captioner
-    from egonb.cluster import caption_segments_on_ray
+    from egonb.caption import Segment, caption_segments
     from egonb.testing import make_tiny_vlm
     spec = dict(modality='image', model=str(tmp/'qwen2_vl' if ray else make_tiny_vlm(tmp/'qwen2_vl')), device='cpu',
                 max_new_tokens=8)
@@ -114,10 +113,8 @@ def bench_caption(a, vids, tmp, rows, ray):
         with Job(tmp/name, dict(tool='caption'), results='c.jsonl') as job:
             fn(job)
             return job.stats['done']
-    if not ray: timed(rows, 'caption: local runner', lambda: run('cap_local', lambda job: caption_segments(
-                      load_captioner(**spec), job, segs, **kw)), len(vids))
-    else: timed(rows, 'caption: Ray', lambda: run('cap_ray', lambda job: caption_segments_on_ray(spec, job, segs,
-                                                                                                **kw)), len(vids))
+    name, folder, addr = ('caption: Ray', 'cap_ray', 'auto') if ray else ('caption: local runner', 'cap_local', None)
+    timed(rows, name, lambda: run(folder, lambda job: caption_segments(spec, job, segs, ray=addr, **kw)), len(vids))
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -15,14 +15,14 @@ from fastcore.basics import patch
 from tqdm.auto import tqdm
 from .core import *
 from .decode import iter_tar_videos, find_videos, open_video, load_audio, VIDEO_EXTS
-from .cluster import import_ray, RayPipeline, JobRecorder, replay
+from .cluster import import_ray, make_pipeline
 
 # %% auto #0
 __all__ = ['AUDIO_EXTS', 'MODALITIES', 'read_segments', 'time_text', 'seg_key', 'Segment', 'plan_segments', 'frame_times',
            'decode_frames', 'decode_sound', 'read_keyframes', 'register_modality', 'Modality', 'ImageModality',
            'VideoModality', 'AudioModality', 'ObjectsModality', 'SyncModality', 'load_captioner', 'decode_segment',
-           'save_segment_features', 'pack_features', 'caption_task', 'caption_segments', 'caption_batch',
-           'egonb_caption', 'Captioner', 'caption_segments_on_ray']
+           'save_segment_features', 'pack_features', 'caption_task', 'caption_segments', 'seg_meta', 'caption_batch',
+           'Captioner', 'egonb_caption']
 
 # %% ../nbs/25_caption.ipynb #8cd2645b
 def read_segments(path):
@@ -364,58 +364,65 @@ def _decoded(seg, src_seg, modality, n_frames, size, keyframes, decode_kw=None):
     except Exception as e: return ('fail', seg.key, replace(seg, src=None), f'{type(e).__name__}: {e}')
 
 # %% ../nbs/25_caption.ipynb #09ad2036
-def caption_segments(cap, job, segs, tars=(), wanted=(), *, batch_size=4, num_workers=4, timeout=600, n_frames=1,
-                     size=None, keyframes=None, progress=True, decode_kw=None, max_member_mb=4096):
-    "Caption `segs` (and the `wanted` segment keys in archives `tars`) with `cap` into `job`; returns the keys found."
-    found, buf = set(), []
-    bar = tqdm(total=len(segs) + len(wanted), desc=f'{cap.name} captions', disable=not progress)
-    with WorkerPool(num_workers, timeout=timeout) as pool:
-        for ev in pool.stream(caption_task, [*segs, *tars], cap.name, n_frames, size, keyframes, wanted=wanted,
-                              decode_kw=decode_kw, max_member_mb=max_member_mb):
-            if isinstance(ev, TaskResult):
-                if not ev.ok:
-                    seg = ev.item if isinstance(ev.item, Segment) else Segment(Path(ev.item).name, None, None)
-                    _fail(job, cap, seg.key if isinstance(ev.item, Segment) else str(ev.item), seg, ev.error,
-                          'decode' if isinstance(ev.item, Segment) else 'input')
-                    bar.update(isinstance(ev.item, Segment))
-                continue
-            status, key, seg, val = ev.value
-            found.add(key)
-            if status == 'fail': _fail(job, cap, key, seg, val, 'decode' if seg.start is not None else 'input')
-            else: buf.append((key, seg, val))
-            if sum(len(cap.units(v)) for _, _, v in buf) >= batch_size: buf = caption_batch(cap, job, buf)
-            bar.update(seg.start is not None)
-        caption_batch(cap, job, buf)
-    bar.close()
+def caption_segments(spec:dict, job, segs, tars=(), wanted=(), *, batch_size=4, num_workers=4, timeout=600,
+                     n_frames=1, size=None, keyframes=None, progress=True, decode_kw=None, max_member_mb=4096,
+                     ray=None, num_gpus=0., num_actors=1, num_cpus=None):
+    "Caption `segs` (and the `wanted` keys in archives `tars`) with `load_captioner(**spec)` into `job`; keys found."
+    mod, fdir = spec['modality'], spec.get('features_dir')
+    per = n_frames if mod in ('image', 'objects') else 1           # model inputs per segment
+    items = {**{s.key: s for s in segs}, **{str(t): str(t) for t in tars}}
+    pipe = make_pipeline(caption_task, Captioner, ray=ray, task_kw=dict(modality=mod, n_frames=n_frames, size=size,
+                         keyframes=keyframes, wanted=list(wanted), decode_kw=decode_kw, max_member_mb=max_member_mb),
+                         model_kw=spec, num_workers=num_workers, batch_size=max(1, math.ceil(batch_size / per)),
+                         timeout=timeout, chunk=1, num_gpus=num_gpus, num_actors=num_actors, num_cpus=num_cpus)
+    found, bar = set(), late_bar(total=len(segs) + len(wanted), desc=f'{mod} captions', disable=not progress)
+    def captioned(item, o):
+        found.add(o.key)
+        if o.ok and o.files is not None: save_segment_features(fdir, o.key, o.files)
+        job.take(o)
+        bar.update(o.meta['start'] is not None)
+    def lost(item, error, stage):                # a task that failed as a whole: a segment, or an archive
+        seg = items[item]
+        if not isinstance(seg, Segment): seg, stage = Segment(Path(item).name, None, None), 'input'
+        job.fail(item, error, stage=stage, **seg_meta(seg))
+        bar.update(seg.start is not None)
+    try: pipe.run(items, on_value=captioned, on_end=lambda *_: None, on_fail=lost)
+    finally: bar.close()
     return found
 
-def _fail(job, cap, key, seg, error, stage):
-    job.fail(key, error, stage=stage, video_id=seg.video_id, start=seg.start, end=seg.end)
+def seg_meta(seg):
+    "The fields that say which segment a record or failure is about."
+    return dict(video_id=seg.video_id, start=seg.start, end=seg.end)
 
 # %% ../nbs/25_caption.ipynb #6140d399
-def caption_batch(cap, job, buf):
-    "Run the model on the units of the buffered segments and record them; returns an empty buffer."
+def caption_batch(cap, buf, *, features=False):
+    "The captioner `cap` on decoded segments `buf` (`[(key, seg, decoded)]`): one `Outcome` each, in order."
     if not buf: return []
+    fail = lambda what, e: [Outcome.failure(key, f'{type(e).__name__}: {cap.name} {what}: {str(e)[:300]}', 'model',
+                                            **seg_meta(seg)) for key, seg, _ in buf]
     units = [u for _, _, v in buf for u in cap.units(v)]
     try: outs = cap(units) if units else []
-    except Exception as e:
-        for key, seg, _ in buf:
-            _fail(job, cap, key, seg, f'{type(e).__name__}: {cap.name} model: {str(e)[:300]}', 'model')
-        return []
-    feats = None
-    if cap.options.get('features_dir'):
-        try: feats = cap.features(units)
-        except Exception as e:
-            for key, seg, _ in buf:
-                _fail(job, cap, key, seg, f'{type(e).__name__}: {cap.name} features: {str(e)[:300]}', 'model')
-            return []
-    i = 0
+    except Exception as e: return fail('model', e)
+    try: feats = cap.features(units) if features else None
+    except Exception as e: return fail('features', e)
+    res, i = [], 0
     for key, seg, v in buf:
         k = len(cap.units(v))
-        if feats is not None: save_segment_features(cap.options['features_dir'], key, feats[i:i + k])
-        job.add(key, cap.record(seg, v, outs[i:i + k]))
+        res.append(Outcome(key, cap.record(seg, v, outs[i:i + k]), meta=seg_meta(seg),
+                           files=None if feats is None else feats[i:i + k]))
         i += k
-    return []
+    return res
+
+class Captioner:
+    "Captioning's model step: `load_captioner(**spec)`, one `Outcome` per event of `caption_task`."
+    def __init__(self, **spec):
+        self.features = bool(spec.get('features_dir'))     # the features go back with the records: the driver writes
+        self.cap = load_captioner(**spec)
+    def __call__(self, events):
+        done = iter(caption_batch(self.cap, [(k, s, v) for st, k, s, v in events if st == 'ok'],
+                                  features=self.features))
+        return [next(done) if st == 'ok' else Outcome.failure(k, v, 'decode' if s.start is not None else 'input',
+                                                              **seg_meta(s)) for st, k, s, v in events]
 
 # %% ../nbs/25_caption.ipynb #08afb5a4
 def _write_outputs(job, order, output_json, output_csv):
@@ -481,8 +488,7 @@ def egonb_caption(
                      max_new_tokens=max_new_tokens, timeout=timeout, max_offset=max_offset)
     if not (input_dir or tar_folder):
         raise UsageError('give --input_dir or --tar_folder (or both): where the videos are')
-    if ray is not None:
-        import_ray()
+    if ray is not None: import_ray()
     if save_features and modality not in ('image', 'video', 'audio'):
         raise UsageError(f'--save_features applies to image, video and audio captions, not {modality}')
     rows = read_segments(dataset_csv)[:limit]
@@ -519,13 +525,9 @@ def egonb_caption(
             sync = dict(max_offset=max_offset, sync_window=sync_window) if modality == 'sync' else None
             kw = dict(batch_size=batch_size, num_workers=num_workers, timeout=timeout, n_frames=n_frames,
                       size=frame_size, keyframes=kf, decode_kw=sync, max_member_mb=max_member_mb)
-            if ray is None:
-                found = caption_segments(load_captioner(modality, model, prompt, device, **opts), job, segs, tars,
-                                         wanted, **kw)
-            else:
-                spec = dict(modality=modality, model=model, prompt=prompt, device=device, **opts)
-                found = caption_segments_on_ray(spec, job, segs, tars, wanted, address=ray, num_gpus=num_gpus,
-                                                num_actors=num_actors, **kw)
+            spec = dict(modality=modality, model=model, prompt=prompt, device=device, **opts)
+            found = caption_segments(spec, job, segs, tars, wanted, ray=ray, num_gpus=num_gpus,
+                                     num_actors=num_actors, **kw)
             for r in rest:
                 if _seg_key(r) not in found:
                     job.fail(_seg_key(r),
@@ -539,61 +541,3 @@ def egonb_caption(
     print(f"{job.summary('segments')}. {len(recs)} records in {output_json}" + (f' and {output_csv}'
                                                                                 if output_csv else ''))
     return 0
-
-# %% ../nbs/25_caption.ipynb #ae6ac1b9
-class Captioner:
-    "The model of `egonb-caption --ray`: `load_captioner(**spec)`, captioning decoded segments with `caption_batch`."
-    def __init__(self, **spec):
-        import tempfile
-        self.tmp = Path(tempfile.mkdtemp(prefix='egonb-features-')) if spec.get('features_dir') else None
-        self.cap = load_captioner(**{**spec, 'features_dir': self.tmp})
-    def __call__(self, events):
-        job, buf = JobRecorder(), []
-        for status, key, seg, val in events:
-            if status == 'ok': buf.append((key, seg, val))
-            else: job.fail(key, val, stage='decode' if seg.start is not None else 'input', video_id=seg.video_id,
-                           start=seg.start, end=seg.end)
-        caption_batch(self.cap, job, buf)
-        calls = {}
-        for c in job.calls: calls.setdefault(c[1][0], []).append(c)
-        feats = self._features([k for k, cs in calls.items() if cs[-1][0] == 'add'])
-        return [(key, seg.start is not None, calls.get(key, []), feats.get(key)) for _, key, seg, _ in events]
-    def _features(self, keys):
-        "The features `caption_batch` saved for segments `keys`, read back (and removed) from the private folder."
-        if self.tmp is None or not keys: return {}
-        pack_features(self.tmp, keys, self.tmp/'batch.npz')
-        with np.load(self.tmp/'batch.npz') as z: out = {k: z[k] for k in z.files}
-        for p in self.tmp.iterdir(): p.unlink()
-        return out
-
-# %% ../nbs/25_caption.ipynb #bf7d2ca0
-def caption_segments_on_ray(spec:dict, job, segs, tars=(), wanted=(), *, batch_size=4, num_workers=4, timeout=600,
-                            n_frames=1, size=None, keyframes=None, progress=True, decode_kw=None, address='local',
-                            num_gpus=0., num_actors=1, num_cpus=None, max_member_mb=4096):
-    "`caption_segments` on Ray: decoding in Ray tasks, the captioner `load_captioner(**spec)` in a pool of actors."
-    mod, fdir = spec['modality'], spec.get('features_dir')
-    per = n_frames if mod in ('image', 'objects') else 1           # model inputs per segment
-    items = {**{s.key: s for s in segs}, **{str(t): str(t) for t in tars}}
-    pipe = RayPipeline(caption_task, Captioner, task_kw=dict(modality=mod, n_frames=n_frames, size=size,
-                       keyframes=keyframes, wanted=list(wanted), decode_kw=decode_kw, max_member_mb=max_member_mb),
-                       model_kw=spec, address=address,
-                       num_cpus=num_cpus, num_workers=num_workers, num_actors=num_actors, num_gpus=num_gpus,
-                       batch_size=max(1, math.ceil(batch_size / per)), chunk=1, timeout=timeout)
-    found, bar = set(), tqdm(total=len(segs) + len(wanted), desc=f'{mod} captions', disable=not progress)
-    def captioned(item, out):
-        key, is_seg, calls, feats = out
-        found.add(key)
-        if feats is not None: save_segment_features(fdir, key, feats)
-        replay(calls, job)
-        bar.update(is_seg)
-    def failed(item, error, stage):
-        seg = items[item]
-        if isinstance(seg, Segment):
-            job.fail(item, error, stage=stage, video_id=seg.video_id, start=seg.start, end=seg.end)
-        else:
-            job.fail(item, error, stage='input' if stage == 'decode' else stage, video_id=Path(item).name, start=None,
-                     end=None)
-        bar.update(isinstance(seg, Segment))
-    try: pipe.run(items, on_value=captioned, on_end=lambda *_: None, on_fail=failed)
-    finally: bar.close()
-    return found

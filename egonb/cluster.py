@@ -17,7 +17,7 @@ from .core import *
 
 # %% auto #0
 __all__ = ['CLUSTER_EXTRA', 'COLS', 'import_ray', 'connect_timeout', 'ray_endpoint', 'ray_session', 'silence_limit', 'task_rows',
-           'ModelActor', 'RayPipeline', 'JobRecorder', 'replay']
+           'ModelActor', 'RayPipeline', 'make_pipeline']
 
 # %% ../nbs/93_cluster.ipynb #fea8da22
 CLUSTER_EXTRA = "pip install 'egonb[cluster]'"
@@ -172,6 +172,7 @@ class RayPipeline:
         kw = dict(task=self.task, task_kw=self.task_kw, timeout=self.timeout, chunk=self.chunk)
         ds = ds.map_batches(task_rows, batch_size=1, concurrency=self.num_workers, num_cpus=1, max_retries=3,
                             fn_kwargs=kw)
+        if self.model is None: return ds             # no model: the task's values are the outputs
         return ds.map_batches(ModelActor, fn_constructor_kwargs=dict(model=self.model, model_kw=self.model_kw),
                               batch_size=self.batch_size, concurrency=self.num_actors, num_gpus=self.num_gpus,
                               max_restarts=-1, max_task_retries=-1)
@@ -211,15 +212,10 @@ def _take(self:RayPipeline, r, on_value, on_end, on_fail):
         self.over.add(key)
         on_end(key, self.ends[key][1])
 
-# %% ../nbs/93_cluster.ipynb #2c8f4e31
-class JobRecorder:
-    "Stands in for a `Job` where a model runs (a Ray actor): keeps its `add` and `fail` calls for the driver's `Job`."
-    def __init__(self): self.calls = []
-    def add(self, item, rec=None): self.calls.append(('add', (item, rec), {}))
-    def fail(self, item, error, **kw):
-        if isinstance(error, BaseException): error = f'{type(error).__name__}: {error}'   # exceptions may not pickle
-        self.calls.append(('fail', (item, error), kw))
-
-def replay(calls, job):
-    "Make the calls a `JobRecorder` kept on `job`."
-    for name, args, kw in calls: getattr(job, name)(*args, **kw)
+# %% ../nbs/93_cluster.ipynb #8b438487
+def make_pipeline(task, model, *, ray=None, num_gpus=0., num_actors=1, num_cpus=None, chunk=32, **kw):
+    "The backend of a stage: `LocalPipeline(task, model, **kw)`, or with `ray` (an address) a `RayPipeline`."
+    if ray is None: return LocalPipeline(task, model, **kw)
+    kw.pop('initializer', None)                   # Ray's workers import what they need
+    return RayPipeline(task, model, address=ray, num_gpus=num_gpus, num_actors=num_actors, num_cpus=num_cpus,
+                       chunk=chunk, **kw)

@@ -23,9 +23,9 @@ __all__ = ['FLAG_RULES', 'HF_HOW', 'EgonbError', 'AnnotationError', 'ModelNotFou
            'atomic_write', 'URLPath', 'as_path', 'check_store', 'child_path', 'canonical_path', 'check_outputs',
            'save_json', 'load_json', 'save_figure', 'repair_jsonl', 'append_jsonl', 'read_jsonl', 'log_parts',
            'JsonlLog', 'config_hash', 'OutputInUseError', 'RunLock', 'pid_alive', 'remove_stale_temps', 'error_parts',
-           'Job', 'failure_record', 'TaskResult', 'WorkerPool', 'TaskPart', 'run_with_timeout', 'LocalPipeline',
-           'keyed_task', 'cli_parser', 'check_flags', 'run_cli', 'egonb_cli', 'require_positive', 'offline_requested',
-           'hub_offline', 'missing_model', 'loading', 'resolve_device']
+           'Job', 'failure_record', 'Outcome', 'TaskResult', 'WorkerPool', 'TaskPart', 'run_with_timeout',
+           'LocalPipeline', 'keyed_task', 'late_bar', 'cli_parser', 'check_flags', 'run_cli', 'egonb_cli',
+           'require_positive', 'offline_requested', 'hub_offline', 'missing_model', 'loading', 'resolve_device']
 
 # %% ../nbs/00_core.ipynb #f700abe1
 class EgonbError(Exception):
@@ -530,6 +530,29 @@ def fail(self:Job, item, error, *, stage=None, **extra):
     self.stats['failed'] += 1
     return rec
 
+# %% ../nbs/00_core.ipynb #1e8fcb9e
+@dataclass
+class Outcome:
+    "What a model step made of item `key`: its `record`, or its `error` at `stage` (with `meta` in the failure)."
+    key: str
+    record: dict | None = None
+    error: str | None = None
+    stage: str = 'model'
+    meta: dict = field(default_factory=dict)
+    files: Any = None                 # what the driver writes beside the record (keyframe images, features)
+    @property
+    def ok(self): return self.error is None
+    @classmethod
+    def failure(cls, key, error, stage='model', **meta):
+        "Item `key` failed with `error` (an exception becomes `'Type: message'`, which pickles)."
+        if isinstance(error, BaseException): error = f'{type(error).__name__}: {error}'
+        return cls(key, error=str(error), stage=stage, meta=meta)
+
+@patch
+def take(self:Job, o:Outcome):
+    "Record outcome `o`: a result (`add`) or a failure (`fail`)."
+    return self.add(o.key, o.record) if o.ok else self.fail(o.key, o.error, stage=o.stage, **o.meta)
+
 # %% ../nbs/00_core.ipynb #30a93b91
 @patch
 def records(self:Job):
@@ -724,6 +747,7 @@ def _call(t):
 # %% ../nbs/00_core.ipynb #46e61228
 class LocalPipeline:
     "Generator `task(arg, **task_kw)` in worker processes, `model(**model_kw)` here in batches; `RayPipeline`'s API."
+    # model=None: the task's values are the outputs (a stage with no model, such as probing)
     def __init__(self, task, model, *, task_kw=None, model_kw=None, num_workers=2, batch_size=32, timeout=None,
                  initializer=None):
         for k, v in dict(num_workers=num_workers, batch_size=batch_size).items():
@@ -746,7 +770,7 @@ def keyed_task(item, task, task_kw):
 def run(self:LocalPipeline, items:dict, *, on_value, on_end, on_fail):
     "Run `items` ({key: arg}); give each output, end and failure to the handlers, in this process."
     if not items: return
-    model = self.model(**self.model_kw)              # a model that cannot be built stops the run, before any work
+    model = self.model and self.model(**self.model_kw)   # a model that cannot be built stops the run, before work
     self._buf, self._out, self._ends, self._over = [], {}, {}, set()
     h = dict(on_value=on_value, on_end=on_end, on_fail=on_fail)
     with WorkerPool(self.num_workers, timeout=self.timeout, initializer=self.initializer) as pool:
@@ -767,7 +791,7 @@ def _flush(self:LocalPipeline, model, *, on_value, on_end, on_fail):
     "Run the model on the next batch of buffered values and hand out its outputs."
     batch, self._buf = self._buf[:self.batch_size], self._buf[self.batch_size:]
     keys = list(dict.fromkeys(k for k, _ in batch))
-    try: outs = model([v for _, v in batch])
+    try: outs = model([v for _, v in batch]) if model else [v for _, v in batch]
     except Exception as e:
         for k in keys: self._fail(k, f'{type(e).__name__}: {e}', 'model', on_fail)
         return
@@ -789,6 +813,18 @@ def _fail(self:LocalPipeline, key, error, stage, on_fail):
     self._over.add(key)
     self._buf = [b for b in self._buf if b[0] != key]
     on_fail(key, error, stage)
+
+# %% ../nbs/00_core.ipynb #a71fd811
+class late_bar:
+    "A `tqdm(**kw)` bar made at its first `update`, so nothing is drawn before there is progress to show."
+    def __init__(self, **kw): self.kw, self.bar = kw, None
+    def update(self, n=1):
+        if self.bar is None: self.bar = tqdm(**self.kw)
+        self.bar.update(n)
+    def close(self):
+        if self.bar is not None: self.bar.close()
+    def __enter__(self): return self
+    def __exit__(self, *exc): self.close()
 
 # %% ../nbs/00_core.ipynb #2e1ddfb8
 def _arg_type(anno):

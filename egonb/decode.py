@@ -16,14 +16,14 @@ from av.video.reformatter import VideoReformatter
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 from .core import *
-from .cluster import import_ray, ray_session, silence_limit
+from .cluster import make_pipeline
 
 # %% auto #0
 __all__ = ['VIDEO_EXTS', 'MAX_INFLATE', 'VideoMeta', 'Frames', 'Clip', 'uniform_indices', 'time_to_index', 'fps_indices',
            'clip_plan', 'window_plan', 'out_size', 'DecodeWarning', 'VideoReader', 'PyAVReader', 'DecordReader',
            'open_video', 'load_audio', 'parse_segment_name', 'unsafe_member', 'NamedFile', 'TarVideo', 'check_archive',
            'iter_tar_videos', 'safe_extract', 'probe_video', 'probe_videos', 'find_videos', 'find_inputs',
-           'egonb_probe', 'contact_sheet', 'show_frames', 'probe_batches', 'probe_on_ray']
+           'egonb_probe', 'probe_task', 'contact_sheet', 'show_frames']
 
 # %% ../nbs/02_decode.ipynb #24990260
 @dataclass
@@ -732,19 +732,21 @@ def egonb_probe(
     "Probe every video under `input_dir` (metadata: frames, fps, size, rotation, audio); resumable."
     require_positive(timeout=timeout, num_workers=num_workers)
     vids = [str(p) for p in find_inputs(input_dir, limit)]
-    if ray is not None:
-        import_ray()
+    pipe = make_pipeline(probe_task, None, ray=ray, num_workers=num_workers, timeout=timeout, batch_size=1, chunk=1)
     with Job(output_dir, dict(tool='probe', backend='pyav'), stage='decode', results='probe.jsonl',
              retry_failed=retry_failed, outputs=[]) as job:   # the folder may be anyone's ('.'): only its own temps
-        if ray is not None:                       # Ray tasks probe, this process keeps the records (egonb.cluster)
-            probe_on_ray(job, job.todo(vids), address=ray, timeout=timeout, num_workers=num_workers)
-        else:
-            with WorkerPool(num_workers, timeout=timeout) as pool:
-                for r in pool.imap(probe_video, job.todo(vids), progress=True, desc='probing'):
-                    if r.ok: job.add(r.item, r.value)
-                    else: job.fail(r.item, r.error)
+        todo = job.todo(vids)
+        bar = tqdm(total=len(todo), desc='probing', unit='video')
+        def fail(v, error, stage):
+            job.fail(v, error, stage=stage)
+            bar.update()
+        with bar: pipe.run({v: v for v in todo}, on_value=job.add, on_end=lambda *_: bar.update(), on_fail=fail)
     print(f'{job.summary("videos")}. Output: {as_path(output_dir)/"probe.jsonl"}')
     return job.stats
+
+def probe_task(path):
+    "The probing stage's task: one value, `probe_video(path)` (no model step)."
+    yield probe_video(path)
 
 # %% ../nbs/02_decode.ipynb #4836c6d5
 def contact_sheet(frames:Frames, ncols=8, pad=2):
@@ -774,28 +776,3 @@ def show_frames(frames:Frames, ncols=8, title=None, figsize_w=14):
     if title: fig.suptitle(title)
     fig.tight_layout()
     return fig
-
-# %% ../nbs/02_decode.ipynb #e465ecf7
-def probe_batches(batch, *, timeout=None):
-    "Ray Data task: probe the videos of `batch`; a bad or stuck one becomes its error text."
-    info, err = [], []
-    for v in map(str, batch['video']):
-        try:
-            with silence_limit(timeout, v): m = probe_video(v)
-            info.append(json.dumps(m, default=str))
-            err.append('')
-        except Exception as e:
-            info.append('')
-            err.append(f'{type(e).__name__}: {e}')
-    return {'video': batch['video'], 'info': np.array(info, dtype=object), 'error': np.array(err, dtype=object)}
-
-def probe_on_ray(job, videos, *, address='local', timeout=60., num_workers=2, num_cpus=None):
-    "Probe `videos` in Ray tasks; record each result or failure in `job` here, as the local pool does."
-    if not videos: return
-    with ray_session(address, num_cpus=num_cpus) as ray:
-        ds = ray.data.from_items([{'video': str(v)} for v in videos], override_num_blocks=len(videos))
-        ds = ds.map_batches(probe_batches, batch_size=1, concurrency=num_workers, num_cpus=1, max_retries=3,
-                            fn_kwargs=dict(timeout=timeout))
-        for r in tqdm(ds.iter_rows(), total=len(videos), desc='probing', unit='video'):
-            if r['error']: job.fail(str(r['video']), str(r['error']))
-            else: job.add(str(r['video']), json.loads(r['info']))

@@ -17,14 +17,14 @@ from .core import *
 from .decode import *
 from .data import read_nlq, read_narrations, ego4d_video_path, COLORS
 from .aks import select_keyframes, Leaf
-from .cluster import import_ray, RayPipeline, JobRecorder, replay
+from .cluster import import_ray, RayPipeline
 
 # %% auto #0
 __all__ = ['SCORERS', 'METHODS', 'candidate_indices', 'candidates', 'ClipScorer', 'BlipScorer', 'nlq_summaries', 'AKSConfig',
-           'check_budget', 'decode_candidates', 'AKSRun', 'plot_scores', 'show_keyframes', 'aks_browser',
-           'register_scorer', 'list_scorers', 'create_scorer', 'egonb_aks', 'uniform_positions', 'topk_positions',
-           'window_metrics', 'selections', 'evaluate_aks', 'plot_aks_eval', 'egonb_aks_eval', 'aks_candidates',
-           'KeyframeScorer', 'RayAKSRun']
+           'check_budget', 'decode_candidates', 'AKSRun', 'scorer_label', 'aks_candidates', 'KeyframeScorer',
+           'plot_scores', 'show_keyframes', 'aks_browser', 'register_scorer', 'list_scorers', 'create_scorer',
+           'egonb_aks', 'uniform_positions', 'topk_positions', 'window_metrics', 'selections', 'evaluate_aks',
+           'plot_aks_eval', 'egonb_aks_eval', 'RayAKSRun']
 
 # %% ../nbs/09_keyframes.ipynb #ffcbbd7a
 def candidate_indices(reader, fps=1., reference=False):
@@ -164,24 +164,40 @@ class AKSRun:
         return dict(tool='aks', aks=asdict(self.cfg), scorer=self.scorer_name,
                     summaries=config_hash(self.summaries) if self.summaries else None)
 
-# %% ../nbs/09_keyframes.ipynb #1bf27b5d
-@patch
-def _record(self:AKSRun, q, cand, scores):
-    c = self.cfg
-    pos, leaves = select_keyframes(scores, c.max_frames, c.t1, c.t2, c.depth, c.mode, return_leaves=True)
-    rec = dict(key=q.key, clip_uid=q.clip_uid, annotation_uid=q.annotation_uid, query_idx=q.query_idx, query=q.query,
-               frame_indices=cand['indices'][pos].tolist(), timestamps=cand['timestamps'][pos].round(3).tolist(),
-               positions=pos.tolist(), candidate_indices=cand['indices'].tolist(),
-               candidate_times=cand['timestamps'].round(3).tolist(), scores=np.round(scores, 5).tolist(),
-               leaves=[asdict(l) for l in leaves], gt=[q.clip_start_sec, q.clip_end_sec], scorer=self.scorer_name,
-               config=asdict(c))
-    if cand['warnings']: rec['decode_warnings'] = cand['warnings']
-    if self.save_frames: self._save_jpegs(q, cand, pos)
-    return rec
+    @property
+    def scorer_name(self): return scorer_label(self.scorer)
 
-@patch(as_prop=True)
-def scorer_name(self:AKSRun):
-    return getattr(self.scorer, 'model_name', getattr(self.scorer, 'name', type(self.scorer).__name__))
+    def model_kw(self):
+        "What the model step needs besides the scorer: the settings, not the queries."
+        return dict(cfg=self.cfg, name=self.scorer_name, summaries=self.summaries, save_frames=self.save_frames)
+
+    def pipeline(self):
+        "The backend: candidate frames decoded in worker processes, scored here (`LocalPipeline`)."
+        c = self.cfg
+        return LocalPipeline(aks_candidates, KeyframeScorer, task_kw=dict(fps=c.fps, reference=c.reference_sampling,
+                             size=c.size), model_kw=dict(scorer=self.scorer, **self.model_kw()),
+                             num_workers=self.num_workers, batch_size=1, timeout=self.timeout)
+
+# %% ../nbs/09_keyframes.ipynb #1bf27b5d
+def scorer_label(scorer):
+    "The name a scorer goes by in records and the job's config."
+    return getattr(scorer, 'model_name', getattr(scorer, 'name', type(scorer).__name__))
+
+def aks_candidates(arg, **kw):
+    "AKS's task: the candidate frames of one clip, `arg = (path, queries)`, with its queries (`decode_candidates`)."
+    path, qs = arg
+    yield qs, decode_candidates(path, **kw)
+
+class KeyframeScorer:
+    "AKS's model step: a clip's frames embedded once, then each query's scores, keyframes and record (`Outcome`s)."
+    def __init__(self, scorer=None, cfg=None, *, name=None, summaries=None, save_frames=False, factory=None,
+                 factory_kw=None):
+        self.scorer = scorer if factory is None else factory(**(factory_kw or {}))
+        self.cfg, self.summaries, self.save_frames = cfg or AKSConfig(), summaries or {}, save_frames
+        self.name = name or scorer_label(self.scorer)
+    def __call__(self, clips):
+        "For each `(queries, candidates)` of `clips`, one `Outcome` per query."
+        return [self.clip(qs, cand) for qs, cand in clips]
 
 # %% ../nbs/09_keyframes.ipynb #ac0e7064
 @patch
@@ -191,30 +207,53 @@ def frame_dir(self:AKSRun, q):
     return child_path(self.out, q.clip_uid, f'{q.annotation_uid}_{q.query_idx}')
 
 @patch
-def _save_jpegs(self:AKSRun, q, cand, pos):
-    "Selected frames as `<output_dir>/<clip_uid>/<annotation_uid>_<query_idx>/<frame>.jpg`, each written atomically."
+def _save_jpegs(self:AKSRun, q, frames):
+    "Keyframes `frames` (`data`, `indices`) as `<output_dir>/<clip_uid>/<annotation_uid>_<query_idx>/<frame>.jpg`."
     import PIL.Image
     d = self.frame_dir(q)
     remove_stale_temps(d)                     # what a killed run left in this query's own folder
-    for p in pos:
-        with atomic_write(d/f'{int(cand["indices"][p]):06d}.jpg', 'wb') as f:
-            PIL.Image.fromarray(cand['data'][p]).save(f, format='JPEG', quality=90)
+    for x, i in zip(frames['data'], frames['indices']):
+        with atomic_write(d/f'{int(i):06d}.jpg', 'wb') as f: PIL.Image.fromarray(x).save(f, format='JPEG', quality=90)
 
 # %% ../nbs/09_keyframes.ipynb #3219cff8
 @patch
-def _scores(self:AKSRun, feats, q):
-    s = self._text_scores(feats, q.query)
-    summ, w = self.summaries.get(q.clip_uid), self.cfg.summary_weight
-    return s if not summ or w == 0 else (1 - w) * s + w * self._text_scores(feats, summ)
+def clip(self:KeyframeScorer, qs, cand):
+    "The `Outcome`s of queries `qs` on one clip's candidates `cand`."
+    fail = lambda q, e: Outcome.failure(q.key, e, 'model', clip_uid=q.clip_uid, query=q.query)
+    try: feats = self.scorer.image_features(cand['data']) if hasattr(self.scorer, 'image_features') else cand['data']
+    except Exception as e: return [fail(q, e) for q in qs]
+    out = []
+    for q in qs:
+        try: out.append(self.outcome(q, cand, self.scores(feats, q)))
+        except Exception as e: out.append(fail(q, e))
+    return out
 
 @patch
-def _text_scores(self:AKSRun, feats, text):
+def scores(self:KeyframeScorer, feats, q):
+    "Query `q`'s score per candidate (mixed with its clip's summary, if any)."
+    s = self.text_scores(feats, q.query)
+    summ, w = self.summaries.get(q.clip_uid), self.cfg.summary_weight
+    return s if not summ or w == 0 else (1 - w) * s + w * self.text_scores(feats, summ)
+
+@patch
+def text_scores(self:KeyframeScorer, feats, text):
     sc = self.scorer
     return np.asarray(sc.text_scores(feats, text) if hasattr(sc, 'text_scores') else sc(feats, text), np.float64)
 
 @patch
-def _features(self:AKSRun, frames):
-    return self.scorer.image_features(frames) if hasattr(self.scorer, 'image_features') else frames
+def outcome(self:KeyframeScorer, q, cand, scores):
+    "Query `q`'s keyframes and result record (and, with `save_frames`, the keyframes' pixels)."
+    c = self.cfg
+    pos, leaves = select_keyframes(scores, c.max_frames, c.t1, c.t2, c.depth, c.mode, return_leaves=True)
+    rec = dict(key=q.key, clip_uid=q.clip_uid, annotation_uid=q.annotation_uid, query_idx=q.query_idx, query=q.query,
+               frame_indices=cand['indices'][pos].tolist(), timestamps=cand['timestamps'][pos].round(3).tolist(),
+               positions=pos.tolist(), candidate_indices=cand['indices'].tolist(),
+               candidate_times=cand['timestamps'].round(3).tolist(), scores=np.round(scores, 5).tolist(),
+               leaves=[asdict(l) for l in leaves], gt=[q.clip_start_sec, q.clip_end_sec], scorer=self.name,
+               config=asdict(c))
+    if cand['warnings']: rec['decode_warnings'] = cand['warnings']
+    files = dict(data=cand['data'][pos], indices=cand['indices'][pos]) if self.save_frames else None
+    return Outcome(q.key, rec, files=files)
 
 # %% ../nbs/09_keyframes.ipynb #b4bfc359
 @patch
@@ -239,28 +278,21 @@ def run(self:AKSRun):
 # %% ../nbs/09_keyframes.ipynb #5b7c1cd5
 @patch
 def _loop(self:AKSRun, by_clip, paths):
-    c = self.cfg
-    uids = {p: u for u, p in paths.items()}
+    "Run the stage on `pipeline()`'s backend; record each query's outcome here, writing its JPEGs first."
     bar = tqdm(total=sum(len(by_clip[u]) for u in paths), desc='AKS queries', disable=not self.progress)
-    with WorkerPool(self.num_workers, timeout=self.timeout) as pool:
-        for r in pool.imap(decode_candidates, list(paths.values()), c.fps, c.reference_sampling, c.size):
-            qs = by_clip[uids[r.item]]
-            if not r.ok: self._fail(qs, r.error, 'decode')
-            else: self._score_clip(qs, r.value)
-            bar.update(len(qs))
-    bar.close()
-
-@patch
-def _score_clip(self:AKSRun, qs, cand):
-    "Score the candidates of one clip for each of its queries and record the keyframes."
-    try: feats = self._features(cand['data'])
-    except Exception as e: return self._fail(qs, f'{type(e).__name__}: {e}', 'model')
-    for q in qs:
-        try: rec = self._record(q, cand, self._scores(feats, q))
-        except Exception as e:
-            self._fail([q], f'{type(e).__name__}: {e}', 'model')
-            continue
-        self.job.add(q.key, rec)
+    def scored(uid, outs):
+        qs = {q.key: q for q in by_clip[uid]}
+        for o in outs:
+            try: o.files is None or self._save_jpegs(qs[o.key], o.files)
+            except Exception as e: o = Outcome.failure(o.key, e, 'write', clip_uid=uid, query=qs[o.key].query)
+            self.job.take(o)
+        bar.update(len(qs))
+    def lost(uid, error, stage):
+        self._fail(by_clip[uid], error, stage)
+        bar.update(len(by_clip[uid]))
+    try: self.pipeline().run({u: (p, by_clip[u]) for u, p in paths.items()}, on_value=scored,
+                             on_end=lambda *_: None, on_fail=lost)
+    finally: bar.close()
 
 @patch
 def _fail(self:AKSRun, qs, error, stage):
@@ -517,30 +549,6 @@ def _eval_figure(aks_dir, ev, path):
     with atomic_write(path, 'wb') as f: fig.savefig(f, format='png', dpi=90)
     plt.close(fig)
 
-# %% ../nbs/09_keyframes.ipynb #4e0b6a53
-def aks_candidates(arg, **kw):
-    "Decoding task of `egonb-aks --ray`: the candidate frames of one clip (`decode_candidates`), with its queries."
-    path, qs = arg
-    yield qs, decode_candidates(path, **kw)
-
-class _ActorAKSRun(AKSRun):
-    "An `AKSRun` inside a Ray actor: its `job` is a `JobRecorder` and its keyframe JPEGs are kept, not written."
-    def _save_jpegs(self, q, cand, pos):
-        self.frames.append((q, dict(data=cand['data'][pos], indices=cand['indices'][pos])))
-
-class KeyframeScorer:
-    "The model of `egonb-aks --ray`: an `AKSRun`'s `_score_clip` with the scorer `scorer(**scorer_kw)`, recorded."
-    def __init__(self, run, scorer, scorer_kw=None):
-        self.run = run
-        run.scorer = scorer(**(scorer_kw or {}))
-    def __call__(self, clips):
-        out = []
-        for qs, cand in clips:
-            self.run.job, self.run.frames = JobRecorder(), []
-            self.run._score_clip(qs, cand)
-            out.append((self.run.job.calls, self.run.frames))
-        return out
-
 # %% ../nbs/09_keyframes.ipynb #5f1c7b64
 class RayAKSRun(AKSRun):
     "An `AKSRun` whose candidate frames are decoded in Ray tasks and scored in a pool of Ray actors."
@@ -548,27 +556,13 @@ class RayAKSRun(AKSRun):
                  address='local', num_gpus=0., num_actors=1, num_cpus=None, **kwargs):
         import_ray()
         super().__init__(nlq_json, video_root, output_dir, scorer, cfg, **kwargs)
-        run = _ActorAKSRun.__new__(_ActorAKSRun)     # what the actors need: the settings, not the queries
-        run.__dict__.update({k: v for k, v in self.__dict__.items() if k not in ('scorer', 'queries', 'job')})
-        c = self.cfg
-        self.pipe = RayPipeline(aks_candidates, KeyframeScorer,
-                                task_kw=dict(fps=c.fps, reference=c.reference_sampling, size=c.size),
-                                model_kw=dict(run=run, scorer=scorer_factory, scorer_kw=scorer_kw), address=address,
-                                num_cpus=num_cpus, num_workers=self.num_workers, num_actors=num_actors,
-                                num_gpus=num_gpus, batch_size=1, chunk=1, timeout=self.timeout)
+        self.scorer_factory, self.scorer_kw = scorer_factory, scorer_kw
+        self.ray_kw = dict(address=address, num_gpus=num_gpus, num_actors=num_actors, num_cpus=num_cpus)
 
-@patch
-def _loop(self:RayAKSRun, by_clip, paths):
-    "Decode each clip's candidates in Ray tasks, score them in the actor pool, record here through the same `Job`."
-    bar = tqdm(total=sum(len(by_clip[u]) for u in paths), desc='AKS queries', disable=not self.progress)
-    def scored(uid, out):
-        calls, frames = out
-        for q, cand in frames: self._save_jpegs(q, cand, np.arange(len(cand['indices'])))
-        replay(calls, self.job)
-        bar.update(len(by_clip[uid]))
-    def failed(uid, error, stage):
-        self._fail(by_clip[uid], error, stage)
-        bar.update(len(by_clip[uid]))
-    try: self.pipe.run({u: (p, by_clip[u]) for u, p in paths.items()}, on_value=scored, on_end=lambda *_: None,
-                       on_fail=failed)
-    finally: bar.close()
+    def pipeline(self):
+        "The backend: candidate frames decoded in Ray tasks, scored in the actor pool (`RayPipeline`)."
+        c = self.cfg
+        return RayPipeline(aks_candidates, KeyframeScorer, task_kw=dict(fps=c.fps, reference=c.reference_sampling,
+                           size=c.size), model_kw=dict(factory=self.scorer_factory, factory_kw=self.scorer_kw,
+                           **self.model_kw()), num_workers=self.num_workers, batch_size=1, chunk=1,
+                           timeout=self.timeout, **self.ray_kw)
