@@ -2,6 +2,7 @@
 #   make demo   set up .venv, run the pipeline on the bundled sample data
 #   make test   set up .venv, check notebooks are clean and the library in sync, run every notebook
 #   make docs   build the doc site into _docs/ (make docs-check: look at it in headless Chromium)
+#   make lab    JupyterLab rooted at the repo (http://localhost:8888/lab/tree/nbs/08_aks.ipynb)
 SHELL := /bin/bash
 PY    ?= python3.11
 VENV  ?= .venv
@@ -9,7 +10,7 @@ BIN   := $(VENV)/bin
 STAMP := $(VENV)/.egonb-installed
 OUT   ?= outputs/demo
 
-.PHONY: setup demo test sync-check nbtest readme export clean-nbs bench sample-data outputs docs docs-check
+.PHONY: setup lab demo test sync-check nbtest readme export clean-nbs bench sample-data outputs docs docs-check
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,6 +19,11 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 setup: $(STAMP)
+
+# JupyterLab on the chapters, rooted here so that lab/tree/nbs/<chapter>.ipynb resolves (LAB_FLAGS: e.g. --no-browser)
+LAB_FLAGS ?=
+lab: setup
+	$(BIN)/jupyter-lab --ServerApp.root_dir="$(CURDIR)" $(LAB_FLAGS)
 
 demo: setup
 	$(BIN)/egonb-demo --input_dir data/sample --output_dir $(OUT)

@@ -6,15 +6,9 @@ Docs: https://egonb.github.io/egonb/aks.html.md"""
 
 # %% ../nbs/08_aks.ipynb #808e9d56
 from __future__ import annotations
-import os, json, math, time, heapq
-from dataclasses import dataclass, field, asdict
-from pathlib import Path
+import math, time
+from dataclasses import dataclass
 import numpy as np
-from fastcore.basics import patch
-from tqdm.auto import tqdm
-from .core import *
-from .decode import *
-from .data import read_nlq, read_narrations, ego4d_video_path, NLQQuery
 
 # %% auto #0
 __all__ = ['Leaf', 'select_keyframes', 'time_selection']

@@ -6,12 +6,12 @@ Docs: https://egonb.github.io/egonb/audio.html.md"""
 
 # %% ../nbs/23_audio.ipynb #6986eebf
 from __future__ import annotations
-import os, time, hashlib, functools
-from dataclasses import dataclass, field, asdict
+import time, hashlib, functools
+from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 from .core import *
-from .decode import load_audio, NoAudioError
+from .decode import load_audio
 
 # %% auto #0
 __all__ = ['BUNDLED_WHISPER_SHA256', 'DEFAULT_AUDIO_PROMPT', 'bundled_whisper', 'verify_files', 'load_whisper', 'Transcript',

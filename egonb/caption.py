@@ -6,23 +6,21 @@ Docs: https://egonb.github.io/egonb/caption.html.md"""
 
 # %% ../nbs/25_caption.ipynb #56eaf7f8
 from __future__ import annotations
-import csv, hashlib, json, math, os, time
+import csv, hashlib, json, math, os
 from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 from typing import Literal
 import numpy as np
-from fastcore.basics import patch
-from tqdm.auto import tqdm
 from .core import *
 from .decode import iter_tar_videos, find_videos, open_video, load_audio, VIDEO_EXTS
 from .cluster import import_ray, make_pipeline
 
 # %% auto #0
-__all__ = ['AUDIO_EXTS', 'MODALITIES', 'read_segments', 'time_text', 'seg_key', 'Segment', 'plan_segments', 'frame_times',
-           'decode_frames', 'decode_sound', 'read_keyframes', 'register_modality', 'Modality', 'ImageModality',
-           'VideoModality', 'AudioModality', 'ObjectsModality', 'SyncModality', 'load_captioner', 'decode_segment',
-           'save_segment_features', 'pack_features', 'caption_task', 'caption_segments', 'seg_meta', 'caption_batch',
-           'Captioner', 'egonb_caption']
+__all__ = ['AUDIO_EXTS', 'MODALITIES', 'CaptionModality', 'read_segments', 'time_text', 'seg_key', 'Segment', 'plan_segments',
+           'frame_times', 'decode_frames', 'decode_sound', 'read_keyframes', 'register_modality', 'Modality',
+           'ImageModality', 'VideoModality', 'AudioModality', 'ObjectsModality', 'SyncModality', 'load_captioner',
+           'decode_segment', 'save_segment_features', 'pack_features', 'caption_task', 'caption_segments', 'seg_meta',
+           'caption_batch', 'Captioner', 'egonb_caption']
 
 # %% ../nbs/25_caption.ipynb #8cd2645b
 def read_segments(path):
@@ -447,13 +445,14 @@ def _write_outputs(job, order, output_json, output_csv):
 def _no_masks(frames): return [{k: v for k, v in f.items() if k != 'masks'} for f in frames]
 
 # %% ../nbs/25_caption.ipynb #c134961f
+CaptionModality = Literal['image', 'video', 'audio', 'objects', 'sync']   # egonb-caption --modality
+
 @egonb_cli(aliases=dict(input_dir=['video_dir']))
 def egonb_caption(
     *,
     dataset_csv:str,             # CSV with video_id,start,end,duration
-    output_json:str,             # all records as a JSON list (records also stream to OUTPUT_JSON.jsonl)
-    modality:Literal['image', 'video', 'audio', 'objects',
-                     'sync']='audio',  # what to describe (sync: audio-video offset)
+    output_json:str=None,        # all records as a JSON list (also streamed to OUTPUT_JSON.jsonl; default: beside CSV)
+    modality:CaptionModality='audio',  # image, video or sound captions (audio: speech), objects, sync (A/V offset)
     input_dir:str=None,          # folder of videos named {video_id}.ext or '{video_id} ({start}-{end}).ext'
     tar_folder:str=None,         # folder of .tar.gz archives with members '{video_id} ({start}-{end}).ext'
     max_member_mb:float=4096,    # archive members inflating to more fail (0: only the cap of 10x the archive)
@@ -486,6 +485,9 @@ def egonb_caption(
     require_positive(batch_size=batch_size, num_workers=num_workers, limit=limit, frames=frames,
                      frame_size=frame_size or None, max_member_mb=max_member_mb or None,
                      max_new_tokens=max_new_tokens, timeout=timeout, max_offset=max_offset)
+    if output_json is None:      # the seed's scripts write only --output_csv: the JSON goes beside it
+        if output_csv is None: raise UsageError('give --output_json or --output_csv (or both): where the records go')
+        output_json = str(as_path(output_csv).with_suffix('.json'))
     if not (input_dir or tar_folder):
         raise UsageError('give --input_dir or --tar_folder (or both): where the videos are')
     if ray is not None: import_ray()

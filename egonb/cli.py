@@ -7,7 +7,6 @@ Docs: https://egonb.github.io/egonb/cli.html.md"""
 # %% ../nbs/91_cli.ipynb #7ddd0100
 from __future__ import annotations
 import argparse, importlib
-from .core import *
 
 # %% auto #0
 __all__ = ['TOOLS', 'FLAGS', 'OWN_FLAGS', 'load_tool', 'tool_flags', 'flag_table']
@@ -44,6 +43,7 @@ FLAGS = {
     'retry_failed': (bool,  'retry the items recorded as failed by an earlier run'),
     'overwrite':    (bool,  'redo finished items'),
     'debug':        (bool,  'show the Python traceback of an error'),
+    'verbose':      (bool,  "also show the model libraries' own progress bars and logs"),
     'ray':          (str,   "run on Ray (egonb[cluster]): 'local', 'auto' (this node's cluster) or a cluster address"),
     'num_gpus':     (float, 'with --ray: GPUs per model actor'),
     'num_actors':   (int,   'with --ray: model actors, each holding one copy of the model'),

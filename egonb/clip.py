@@ -6,7 +6,7 @@ Docs: https://egonb.github.io/egonb/clip.html.md"""
 
 # %% ../nbs/04_clip.ipynb #13ef1e69
 from __future__ import annotations
-import os, json, logging, tempfile, warnings, contextlib
+import json, logging, tempfile, contextlib
 from pathlib import Path
 import numpy as np
 from .core import *

@@ -6,12 +6,10 @@ Docs: https://egonb.github.io/egonb/cluster.html.md"""
 
 # %% ../nbs/93_cluster.ipynb #98adf514
 from __future__ import annotations
-import os, json, time, math, pickle, signal, socket, threading, contextlib, warnings
-from pathlib import Path
+import os, pickle, signal, socket, threading, contextlib, warnings
 from urllib.parse import urlparse
 import numpy as np
 from fastcore.basics import patch, store_attr
-from tqdm.auto import tqdm
 from .core import *
 
 

@@ -7,12 +7,12 @@ Docs: https://egonb.github.io/egonb/core.html.md"""
 # %% ../nbs/00_core.ipynb #5f91cefc
 from __future__ import annotations
 import os, re, sys, json, time, math, socket, hashlib, tempfile, traceback, contextlib, warnings, functools, inspect
-import argparse, enum, types, typing
+import argparse, types, typing
 import multiprocessing as mp
 from multiprocessing.connection import wait as mp_wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Literal
+from typing import Any, Literal
 from fastcore.basics import patch
 from fastcore.docments import docments
 from tqdm.auto import tqdm
@@ -24,8 +24,9 @@ __all__ = ['FLAG_RULES', 'HF_HOW', 'EgonbError', 'AnnotationError', 'ModelNotFou
            'save_json', 'load_json', 'save_figure', 'repair_jsonl', 'append_jsonl', 'read_jsonl', 'log_parts',
            'JsonlLog', 'config_hash', 'OutputInUseError', 'RunLock', 'pid_alive', 'remove_stale_temps', 'error_parts',
            'Job', 'failure_record', 'Outcome', 'TaskResult', 'WorkerPool', 'TaskPart', 'run_with_timeout',
-           'LocalPipeline', 'keyed_task', 'late_bar', 'cli_parser', 'check_flags', 'run_cli', 'egonb_cli',
-           'require_positive', 'offline_requested', 'hub_offline', 'missing_model', 'loading', 'resolve_device']
+           'LocalPipeline', 'keyed_task', 'late_bar', 'cli_parser', 'check_flags', 'quiet_libraries', 'run_cli',
+           'egonb_cli', 'require_positive', 'offline_requested', 'hub_offline', 'missing_model', 'loading',
+           'resolve_device']
 
 # %% ../nbs/00_core.ipynb #f700abe1
 class EgonbError(Exception):
@@ -65,8 +66,9 @@ class DecodeTimeout(VideoDecodeError):
 
 # %% ../nbs/00_core.ipynb #eb72fc33
 def printable(s):
-    "`s` (a path or text) safe to print or write as UTF-8: undecodable file-name bytes become '\ufffd'."
-    return str(s).encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
+    "`s` (a path or text) safe to print or show: undecodable bytes become '\ufffd', control characters escapes."
+    t = str(s).encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
+    return ''.join(ch if ch.isprintable() else ch.encode('unicode_escape').decode('ascii') for ch in t)
 
 # %% ../nbs/00_core.ipynb #3f407526
 def fit_name(name, max_bytes=200):
@@ -863,7 +865,8 @@ def _add_flag(p, k, typ, choices, default, doc, required, aliases=()):
     "Add `--k` (and hidden aliases: `--k-with-hyphens`, older names `aliases`) to parser `p`."
     names = list(dict.fromkeys(f'--{n}' for a in (k, *aliases) for n in (a, a.replace('_', '-'))))
     if typ is bool:
-        p.add_argument(*names, dest=k, action='store_true', default=bool(default), help=doc)
+        p.add_argument(*names, dest=k, action='store_true', default=bool(default),
+                       help=doc + (' (default: on)' if default is True else ''))
         if default is True:
             neg = [f'--no_{k}'] + ([f'--no-{k.replace("_", "-")}'] if '_' in k else [f'--no-{k}'])
             p.add_argument(*neg, dest=k, action='store_false', help=f'turn --{k} off')
@@ -884,6 +887,7 @@ def cli_parser(func, prog=None):
             p.add_argument(k, type=typ, choices=choices, help=v.docment or '')
         else: _add_flag(p, k, typ, choices, None if empty else v.default, v.docment or '', empty, aliases.get(k, ()))
     p.add_argument('--debug', action='store_true', help='show the Python traceback of an error (or set EGONB_DEBUG=1)')
+    p.add_argument('--verbose', action='store_true', help="also show the model libraries' progress bars and logs")
     p.add_argument('--version', action='version', version=f'%(prog)s (egonb {_version()})')
     return p
 
@@ -922,6 +926,22 @@ def check_flags(flags:dict, rules=None):
 # %% ../nbs/00_core.ipynb #e2092365
 def _truthy(v): return str(v).strip().lower() in ('1', 'true', 'yes', 'on')
 
+def quiet_libraries():
+    "Silence the model libraries' own progress bars, info logs and warnings (egonb's own output stays)."
+    os.environ.setdefault('HF_HUB_DISABLE_PROGRESS_BARS', '1')     # read at import, here and in worker processes
+    os.environ.setdefault('TRANSFORMERS_VERBOSITY', 'error')
+    os.environ.setdefault('TRANSFORMERS_NO_ADVISORY_WARNINGS', '1')
+    if 'transformers' in sys.modules:                              # already imported: tell it directly
+        import transformers
+        transformers.utils.logging.disable_progress_bar()
+        transformers.utils.logging.set_verbosity_error()
+    if 'huggingface_hub' in sys.modules:
+        import huggingface_hub
+        huggingface_hub.utils.disable_progress_bars()
+    libs = r'(transformers|huggingface_hub|torch|torchvision|timm|open_clip|pytorchvideo|faster_whisper|ctranslate2)'
+    for cat in (UserWarning, FutureWarning, DeprecationWarning):
+        warnings.filterwarnings('ignore', category=cat, module=libs + r'(\.|$)')
+
 def run_cli(func, argv=None, prog=None):
     "Parse `argv` (default `sys.argv[1:]`) for `func`, call it, and turn egonb errors into one-line exits (status 2)."
     prog = prog or (Path(sys.argv[0]).name if argv is None and sys.argv and sys.argv[0]
@@ -931,6 +951,7 @@ def run_cli(func, argv=None, prog=None):
     debug = '--debug' in args or _truthy(os.environ.get('EGONB_DEBUG', ''))
     ns = vars(p.parse_args(args))
     ns.pop('debug')
+    if not ns.pop('verbose'): quiet_libraries()
     sig = inspect.signature(func).parameters
     missing = [f'--{k}' for k, v in sig.items() if v.kind is v.KEYWORD_ONLY and v.default is v.empty and ns[k] is None]
     if missing: p.error(f'the following flags are required: {", ".join(missing)}')

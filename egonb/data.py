@@ -426,9 +426,13 @@ def read_narrations(path, narration_pass='narration_pass_1', video_uids=None):
     return out
 
 # %% ../nbs/01_data.ipynb #202cd84a
-def ego4d_root(root=None):
-    "The Ego4D root: `root`, else `$EGONB_EGO4D_ROOT`, else `~/remote_ego4d`."
-    return Path(root or os.environ.get('EGONB_EGO4D_ROOT') or '~/remote_ego4d').expanduser()
+def ego4d_root(root=None, *, near=None):
+    """The Ego4D root: `root`, else `$EGONB_EGO4D_ROOT`, else the root that annotation file `near` sits in
+    (`ROOT/v2/annotations/nlq_val.json`, when `ROOT/v2` has clips or videos), else `~/remote_ego4d`."""
+    if root or os.environ.get('EGONB_EGO4D_ROOT'): return Path(root or os.environ['EGONB_EGO4D_ROOT']).expanduser()
+    if near is not None and (a := Path(near).expanduser().resolve().parent).name == 'annotations':
+        if any((a.parent/k).is_dir() for k in ('clips', 'full_scale')): return a.parent.parent
+    return Path('~/remote_ego4d').expanduser()
 
 # %% ../nbs/01_data.ipynb #e0d04ef2
 def ego4d_video_path(uid, root=None, kind='clips', versions=('v2', 'v1'), exts=('.mp4',)):

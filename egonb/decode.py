@@ -6,10 +6,9 @@ Docs: https://egonb.github.io/egonb/decode.html.md"""
 
 # %% ../nbs/02_decode.ipynb #55e410b6
 from __future__ import annotations
-import io, os, re, sys, json, math, errno, shutil, tarfile, tempfile, warnings, zlib
-from dataclasses import dataclass, field, asdict
+import io, os, re, sys, math, errno, tarfile, tempfile, warnings, zlib
+from dataclasses import dataclass, asdict
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator
 import numpy as np
 import av
 from av.video.reformatter import VideoReformatter

@@ -6,7 +6,7 @@ Docs: https://egonb.github.io/egonb/demo.html.md"""
 
 # %% ../nbs/90_demo.ipynb #db675496
 from __future__ import annotations
-import io, os, time
+import os, time
 from pathlib import Path
 from typing import Literal
 import numpy as np
@@ -181,7 +181,7 @@ def _caption_figure(frames, recs, model):
     for ax in axs.flat: ax.axis('off')
     for ax, f, r in zip(axs.flat, frames, recs):
         ax.imshow(f)
-        txt = ''.join(ch if ch.isprintable() else '?' for ch in r['text'][:80])
+        txt = printable(r['text'][:80])
         ax.set_title(textwrap.fill(f"{r['time']:.1f}s ({r['confidence']:.2f}): {txt}", 34), fontsize=8)
     fig.suptitle(f'keyframe captions by {model}')
     fig.tight_layout()

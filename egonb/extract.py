@@ -6,12 +6,9 @@ Docs: https://egonb.github.io/egonb/extract.html.md"""
 
 # %% ../nbs/07_extract.ipynb #8f20c0c4
 from __future__ import annotations
-import time
-from pathlib import Path
 from typing import Literal
 from .core import *
 from .features import *
-import numpy as np
 from fastcore.basics import patch
 from .cluster import import_ray, RayPipeline
 
@@ -19,7 +16,8 @@ from .cluster import import_ray, RayPipeline
 __all__ = ['egonb_extract', 'RayFeatureRunner']
 
 # %% ../nbs/07_extract.ipynb #7c3bb1fd
-@egonb_cli
+@egonb_cli(aliases=dict(model=['ckpt_pth', 'model_path'], input_dir=['video_dir'], output_dir=['save_dir'],
+                        view=['select_view']))   # the VideoMAE seed's inference scripts' flags, verbatim
 def egonb_extract(
     feature:Literal['clip', 'slowfast', 'videomae'],  # which features
     *,

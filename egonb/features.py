@@ -6,15 +6,14 @@ Docs: https://egonb.github.io/egonb/features.html.md"""
 
 # %% ../nbs/03_features.ipynb #be4410a3
 from __future__ import annotations
-import os, sys, io, json, time, hashlib, warnings, contextlib, traceback
-from dataclasses import dataclass, field, asdict
+import os, json, time, hashlib, warnings, contextlib
+from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 from fastcore.basics import patch, store_attr
 from tqdm.auto import tqdm
 from .core import *
 from .decode import *
-from .data import read_frame_code
 
 # %% auto #0
 __all__ = ['DTYPES', 'EXTRACTORS', 'ClipSampler', 'VideoFeatures', 'save_features', 'load_features', 'output_names',

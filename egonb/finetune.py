@@ -7,7 +7,7 @@ Docs: https://egonb.github.io/egonb/finetune.html.md"""
 # %% ../nbs/06a_finetune.ipynb #b2888b1f
 from __future__ import annotations
 import os, re, csv, json, math, time, random, shutil, warnings, contextlib
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Literal

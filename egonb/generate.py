@@ -6,7 +6,7 @@ Docs: https://egonb.github.io/egonb/generate.html.md"""
 
 # %% ../nbs/20_generate.ipynb #3d19b27d
 from __future__ import annotations
-import json, time
+import json
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np

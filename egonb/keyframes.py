@@ -6,7 +6,7 @@ Docs: https://egonb.github.io/egonb/keyframes.html.md"""
 
 # %% ../nbs/09_keyframes.ipynb #bfb78826
 from __future__ import annotations
-import os, re, json, math, time, warnings
+import re, math, warnings
 from dataclasses import dataclass, asdict
 from pathlib import Path
 from typing import Literal
@@ -15,16 +15,16 @@ from fastcore.basics import patch, store_attr
 from tqdm.auto import tqdm
 from .core import *
 from .decode import *
-from .data import read_nlq, read_narrations, ego4d_video_path, COLORS
-from .aks import select_keyframes, Leaf
+from .data import read_nlq, read_narrations, ego4d_video_path, ego4d_root
+from .aks import select_keyframes
 from .cluster import import_ray, RayPipeline
 
 # %% auto #0
-__all__ = ['SCORERS', 'METHODS', 'candidate_indices', 'candidates', 'ClipScorer', 'BlipScorer', 'nlq_summaries', 'AKSConfig',
-           'check_budget', 'decode_candidates', 'AKSRun', 'scorer_label', 'aks_candidates', 'KeyframeScorer',
-           'plot_scores', 'show_keyframes', 'aks_browser', 'register_scorer', 'list_scorers', 'create_scorer',
-           'egonb_aks', 'uniform_positions', 'topk_positions', 'window_metrics', 'selections', 'evaluate_aks',
-           'plot_aks_eval', 'egonb_aks_eval', 'RayAKSRun']
+__all__ = ['SCORERS', 'AKSMode', 'METHODS', 'candidate_indices', 'candidates', 'ClipScorer', 'BlipScorer', 'nlq_summaries',
+           'AKSConfig', 'check_budget', 'decode_candidates', 'AKSRun', 'scorer_label', 'aks_candidates',
+           'KeyframeScorer', 'plot_scores', 'show_keyframes', 'aks_browser', 'register_scorer', 'list_scorers',
+           'create_scorer', 'egonb_aks', 'uniform_positions', 'topk_positions', 'window_metrics', 'selections',
+           'evaluate_aks', 'plot_aks_eval', 'egonb_aks_eval', 'RayAKSRun']
 
 # %% ../nbs/09_keyframes.ipynb #ffcbbd7a
 def candidate_indices(reader, fps=1., reference=False):
@@ -369,7 +369,7 @@ def list_scorers():
     return sorted(SCORERS)
 
 # %% ../nbs/09_keyframes.ipynb #d6f587f7
-def create_scorer(name='clip', model=None, pretrained=None, *, device='auto', seed=0):
+def create_scorer(name='clip', model=None, pretrained=None, *, device='auto', seed=0, batch_size=None):
     "A registered scorer: `model` (default: the entry's), `pretrained` weights ('none': random, seeded by `seed`)."
     import importlib, torch
     if name not in SCORERS: raise UsageError(f'--scorer must be one of {", ".join(list_scorers())}, not {name!r}')
@@ -382,15 +382,18 @@ def create_scorer(name='clip', model=None, pretrained=None, *, device='auto', se
     args = (model, pretrained) if e['takes_pretrained'] else (model,)
     with torch.random.fork_rng():       # random weights (--pretrained none) are the same in every run
         torch.manual_seed(seed)
-        return klass(*args, device=device)
+        return klass(*args, device=device, **({} if batch_size is None else dict(batch_size=batch_size)))
 
 # %% ../nbs/09_keyframes.ipynb #27c88049
+AKSMode = Literal['reference', 'exact']   # egonb-aks --mode
+
 @egonb_cli(aliases=dict(input_dir=['video_root']))
 def egonb_aks(
     *,
     nlq_json:str,               # Ego4D NLQ annotation file (nlq_val.json, ...)
     output_dir:str,             # results.jsonl, selected_frames.json, failures.jsonl (and frames) go here
-    # Ego4D root holding v2/clips/{clip_uid}.mp4 (default $EGONB_EGO4D_ROOT or ~/remote_ego4d)
+    # Ego4D root holding v2/clips/{clip_uid}.mp4 (default: $EGONB_EGO4D_ROOT, else the root NLQ_JSON is in, else
+    # ~/remote_ego4d)
     input_dir:str=None,
     scorer:Literal['clip', 'blip', 'color']='clip',  # how frames are scored against the query
     model:str=None,             # CLIP architecture (ViT-B-32) or BLIP hub id / folder
@@ -399,14 +402,14 @@ def egonb_aks(
     t1:float=0.8,               # relevance threshold
     t2:float=-100.,             # variance threshold
     depth:int=5,                # maximum split depth
-    mode:Literal['reference',
-                 'exact']='reference',  # reference (the original, quirks included) or exact (always max_frames)
+    mode:AKSMode='reference',   # reference: the released AKS (leaf budgets rounded down); exact: always max_frames
     fps:float=1.,               # candidate frames per second
     frame_size:int=224,         # decode candidate frames with this short side
     summaries:str=None,         # JSON {clip_uid: summary} (or Ego4D narration.json) whose text is mixed into the query
     summary_weight:float=0.1,   # weight of the summary score (1: summary only)
     save_frames:bool=False,     # write the keyframes as JPEGs under output_dir/clip_uid/annotation_uid_query_idx/
     limit:int=None,             # only the first N queries (small-scale test mode)
+    batch_size:int=None,        # candidate frames per forward pass of the scorer (default: CLIP 64, BLIP 32)
     device:str='auto',          # auto, cpu, cuda or cuda:N
     num_workers:int=1,          # decoding worker processes (each decodes one clip's candidates at a time)
     timeout:float=600.,         # seconds to decode one clip's candidates before giving up on it
@@ -418,7 +421,8 @@ def egonb_aks(
 ):
     "Adaptive keyframe selection for the queries of an Ego4D NLQ file; resumable."
     require_positive(max_frames=max_frames, fps=fps, frame_size=frame_size, depth=depth, limit=limit, timeout=timeout,
-                     num_workers=num_workers)
+                     num_workers=num_workers, batch_size=batch_size)
+    input_dir = str(ego4d_root(input_dir, near=nlq_json))
     summ = None
     out = as_path(output_dir)
     names = ('results.jsonl', 'failures.jsonl', 'selected_frames.json', 'selected_frames_keys.json')
@@ -430,11 +434,11 @@ def egonb_aks(
     kw = dict(summaries=summ, save_frames=save_frames, limit=limit, timeout=timeout, retry_failed=retry_failed,
               num_workers=num_workers)
     if ray is None:
-        scorer_ = create_scorer(scorer, model, pretrained, device=device, seed=seed)
+        scorer_ = create_scorer(scorer, model, pretrained, device=device, seed=seed, batch_size=batch_size)
         run = AKSRun(nlq_json, input_dir, output_dir, scorer_, cfg, **kw)
     else:   # the scorer runs in Ray actors; the copy made here, on the CPU, gives the config
         import_ray()
-        sk = dict(name=scorer, model=model, pretrained=pretrained, device=device, seed=seed)
+        sk = dict(name=scorer, model=model, pretrained=pretrained, device=device, seed=seed, batch_size=batch_size)
         run = RayAKSRun(nlq_json, input_dir, output_dir, create_scorer(**{**sk, 'device': 'cpu'}), cfg,
                         scorer_factory=create_scorer, scorer_kw=sk, address=ray, num_gpus=num_gpus,
                         num_actors=num_actors, **kw)

@@ -7,11 +7,9 @@ Docs: https://egonb.github.io/egonb/objects.html.md"""
 # %% ../nbs/24_objects.ipynb #97dd8ed3
 from __future__ import annotations
 from dataclasses import dataclass, field
-from pathlib import Path
 import numpy as np
-from tqdm.auto import tqdm
 from .core import *
-from .generate import load_generator, Generator
+from .generate import load_generator
 
 # %% auto #0
 __all__ = ['label_list', 'label_text', 'load_detector', 'load_segmenter', 'Detections', 'detect', 'rle_encode', 'rle_decode',

@@ -6,10 +6,9 @@ Docs: https://egonb.github.io/egonb/slowfast.html.md"""
 
 # %% ../nbs/05_slowfast.ipynb #5f1bc3c8
 from __future__ import annotations
-import math, os, pickle
+import math, pickle
 from pathlib import Path
 import numpy as np
-from fastcore.basics import patch
 from .core import *
 from .features import *
 

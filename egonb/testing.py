@@ -236,7 +236,8 @@ def tiny_tokenizer(vocab_size=400, corpus=_CORPUS):
     tok.pre_tokenizer, tok.decoder = pre_tokenizers.ByteLevel(add_prefix_space=False), decoders.ByteLevel()
     tok.train_from_iterator(corpus * 4,
                             trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS,
-                                                initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
+                                                initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+                                                show_progress=False))
     return PreTrainedTokenizerFast(tokenizer_object=tok, pad_token='<pad>', bos_token='<s>', eos_token='<|im_end|>',
                                    unk_token='<unk>')
 

@@ -6,10 +6,9 @@ Docs: https://egonb.github.io/egonb/videomae.html.md"""
 
 # %% ../nbs/06_videomae.ipynb #fff9d021
 from __future__ import annotations
-import os, re, pickle
+import re, pickle
 from pathlib import Path
 import numpy as np
-from fastcore.basics import patch
 from .core import *
 from .features import *
 
