@@ -1,4 +1,4 @@
-"""`egonb-extract`: the command line for CLIP, SlowFast and VideoMAE features over a folder of videos.
+"""`egonb-extract`: the command line for CLIP, SlowFast, VideoMAE and EgoVLP features over a folder of videos.
 
 Docs: https://egonb.github.io/egonb/extract.html.md"""
 
@@ -19,14 +19,14 @@ __all__ = ['egonb_extract', 'RayFeatureRunner']
 @egonb_cli(aliases=dict(model=['ckpt_pth', 'model_path'], input_dir=['video_dir'], output_dir=['save_dir'],
                         view=['select_view']))   # the VideoMAE seed's inference scripts' flags, verbatim
 def egonb_extract(
-    feature:Literal['clip', 'slowfast', 'videomae'],  # which features
+    feature:Literal['clip', 'slowfast', 'videomae', 'egovlp'],  # which features
     *,
     input_dir:str,              # folder searched recursively for videos
     output_dir:str,             # where {video}.npz (or .pt), manifest.jsonl and failures.jsonl go
-    model:str=None,             # model variant: ViT-B/32, slowfast_r50, a VideoMAE hub id / folder / .pth
+    model:str=None,             # ViT-B/32, slowfast_r50, a VideoMAE hub id/folder/.pth, an EgoVLP .pth
     pretrained:str=None,        # weights: open_clip tag or file, 'kinetics' or file; 'none' for random weights
     clip_len:float=2.,          # clip length in seconds (windows=clips)
-    windows:Literal['clips', 'ego4d']='clips',  # clips (clip_len seconds) or ego4d (32 frames every 16)
+    windows:Literal['clips', 'ego4d']='clips',  # clips (clip_len s) or ego4d (32 frames every 16; EgoVLP 16)
     fps:float=None,             # CLIP: frames per second within each clip (default: every frame)
     frame_size:int=None,        # decode frames with this short side (default: the model's input size; 0: native)
     batch_size:int=32,          # clips per forward pass, across videos

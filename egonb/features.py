@@ -1,4 +1,4 @@
-"""Clip features for long videos: the sampling of clips, the output files (Ego4D- and ActionFormer-friendly), and a resumable, fault-tolerant extraction runner shared by the CLIP, SlowFast and VideoMAE extractors.
+"""Clip features for long videos: the sampling of clips, the output files (Ego4D- and ActionFormer-friendly), and a resumable, fault-tolerant extraction runner shared by the CLIP, SlowFast, VideoMAE and EgoVLP extractors.
 
 Docs: https://egonb.github.io/egonb/features.html.md"""
 
@@ -191,6 +191,7 @@ register_extractor('clip', 'egonb.clip:ClipExtractor', model='ViT-B-32', pretrai
 register_extractor('slowfast', 'egonb.slowfast:SlowFastExtractor', model='slowfast_r50', pretrained='kinetics')
 register_extractor('videomae', 'egonb.videomae:VideoMAEExtractor', model='MCG-NJU/videomae-base-finetuned-kinetics',
                    takes_pretrained=False)
+register_extractor('egovlp', 'egonb.egovlp:EgoVLPExtractor', model='egovlp.pth', takes_pretrained=False)
 
 # %% ../nbs/03_features.ipynb #4e4a7b33
 def list_extractors():
