@@ -24,7 +24,9 @@ _API = {
     'egonb.audio': ['transcribe'],
 }
 _WHERE = {name: mod for mod, names in _API.items() for name in names}
+__all__ = sorted(_WHERE)     # `from egonb import *` imports every stage
 
+# %% ../nbs/92_api.ipynb #01cba930
 def __getattr__(name):
     "Import public names of the stages on first use."
     if name not in _WHERE: raise AttributeError(f"module 'egonb' has no attribute {name!r}")
@@ -32,4 +34,3 @@ def __getattr__(name):
     return getattr(importlib.import_module(_WHERE[name]), name)
 
 def __dir__(): return sorted([*globals(), *_WHERE])
-__all__ = sorted(_WHERE)     # `from egonb import *` imports every stage

@@ -6,7 +6,7 @@ Docs: https://egonb.github.io/egonb/audio.html.md"""
 
 # %% ../nbs/23_audio.ipynb #6986eebf
 from __future__ import annotations
-import time, hashlib, functools
+import re, time, hashlib, functools
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -15,7 +15,7 @@ from .decode import load_audio
 
 # %% auto #0
 __all__ = ['BUNDLED_WHISPER_SHA256', 'DEFAULT_AUDIO_PROMPT', 'bundled_whisper', 'verify_files', 'load_whisper', 'Transcript',
-           'transcribe', 'transcribe_hf', 'audio_conversation', 'caption_sounds', 'audio_features']
+           'transcribe', 'word_error_rate', 'transcribe_hf', 'audio_conversation', 'caption_sounds', 'audio_features']
 
 # %% ../nbs/23_audio.ipynb #eff3f1c3
 def bundled_whisper():
@@ -72,7 +72,7 @@ def load_whisper(model=None, device='auto', compute_type='int8', cpu_threads=0):
     errors = () if Path(str(model)).exists() else (OSError, RuntimeError, ValueError)
     with loading('Whisper', model, errors=errors, how=HF_HOW.replace('save_pretrained', 'ct2-transformers-converter')):
         return WhisperModel(str(model), device=dev, compute_type=ct, cpu_threads=cpu_threads,
-                            local_files_only=offline_requested())
+                            local_files_only=not use_hub())
 
 # %% ../nbs/23_audio.ipynb #3855985f
 @dataclass
@@ -105,6 +105,18 @@ def transcribe(src, model=None, *, start=0., end=None, language=None, beam_size=
                        for s in segs],
                       lp, float(np.exp(lp)) if segs else float('nan'), info.language,
                       round(time.perf_counter() - t0, 3))
+
+# %% ../nbs/23_audio.ipynb #4198203f
+def word_error_rate(reference, hypothesis):
+    "Word-level edits from `hypothesis` to `reference` per reference word (case and punctuation ignored)."
+    ref, hyp = (re.findall(r"[\w']+", t.lower()) for t in (reference, hypothesis))
+    if not ref: raise ValueError('word_error_rate: the reference has no words')
+    row = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        prev, row[0] = row[0], i
+        for j, h in enumerate(hyp, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
+    return row[-1] / len(ref)
 
 # %% ../nbs/23_audio.ipynb #94cbf266
 def transcribe_hf(src, gen, *, start=0., end=None, language=None, batch_size=8, max_new_tokens=128):

@@ -79,7 +79,7 @@ AUDIO_EXTS = ('wav', 'mp3', 'm4a', 'flac', 'ogg', 'opus', 'aac')
 
 def plan_segments(rows, video_dir=None, tar_folder=None, modality='image'):
     "`(segments with a file, archives to search, rows to find in them)` for the usable CSV `rows`."
-    exts = VIDEO_EXTS + (AUDIO_EXTS if modality == 'audio' else ())
+    exts = MODALITIES[modality].media_exts
     files = {}
     for p in find_videos(video_dir, exts) if video_dir else []: files.setdefault(p.stem, p)
     segs, rest = [], []
@@ -142,6 +142,14 @@ def register_modality(cls):
 class Modality:
     "One kind of segment description: its model, what is decoded, the model's inputs and outputs, and the record."
     name, default_model, default_prompt = '', None, None
+    frame_units = False        # one model input per decoded frame (else one per segment)
+    default_frames = 1         # frames decoded per segment unless --frames says otherwise
+    has_features = False       # --save_features: the model gives an embedding per unit
+    media_exts = VIDEO_EXTS    # the files it reads
+    @classmethod
+    def decode_options(cls, **flags):
+        "Options of its decoding step taken from the command's `flags` (None: it has none)."
+        return None
     def __init__(self, model=None, prompt=None, *, device='auto', trust_remote_code=False, **options):
         self.model_id, self.prompt = model or self.default_model, prompt or self.default_prompt
         self.device, self.trust_remote_code, self.options, self.model = device, trust_remote_code, options, None
@@ -173,6 +181,7 @@ class Modality:
 class ImageModality(Modality):
     "Captions of single frames by an image-text model; one unit per frame."
     name, default_model = 'image', 'HuggingFaceTB/SmolVLM-256M-Instruct'
+    frame_units, has_features = True, True
     def load(self):
         from egonb.generate import load_generator
         self.model = load_generator(self.model_id, 'image-text', device=self.device, dtype=self.torch_dtype,
@@ -197,6 +206,7 @@ class ImageModality(Modality):
 class VideoModality(ImageModality):
     "Captions of a segment's frames as one video (with the LLaVA-Video time instruction); one unit per segment."
     name, default_model = 'video', 'Qwen/Qwen2-VL-2B-Instruct'
+    frame_units, default_frames = False, 8
     def units(self, val):   # the model sees the segment's own clock
         return [(val['frames'], np.asarray(val['times']) - val['start'], val['duration'])]
     def __call__(self, units):
@@ -226,7 +236,7 @@ def _shift(segs, off): return [(round(a + off, 2), round(b + off, 2), t) for a, 
 @register_modality
 class AudioModality(Modality):
     "Transcripts (faster-whisper, transformers Whisper) or sound captions (audio-text models); one unit per segment."
-    name = 'audio'
+    name, has_features, media_exts = 'audio', True, VIDEO_EXTS + AUDIO_EXTS
     @property
     def model_name(self): return str(self.model_id) if self.model_id else 'whisper-tiny.en (bundled)'
     @classmethod
@@ -266,7 +276,7 @@ class AudioModality(Modality):
 @register_modality
 class ObjectsModality(Modality):
     "Grounding DINO boxes for the prompt's labels (and SAM masks with `sam`); one unit per frame."
-    name, default_model = 'objects', 'IDEA-Research/grounding-dino-tiny'
+    name, default_model, frame_units = 'objects', 'IDEA-Research/grounding-dino-tiny', True
     default_prompt = 'person, hand, cup, knife, phone, door'
     def load(self):
         from egonb.objects import load_detector, load_segmenter, label_list
@@ -290,6 +300,9 @@ class ObjectsModality(Modality):
 class SyncModality(Modality):
     "Audio-video offset of each segment (`egonb.sync`), measured while decoding: no model."
     name = 'sync'
+    @classmethod
+    def decode_options(cls, *, max_offset=1., sync_window=30., **flags):
+        return dict(max_offset=max_offset, sync_window=sync_window)
     @property
     def model_name(self): return 'egonb-sync (onset correlation)'
     @classmethod
@@ -367,7 +380,7 @@ def caption_segments(spec:dict, job, segs, tars=(), wanted=(), *, batch_size=4, 
                      ray=None, num_gpus=0., num_actors=1, num_cpus=None):
     "Caption `segs` (and the `wanted` keys in archives `tars`) with `load_captioner(**spec)` into `job`; keys found."
     mod, fdir = spec['modality'], spec.get('features_dir')
-    per = n_frames if mod in ('image', 'objects') else 1           # model inputs per segment
+    per = n_frames if MODALITIES[mod].frame_units else 1           # model inputs per segment
     items = {**{s.key: s for s in segs}, **{str(t): str(t) for t in tars}}
     pipe = make_pipeline(caption_task, Captioner, ray=ray, task_kw=dict(modality=mod, n_frames=n_frames, size=size,
                          keyframes=keyframes, wanted=list(wanted), decode_kw=decode_kw, max_member_mb=max_member_mb),
@@ -491,12 +504,14 @@ def egonb_caption(
     if not (input_dir or tar_folder):
         raise UsageError('give --input_dir or --tar_folder (or both): where the videos are')
     if ray is not None: import_ray()
-    if save_features and modality not in ('image', 'video', 'audio'):
+    m = MODALITIES[modality]
+    if save_features and not m.has_features:
         raise UsageError(f'--save_features applies to image, video and audio captions, not {modality}')
     rows = read_segments(dataset_csv)[:limit]
     if not rows: raise UsageError(f'{dataset_csv}: no segments in this CSV')
     kf = read_keyframes(keyframes) if keyframes else None
-    n_frames = frames or (8 if modality == 'video' else 1)
+    n_frames = frames or m.default_frames
+    sync = m.decode_options(max_offset=max_offset, sync_window=sync_window)   # sync's settings (None for the others)
     out = as_path(output_json)  # the output's name is part of the job: several outputs may share a folder
     if save_features and isinstance(out, URLPath):
         raise UsageError(f'{output_json}: --save_features keeps its files on a file system; give a path, not a URL')
@@ -505,11 +520,11 @@ def egonb_caption(
                    'the features': feats_npz}, {'--dataset_csv': dataset_csv, '--keyframes': keyframes})
     if not isinstance(out, URLPath) and out.is_dir():
         raise UsageError(f'--output_json {out}: is a folder; give the name of the JSON file to write')
-    cfg = dict(tool='caption', output=out.name, modality=modality, model=MODALITIES[modality](model).model_name,
+    cfg = dict(tool='caption', output=out.name, modality=modality, model=m(model).model_name,
                prompt=prompt, frames=n_frames, frame_size=frame_size, max_new_tokens=max_new_tokens, sam=sam,
                box_threshold=box_threshold, language=language, keyframes=config_hash(kf) if kf else None,
-               sync=dict(max_offset=max_offset,
-                         window=sync_window) if modality == 'sync' else None, save_features=save_features,
+               sync=sync and dict(max_offset=sync['max_offset'], window=sync['sync_window']),
+               save_features=save_features,
                dtype=dtype)
     mine = [out.name, *(as_path(p).name for p in (output_csv, feats_npz) if p)]   # this output's files
     with Job(out.parent, cfg, stage='decode', results=f'{out.name}.jsonl', retry_failed=retry_failed,
@@ -524,7 +539,6 @@ def egonb_caption(
                         max_new_tokens=max_new_tokens, language=language, dtype=dtype,
                         features_dir=out.parent/f'.{out.name}.features' if save_features else None)
             wanted = [_seg_key(r) for r in rest]
-            sync = dict(max_offset=max_offset, sync_window=sync_window) if modality == 'sync' else None
             kw = dict(batch_size=batch_size, num_workers=num_workers, timeout=timeout, n_frames=n_frames,
                       size=frame_size, keyframes=kf, decode_kw=sync, max_member_mb=max_member_mb)
             spec = dict(modality=modality, model=model, prompt=prompt, device=device, **opts)

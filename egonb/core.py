@@ -6,7 +6,8 @@ Docs: https://egonb.github.io/egonb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #5f91cefc
 from __future__ import annotations
-import os, re, sys, json, time, math, socket, hashlib, tempfile, traceback, contextlib, warnings, functools, inspect
+import os, re, sys, json, time, math, socket, hashlib, tempfile, threading, traceback, contextlib, warnings
+import functools, inspect
 import argparse, types, typing
 import multiprocessing as mp
 from multiprocessing.connection import wait as mp_wait
@@ -25,8 +26,8 @@ __all__ = ['FLAG_RULES', 'HF_HOW', 'EgonbError', 'AnnotationError', 'ModelNotFou
            'JsonlLog', 'config_hash', 'OutputInUseError', 'RunLock', 'pid_alive', 'remove_stale_temps', 'error_parts',
            'Job', 'failure_record', 'Outcome', 'TaskResult', 'WorkerPool', 'TaskPart', 'run_with_timeout',
            'LocalPipeline', 'keyed_task', 'late_bar', 'cli_parser', 'check_flags', 'quiet_libraries', 'run_cli',
-           'egonb_cli', 'require_positive', 'offline_requested', 'hub_offline', 'missing_model', 'loading',
-           'resolve_device']
+           'egonb_cli', 'require_positive', 'offline_requested', 'hub_offline', 'hub_unreachable', 'use_hub',
+           'missing_model', 'loading', 'resolve_device']
 
 # %% ../nbs/00_core.ipynb #f700abe1
 class EgonbError(Exception):
@@ -1008,15 +1009,40 @@ def hub_offline(on=None):
     try: yield
     finally: C.HF_HUB_OFFLINE = old
 
+# %% ../nbs/00_core.ipynb #cf9547ab
+@functools.cache
+def hub_unreachable(timeout=3.):
+    "True if the Hugging Face hub's host (`$HF_ENDPOINT`) does not answer within `timeout` s (asked once a process)."
+    from urllib.parse import urlparse
+    u = urlparse(os.environ.get('HF_ENDPOINT') or 'https://huggingface.co')
+    port = u.port or (443 if u.scheme == 'https' else 80)
+    ok = []
+    def probe():
+        with contextlib.suppress(OSError):
+            socket.create_connection((u.hostname, port), timeout=timeout).close()
+            ok.append(True)
+    t = threading.Thread(target=probe, daemon=True)   # a thread: a name lookup ignores socket timeouts
+    t.start()
+    t.join(timeout)
+    return not ok
+
+def use_hub():
+    "May a loader ask the Hugging Face hub? Not when offline is requested, nor when the hub does not answer."
+    return not offline_requested() and not hub_unreachable()
+
 # %% ../nbs/00_core.ipynb #a5538efb
 HF_HOW = ('run `hf download {name}` where there is internet and copy the Hugging Face cache (~/.cache/huggingface) '
           'here, or pass a folder written by save_pretrained')
 
 def missing_model(what, name, how=None, cause=None, cache='Hugging Face'):
     "The one `ModelNotFoundError` for a model egonb cannot find: what, where it looked, how to get it."
-    off = ' (offline mode is on: EGONB_OFFLINE / HF_HUB_OFFLINE)' if offline_requested() else ''
+    off = (' (offline mode is on: EGONB_OFFLINE / HF_HUB_OFFLINE)' if offline_requested() else
+           ' (the hub does not answer from this machine: no network?)' if cache == 'Hugging Face' and hub_unreachable()
+           else '')
     has_cause = cause is not None and str(cause).strip()
-    why = f' [{type(cause).__name__}: {str(cause).strip().splitlines()[0][:160]}]' if has_cause else ''
+    first = str(cause).strip().splitlines()[0] if has_cause else ''
+    if len(first) > 160: first = first[:160].rsplit(' ', 1)[0] + ' …'         # cut between words
+    why = f' [{type(cause).__name__}: {first}]' if has_cause else ''
     how = (how or HF_HOW).format(name=name)
     return ModelNotFoundError(f'{what} {str(name)!r}: not a local file or folder and not in the '
                               f'{cache} cache{off}. To get it: {how}.{why}')
@@ -1027,7 +1053,7 @@ def loading(what, name, *, how=None, cache='Hugging Face', errors=(OSError,)):
     "Load model `name` in the block (local, cache, hub unless offline); `errors` become `missing_model`."
     local = Path(str(name)).exists()
     try:
-        with hub_offline(offline_requested() or local): yield
+        with hub_offline(local or not use_hub()): yield            # no network: fail at once
     except ModelNotFoundError: raise
     except errors as e: raise missing_model(what, name, how, e, cache) from None
 

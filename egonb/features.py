@@ -16,7 +16,7 @@ from .core import *
 from .decode import *
 
 # %% auto #0
-__all__ = ['DTYPES', 'EXTRACTORS', 'ClipSampler', 'VideoFeatures', 'save_features', 'load_features', 'output_names',
+__all__ = ['DTYPES', 'EXTRACTORS', 'ClipSampler', 'show_clip', 'VideoFeatures', 'save_features', 'load_features', 'output_names',
            'select_videos', 'decode_clips', 'decode_worker_init', 'Extractor', 'to_device', 'register_extractor',
            'list_extractors', 'create_extractor', 'FeatureModel', 'FeatureRunner']
 
@@ -49,6 +49,14 @@ def iter_clips(self:ClipSampler, reader):
             k = np.linspace(0, len(c) - 1, self.num_frames).round().astype(int)
             c = Clip(c.data[k], c.indices[k], c.timestamps[k], start=c.start, end=c.end, idx=c.idx)
         yield c
+
+# %% ../nbs/03_features.ipynb #ef042012
+def show_clip(ex, video, k=0, ncols=8, size=96):
+    "The frames extractor `ex` takes for clip `k` of `video` (a grid labelled with frame index and time)."
+    s = ex.sampler
+    with open_video(video, s.backend, size=size) as r:
+        c = next(c for i, c in enumerate(s.iter_clips(r)) if i == k)
+    return show_frames(c, ncols=ncols, title=f'{ex.name}: clip {k} of {Path(video).name}, {c.start:.2f}-{c.end:.2f} s')
 
 # %% ../nbs/03_features.ipynb #30000496
 @dataclass
@@ -306,8 +314,10 @@ def _clip(self:FeatureRunner, v, out):
     a['feats'][k], a['times'][k] = f, times
     self.clips += 1
     if self._first_batch is None: self._first_batch = (time.time(), self.batch_size)   # its clips come together
-    if self.clips % 32 == 1:
-        self._bar.set_postfix(clips_per_s=f"{self.clips / max(self._bar.format_dict['elapsed'], 1e-9):.1f}")
+    if (now := time.time()) - getattr(self, '_shown', 0) >= 0.5:   # signs of life inside a long video, twice a second
+        self._shown = now
+        self._bar.set_postfix(clips=self.clips,
+                              clips_per_s=f"{self.clips / max(self._bar.format_dict['elapsed'], 1e-9):.1f}")
 
 @patch
 def _end(self:FeatureRunner, v, info):

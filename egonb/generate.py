@@ -82,7 +82,7 @@ def model_config_dict(model):
         try: f = try_to_load_from_cache(str(model), 'config.json')
         except Exception: f = None
         if f is None or not isinstance(f, str):
-            if offline_requested(): return None
+            if not use_hub(): return None            # offline, or no network: only the cache
             from huggingface_hub import hf_hub_download
             try: f = hf_hub_download(str(model), 'config.json')
             except Exception: return None

@@ -307,8 +307,8 @@ def write_selected(self:AKSRun):
     save_json([q.key for q in self.queries], self.out/'selected_frames_keys.json', indent=None)
 
 # %% ../nbs/09_keyframes.ipynb #23a1873a
-def plot_scores(rec, ax=None):
-    "Score curve, leaf segments, chosen keyframes and the ground-truth window of one AKS result record."
+def plot_scores(rec, ax=None, windows=None):
+    "Score curve, leaf segments, chosen keyframes and the answer `windows` (default: the record's) of an AKS record."
     import matplotlib.pyplot as plt
     ax = ax or plt.subplots(figsize=(11, 2.6))[1]
     t, s = np.asarray(rec['candidate_times']), np.asarray(rec['scores'])
@@ -317,11 +317,14 @@ def plot_scores(rec, ax=None):
         a, b = t[min(l['start'], len(t) - 1)], t[min(l['end'], len(t)) - 1]
         ax.axvspan(a, b, color=f'C{k % 2}', alpha=0.08)
     ax.plot(t[rec['positions']], s[rec['positions']], 'o', color='C3', ms=5, label='keyframes')
-    if rec.get('gt') and rec['gt'][0] is not None:
-        ax.axvspan(*rec['gt'], color='gold', alpha=0.3, label='answer window')
-    ax.set_title(f"{rec['query']}  ({len(rec['positions'])} keyframes, {len(rec['leaves'])} leaves)", fontsize=9)
+    if windows is None: windows = [rec['gt']] if rec.get('gt') and rec['gt'][0] is not None else []
+    for k, w in enumerate(windows):
+        ax.axvspan(*w, color='gold', alpha=0.3, label='answer window' if k == 0 else None)
+    ax.set_title(f"{printable(rec['query'])}  ({len(rec['positions'])} keyframes, {len(rec['leaves'])} leaves)",
+                 fontsize=9)
     ax.set_xlabel('seconds')
-    ax.legend(fontsize=7, loc='upper right')
+    ax.set_ylabel('score')
+    ax.legend(fontsize=7, loc='upper left', bbox_to_anchor=(1.005, 1), borderaxespad=0)   # beside the data, not on it
     return ax
 
 # %% ../nbs/09_keyframes.ipynb #25eccc5c
