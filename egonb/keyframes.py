@@ -6,7 +6,7 @@ Docs: https://egonb.github.io/egonb/keyframes.html.md"""
 
 # %% ../nbs/09_keyframes.ipynb #bfb78826
 from __future__ import annotations
-import re, math, warnings
+import re, math, hashlib, warnings
 from dataclasses import dataclass, asdict
 from pathlib import Path
 from typing import Literal
@@ -22,9 +22,9 @@ from .cluster import import_ray, RayPipeline
 # %% auto #0
 __all__ = ['SCORERS', 'AKSMode', 'METHODS', 'candidate_indices', 'candidates', 'ClipScorer', 'BlipScorer', 'nlq_summaries',
            'AKSConfig', 'check_budget', 'decode_candidates', 'AKSRun', 'scorer_label', 'aks_candidates',
-           'KeyframeScorer', 'plot_scores', 'show_keyframes', 'aks_browser', 'register_scorer', 'list_scorers',
-           'create_scorer', 'egonb_aks', 'uniform_positions', 'topk_positions', 'window_metrics', 'selections',
-           'evaluate_aks', 'plot_aks_eval', 'egonb_aks_eval', 'RayAKSRun']
+           'KeyframeScorer', 'FrameFeatureCache', 'plot_scores', 'show_keyframes', 'aks_browser', 'register_scorer',
+           'list_scorers', 'create_scorer', 'egonb_aks', 'uniform_positions', 'topk_positions', 'window_metrics',
+           'selections', 'evaluate_aks', 'plot_aks_eval', 'egonb_aks_eval', 'RayAKSRun']
 
 # %% ../nbs/09_keyframes.ipynb #ffcbbd7a
 def candidate_indices(reader, fps=1., reference=False):
@@ -150,10 +150,12 @@ def decode_candidates(path, fps, reference, size):
 class AKSRun:
     "Keyframes for the queries of an Ego4D NLQ file; resumable."
     def __init__(self, nlq_json, video_root, output_dir, scorer, cfg=None, *, summaries=None, save_frames=False,
-                 limit=None, timeout=600., progress=True, retry_failed=False, num_workers=1):
+                 limit=None, timeout=600., progress=True, retry_failed=False, num_workers=1, cache_dir=None):
         store_attr('nlq_json,scorer,save_frames,timeout,progress,retry_failed,num_workers')
         self.cfg, self.summaries = cfg or AKSConfig(), summaries or {}
         self.root, self.out = video_root, as_path(output_dir)
+        local = not isinstance(self.out, URLPath)                 # default: beside the outputs, on a file system
+        self.cache_dir = (self.out/'image_features' if local else None) if cache_dir is None else cache_dir or None
         require_positive(limit=limit, timeout=timeout, max_frames=self.cfg.max_frames, fps=self.cfg.fps)
         check_budget(self.cfg)
         self.queries = read_nlq(nlq_json)[:limit] if limit else read_nlq(nlq_json)
@@ -169,7 +171,8 @@ class AKSRun:
 
     def model_kw(self):
         "What the model step needs besides the scorer: the settings, not the queries."
-        return dict(cfg=self.cfg, name=self.scorer_name, summaries=self.summaries, save_frames=self.save_frames)
+        return dict(cfg=self.cfg, name=self.scorer_name, summaries=self.summaries, save_frames=self.save_frames,
+                    cache_dir=self.cache_dir and str(self.cache_dir))
 
     def pipeline(self):
         "The backend: candidate frames decoded in worker processes, scored here (`LocalPipeline`)."
@@ -186,15 +189,19 @@ def scorer_label(scorer):
 def aks_candidates(arg, **kw):
     "AKS's task: the candidate frames of one clip, `arg = (path, queries)`, with its queries (`decode_candidates`)."
     path, qs = arg
-    yield qs, decode_candidates(path, **kw)
+    yield qs, dict(decode_candidates(path, **kw), path=path)
 
 class KeyframeScorer:
     "AKS's model step: a clip's frames embedded once, then each query's scores, keyframes and record (`Outcome`s)."
     def __init__(self, scorer=None, cfg=None, *, name=None, summaries=None, save_frames=False, factory=None,
-                 factory_kw=None):
+                 factory_kw=None, cache_dir=None):
         self.scorer = scorer if factory is None else factory(**(factory_kw or {}))
         self.cfg, self.summaries, self.save_frames = cfg or AKSConfig(), summaries or {}, save_frames
         self.name = name or scorer_label(self.scorer)
+        c = self.cfg
+        key = dict(scorer=self.name, seed=getattr(self.scorer, 'weights_seed', None), fps=c.fps,
+                   reference=c.reference_sampling, size=c.size)                  # what the features depend on
+        self.cache = FrameFeatureCache(cache_dir, key) if cache_dir else None
     def __call__(self, clips):
         "For each `(queries, candidates)` of `clips`, one `Outcome` per query."
         return [self.clip(qs, cand) for qs, cand in clips]
@@ -220,13 +227,23 @@ def _save_jpegs(self:AKSRun, q, frames):
 def clip(self:KeyframeScorer, qs, cand):
     "The `Outcome`s of queries `qs` on one clip's candidates `cand`."
     fail = lambda q, e: Outcome.failure(q.key, e, 'model', clip_uid=q.clip_uid, query=q.query)
-    try: feats = self.scorer.image_features(cand['data']) if hasattr(self.scorer, 'image_features') else cand['data']
+    try: feats = self.features(cand)
     except Exception as e: return [fail(q, e) for q in qs]
     out = []
     for q in qs:
         try: out.append(self.outcome(q, cand, self.scores(feats, q)))
         except Exception as e: out.append(fail(q, e))
     return out
+
+@patch
+def features(self:KeyframeScorer, cand):
+    "The scorer's image features of a clip's candidate frames: from the cache when it has them, else computed (kept)."
+    sc, c = self.scorer, self.cache
+    if c is not None and (a := c.get(cand['path'])) is not None:
+        return sc.from_cache(a) if hasattr(sc, 'from_cache') else a
+    f = sc.image_features(cand['data']) if hasattr(sc, 'image_features') else cand['data']
+    if c is not None: c.put(cand['path'], f.detach().cpu().numpy() if hasattr(f, 'detach') else f)
+    return f
 
 @patch
 def scores(self:KeyframeScorer, feats, q):
@@ -254,6 +271,46 @@ def outcome(self:KeyframeScorer, q, cand, scores):
     if cand['warnings']: rec['decode_warnings'] = cand['warnings']
     files = dict(data=cand['data'][pos], indices=cand['indices'][pos]) if self.save_frames else None
     return Outcome(q.key, rec, files=files)
+
+# %% ../nbs/09_keyframes.ipynb #52490f21
+class FrameFeatureCache:
+    "A scorer's image features of each video's candidate frames, kept in `folder` for other queries and settings."
+    def __init__(self, folder, key:dict):
+        self.key, self.dir = key, Path(folder)/config_hash(key)[:16]    # one subfolder per scorer and sampling
+    def file(self, video):
+        "Where the features of `video` go: named by its stem and a hash of its full path."
+        p = canonical_path(video)
+        h = hashlib.sha1(str(p).encode('utf-8', 'surrogateescape')).hexdigest()[:12]
+        return self.dir/f'{fit_name(p.stem, 80)}-{h}.npz'
+
+def _stamp(video):
+    "Size and modification time of `video`: a cached entry of a changed file is not used."
+    st = Path(video).stat()
+    return [st.st_size, st.st_mtime_ns]
+
+@patch
+def get(self:FrameFeatureCache, video):
+    "The cached features of `video` as `put` stored them, or None (none, stale, or unreadable: recomputed)."
+    f = self.file(video)
+    try:
+        with np.load(f) as z:
+            if z['stamp'].tolist() != _stamp(video): return None
+            return z['features']
+    except (OSError, ValueError, KeyError, EOFError): return None
+
+@patch
+def put(self:FrameFeatureCache, video, feats):
+    "Keep `feats` (an array) of `video`, atomically; the subfolder's `key.json` says what the features are."
+    self.dir.mkdir(parents=True, exist_ok=True)
+    if not (self.dir/'key.json').exists(): save_json(self.key, self.dir/'key.json')
+    with atomic_write(self.file(video), 'wb') as f:
+        np.savez(f, features=np.asarray(feats), stamp=np.array(_stamp(video)))
+
+@patch
+def from_cache(self:BlipScorer, a):
+    "BLIP's cached vision embeddings back on its device."
+    import torch
+    return torch.from_numpy(a).to(self.device)
 
 # %% ../nbs/09_keyframes.ipynb #b4bfc359
 @patch
@@ -385,7 +442,9 @@ def create_scorer(name='clip', model=None, pretrained=None, *, device='auto', se
     args = (model, pretrained) if e['takes_pretrained'] else (model,)
     with torch.random.fork_rng():       # random weights (--pretrained none) are the same in every run
         torch.manual_seed(seed)
-        return klass(*args, device=device, **({} if batch_size is None else dict(batch_size=batch_size)))
+        s = klass(*args, device=device, **({} if batch_size is None else dict(batch_size=batch_size)))
+    s.weights_seed = seed if pretrained is None else None    # another seed: another random model (and features)
+    return s
 
 # %% ../nbs/09_keyframes.ipynb #27c88049
 AKSMode = Literal['reference', 'exact']   # egonb-aks --mode
@@ -411,6 +470,9 @@ def egonb_aks(
     summaries:str=None,         # JSON {clip_uid: summary} (or Ego4D narration.json) whose text is mixed into the query
     summary_weight:float=0.1,   # weight of the summary score (1: summary only)
     save_frames:bool=False,     # write the keyframes as JPEGs under output_dir/clip_uid/annotation_uid_query_idx/
+    # where each video's image features are kept for other queries and settings (default: OUTPUT_DIR/image_features;
+    # 'none': not kept)
+    cache_dir:str=None,
     limit:int=None,             # only the first N queries (small-scale test mode)
     batch_size:int=None,        # candidate frames per forward pass of the scorer (default: CLIP 64, BLIP 32)
     device:str='auto',          # auto, cpu, cuda or cuda:N
@@ -435,7 +497,7 @@ def egonb_aks(
         summ = nlq_summaries(nlq_json, summaries) if d and isinstance(next(iter(d.values())), dict) else d
     cfg = AKSConfig(max_frames, t1, t2, depth, mode, fps, size=frame_size, summary_weight=summary_weight)
     kw = dict(summaries=summ, save_frames=save_frames, limit=limit, timeout=timeout, retry_failed=retry_failed,
-              num_workers=num_workers)
+              num_workers=num_workers, cache_dir=False if str(cache_dir).lower() == 'none' else cache_dir)
     if ray is None:
         scorer_ = create_scorer(scorer, model, pretrained, device=device, seed=seed, batch_size=batch_size)
         run = AKSRun(nlq_json, input_dir, output_dir, scorer_, cfg, **kw)
