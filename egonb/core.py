@@ -232,9 +232,9 @@ def load_json(path):
 
 # %% ../nbs/00_core.ipynb #82d94bf7
 def save_figure(fig, path, dpi=100):
-    "Save a matplotlib `fig` as PNG to `path` atomically, and close it; returns `path`."
+    "Save a matplotlib `fig` as PNG to `path` atomically (all of it: legends beside the axes too), and close it."
     import matplotlib.pyplot as plt
-    with atomic_write(path, 'wb') as f: fig.savefig(f, format='png', dpi=dpi)
+    with atomic_write(path, 'wb') as f: fig.savefig(f, format='png', dpi=dpi, bbox_inches='tight')
     plt.close(fig)
     return Path(path)
 
