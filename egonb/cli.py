@@ -14,7 +14,7 @@ __all__ = ['TOOLS', 'FLAGS', 'OWN_FLAGS', 'load_tool', 'tool_flags', 'flag_table
 # %% ../nbs/91_cli.ipynb #e8975696
 TOOLS = {'egonb-probe': 'egonb.decode:egonb_probe', 'egonb-extract': 'egonb.extract:egonb_extract',
          'egonb-finetune': 'egonb.finetune:egonb_finetune',
-         'egonb-aks': 'egonb.keyframes:egonb_aks', 'egonb-aks-eval': 'egonb.keyframes:egonb_aks_eval',
+         'egonb-aks': 'egonb.keyframes:egonb_aks', 'egonb-aks-eval': 'egonb.keyframe_qa:egonb_aks_eval',
          'egonb-caption': 'egonb.caption:egonb_caption',
          'egonb-asl': 'egonb.asl.cli:egonb_asl', 'egonb-demo': 'egonb.demo:egonb_demo',
          'egonb-make-sample-data': 'egonb.data:make_sample_data_cli'}
@@ -59,7 +59,7 @@ OWN_FLAGS = {
                   'save_frames', 'cache_dir'},
     'egonb-caption': {'modality', 'prompt', 'frames', 'keyframes', 'max_new_tokens', 'sam', 'box_threshold',
                       'language', 'trust_remote_code', 'max_offset', 'sync_window', 'save_features', 'max_member_mb'},
-    'egonb-aks-eval': {'aks_dir', 'nlq_json'},
+    'egonb-aks-eval': {'aks_dir', 'nlq_json', 'qa', 'questions', 'max_new_tokens', 'trust_remote_code'},
     'egonb-asl': {'command', 'split', 'ckpt'},
     'egonb-demo': {'backend', 'features', 'keyframes', 'speech', 'captions'},
     'egonb-make-sample-data': {'no_speech'},

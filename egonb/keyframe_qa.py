@@ -10,11 +10,12 @@ import re, math, json
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
-from .core import EgonbError, AnnotationError, load_json
+from .core import EgonbError, AnnotationError, UsageError, load_json, read_jsonl, egonb_cli, printable
 
 # %% auto #0
 __all__ = ['MCQuestion', 'read_questions', 'nlq_questions', 'save_questions', 'parse_choice', 'qa_prompt', 'choose_by_likelihood',
-           'answer_question', 'accuracy']
+           'answer_question', 'accuracy', 'VLMAnswerer', 'question_video', 'qa_eval', 'qa_table', 'plot_qa',
+           'qa_report', 'egonb_aks_eval']
 
 # %% ../nbs/09a_keyframe_qa.ipynb #bb0389cf
 @dataclass
@@ -81,7 +82,7 @@ def _iou(a, b):
 
 def _window_text(w): return f'from {w[0]:.1f} s to {w[1]:.1f} s'
 
-def nlq_questions(nlq_json, n_options=4, seed=0, max_iou=0.1, step=0.5):
+def nlq_questions(nlq_json, n_options=4, seed=0, max_iou=0.1, step=0.5, gap=1.):
     "Ego4D NLQ queries of `nlq_json` as \"when\" multiple-choice questions (`MCQuestion`s, source 'ego4d-nlq')."
     from egonb.data import read_nlq
     rng, qs, out = np.random.default_rng(seed), read_nlq(nlq_json), []
@@ -96,8 +97,8 @@ def nlq_questions(nlq_json, n_options=4, seed=0, max_iou=0.1, step=0.5):
         for s in rng.permutation(np.arange(0, max(d - L, 0) + 1e-9, step)):   # every placement, in random order
             if len(opts) == n_options: break
             w = (round(float(s), 1), round(float(s) + L, 1))
-            if all(_iou(w, o) <= max_iou for o in opts) and all(_iou(w, a) == 0 for a in same[(q.clip_uid, q.query)]):
-                opts.append(w)
+            apart = all(w[1] <= a[0] - gap or w[0] >= a[1] + gap for a in same[(q.clip_uid, q.query)])
+            if apart and all(_iou(w, o) <= max_iou for o in opts): opts.append(w)
         if len(opts) < n_options: continue
         order = rng.permutation(n_options)
         out.append(MCQuestion(q.key, q.clip_uid, q.query.rstrip('?') + '?', [_window_text(opts[i]) for i in order],
@@ -171,3 +172,116 @@ def accuracy(correct, z=1.96):
     c = (p + z * z / (2 * n)) / (1 + z * z / n)
     h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return p, max(0., c - h), min(1., c + h)
+
+# %% ../nbs/09a_keyframe_qa.ipynb #167a58a5
+class VLMAnswerer:
+    "A vision-language model (hub id or folder, `load_generator`) answering `MCQuestion`s from frames."
+    def __init__(self, model, device='auto', max_new_tokens=16, trust_remote_code=False):
+        from egonb.generate import load_generator
+        self.gen = load_generator(model, device=device, trust_remote_code=trust_remote_code)
+        self.name, self.max_new_tokens = str(model), max_new_tokens
+    def answer(self, frames, times, duration, q):
+        return answer_question(self.gen, frames, times, duration, q, self.max_new_tokens)
+
+def question_video(q:MCQuestion, root):
+    "The video file of question `q`: an Ego4D clip uid under `root`, else a path (relative to `root`)."
+    from egonb.data import ego4d_video_path
+    p = Path(root)/q.video
+    if p.suffix and p.is_file(): return p
+    return ego4d_video_path(q.video, root)
+
+def qa_eval(questions, aks_dir, video_root, answerer, output_dir, *, frame_size=448, progress=True,
+            retry_failed=False):
+    "Answer each question from AKS, uniform and top-k frames (same budget); per-method accuracy and the records."
+    from egonb.core import Job, read_jsonl, config_hash
+    from egonb.decode import open_video
+    from egonb.keyframes import selections, METHODS
+    from tqdm.auto import tqdm
+    recs = {r['key']: r for r in read_jsonl(Path(aks_dir)/'results.jsonl')}
+    todo = [q for q in questions if q.qid in recs]
+    if not todo: raise EgonbError(f'{aks_dir}: no AKS result for any of the {len(questions)} questions (keys differ?)')
+    cfg = dict(tool='aks-qa', answerer=answerer.name, frame_size=frame_size,
+               questions=config_hash([asdict(q) for q in todo]), aks=config_hash(sorted(recs)))
+    with Job(output_dir, cfg, stage='answer', retry_failed=retry_failed, outputs=[]) as job:
+        items = job.todo([(q, m) for q in todo for m in METHODS], key=lambda x: f'{x[0].qid}|{x[1]}')
+        for q, m in tqdm(items, desc='questions x methods', disable=not progress):
+            key, times = f'{q.qid}|{m}', selections(recs[q.qid])[m]
+            try:
+                with open_video(question_video(q, video_root), size=frame_size or None) as r:
+                    fr = r.get_frames_at(list(times))
+                    a = answerer.answer(fr.data, fr.timestamps, q.duration or r.meta.duration, q)
+            except Exception as e:
+                job.fail(key, e, qid=q.qid, method=m)
+                continue
+            job.add(key, dict(qid=q.qid, method=m, times=[round(float(t), 3) for t in times], text=a['text'],
+                              choice=a['choice'], how=a['how'], answer=q.answer,
+                              correct=None if q.answer is None else a['choice'] == q.answer))
+        done = list(job.records().values())
+    summary = {}
+    for m in METHODS:
+        c = [r['correct'] for r in done if r['method'] == m and r['correct'] is not None]
+        acc, lo, hi = accuracy(c)
+        summary[m] = dict(accuracy=acc, low=lo, high=hi, n=len(c),
+                          likelihood=sum(r['how'] == 'likelihood' for r in done if r['method'] == m))
+    return dict(summary=summary, records=done, answerer=answerer.name, n_questions=len(todo))
+
+# %% ../nbs/09a_keyframe_qa.ipynb #f6e34790
+def qa_table(ev):
+    "The per-method accuracy as a markdown table."
+    rows = ['| method | accuracy | 95% interval | questions | read by likelihood |', '|---|---|---|---|---|']
+    rows += [f"| {m} | {s['accuracy']:.3f} | {s['low']:.3f}–{s['high']:.3f} | {s['n']} | {s['likelihood']} |"
+             for m, s in ev['summary'].items()]
+    return '\n'.join(rows)
+
+def plot_qa(ev, ax=None):
+    "Accuracy per method with its 95% interval."
+    import matplotlib.pyplot as plt
+    ax = ax or plt.subplots(figsize=(4.5, 2.6))[1]
+    ms = list(ev['summary'])
+    acc = [ev['summary'][m]['accuracy'] for m in ms]
+    s = ev['summary']
+    err = [[a - s[m]['low'] for a, m in zip(acc, ms)], [s[m]['high'] - a for a, m in zip(acc, ms)]]
+    ax.bar(ms, acc, yerr=err, capsize=4, color=['C3', 'C0', 'C2'][:len(ms)])
+    ax.set_ylim(0, 1)
+    ax.set_ylabel('accuracy')
+    ax.set_title(f"{ev['n_questions']} questions, {printable(ev['answerer'])[-40:]}", fontsize=9)
+    return ax
+
+def qa_report(ev, output_dir):
+    "Write `qa_eval.json`, `qa_eval.md` and `qa_eval.png` into `output_dir`; returns the table."
+    from egonb.core import save_json, save_figure, atomic_write
+    out = Path(output_dir)
+    save_json(ev, out/'qa_eval.json')
+    t = qa_table(ev)
+    with atomic_write(out/'qa_eval.md') as f: f.write(t + '\n')
+    save_figure(plot_qa(ev).figure, out/'qa_eval.png')
+    return t
+
+# %% ../nbs/09a_keyframe_qa.ipynb #e36e55ee
+@egonb_cli
+def egonb_aks_eval(
+    *,
+    aks_dir:str,                # an egonb-aks output folder (results.jsonl)
+    output_dir:str,             # where aks_eval.* (or with --qa: qa_eval.*, the answers and failures) go
+    nlq_json:str=None,          # the NLQ file with the answer windows (default: the windows stored in the results)
+    qa:bool=False,              # answer multiple-choice questions with a VLM from AKS, uniform and top-k frames
+    questions:str=None,         # --qa: LongVideoBench, Video-MME or egonb-mcq file (default: NLQ_JSON as "when" MCQ)
+    model:str=None,             # --qa: the VLM (hub id or folder)
+    input_dir:str=None,         # --qa: the videos (an Ego4D root for clip uids; default: the root NLQ_JSON is in)
+    frame_size:int=448,         # --qa: decode frames with this short side (0: native)
+    max_new_tokens:int=16,      # --qa: longest answer
+    device:str='auto',          # auto, cpu, cuda or cuda:N
+    trust_remote_code:bool=False,  # --qa: allow a model that ships its own code
+):
+    "Keyframes against NLQ answer windows, or (--qa) a VLM's answers: AKS versus uniform and top-k, same budget."
+    from egonb.keyframes import write_aks_eval
+    from egonb.data import ego4d_root
+    if not qa: return write_aks_eval(aks_dir, output_dir, nlq_json)
+    if not model: raise UsageError('--qa needs --model: the vision-language model that answers')
+    if not (questions or nlq_json): raise UsageError('--qa needs --questions, or --nlq_json to ask its queries')
+    qs = read_questions(questions) if questions else nlq_questions(nlq_json)
+    root = str(ego4d_root(input_dir, near=nlq_json or questions))
+    ev = qa_eval(qs, aks_dir, root, VLMAnswerer(model, device, max_new_tokens, trust_remote_code), output_dir,
+                 frame_size=frame_size)
+    print(qa_report(ev, output_dir))
+    return 0

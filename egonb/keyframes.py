@@ -24,7 +24,7 @@ __all__ = ['SCORERS', 'AKSMode', 'METHODS', 'candidate_indices', 'candidates', '
            'AKSConfig', 'check_budget', 'decode_candidates', 'AKSRun', 'scorer_label', 'aks_candidates',
            'KeyframeScorer', 'FrameFeatureCache', 'plot_scores', 'show_keyframes', 'aks_browser', 'register_scorer',
            'list_scorers', 'create_scorer', 'egonb_aks', 'uniform_positions', 'topk_positions', 'window_metrics',
-           'selections', 'evaluate_aks', 'plot_aks_eval', 'egonb_aks_eval', 'RayAKSRun']
+           'selections', 'evaluate_aks', 'plot_aks_eval', 'write_aks_eval', 'RayAKSRun']
 
 # %% ../nbs/09_keyframes.ipynb #ffcbbd7a
 def candidate_indices(reader, fps=1., reference=False):
@@ -589,14 +589,8 @@ def _eval_table(ev):
     out += [row(q) + ' | '.join(fmt(q[m]) for m in METHODS) + ' |' for q in ev['queries']]
     return '\n'.join(out)
 
-@egonb_cli
-def egonb_aks_eval(
-    *,
-    aks_dir:str,                # an egonb-aks output folder (results.jsonl)
-    output_dir:str,             # where aks_eval.json, aks_eval.md and aks_eval.png go
-    nlq_json:str=None,          # the NLQ file with the answer windows (default: the windows stored in the results)
-):
-    "Keyframes against NLQ answer windows: AKS versus uniform and top-k sampling with the same budget."
+def write_aks_eval(aks_dir, output_dir, nlq_json=None):
+    "Keyframes against NLQ answer windows (AKS, uniform, top-k) into `aks_eval.json/.md/.png` (`egonb-aks-eval`)."
     ev = evaluate_aks(aks_dir, nlq_json)
     if not ev['queries']: raise UsageError(f'{aks_dir}: no query has an answer window to evaluate against')
     out = Path(output_dir)

@@ -17,9 +17,9 @@ from .generate import chatml_template
 
 # %% auto #0
 __all__ = ['RELEASED_RANGES', 'SPECIAL_TOKENS', 'TINY_FAMILIES', 'MOTIONS', 'count_parts', 'MeanColorExtractor', 'ColorScorer',
-           'make_synthetic_mq', 'make_synthetic_nlq', 'make_released_mq', 'tiny_released_config', 'tiny_tokenizer',
-           'tiny_text_config', 'make_tiny_vlm', 'make_tiny_whisper', 'make_tiny_audio_lm', 'make_tiny_grounding_dino',
-           'make_tiny_sam', 'motion_frames', 'write_video', 'make_motion_dataset']
+           'ColorAnswerer', 'make_synthetic_mq', 'make_synthetic_nlq', 'make_released_mq', 'tiny_released_config',
+           'tiny_tokenizer', 'tiny_text_config', 'make_tiny_vlm', 'make_tiny_whisper', 'make_tiny_audio_lm',
+           'make_tiny_grounding_dino', 'make_tiny_sam', 'motion_frames', 'write_video', 'make_motion_dataset']
 
 # %% ../nbs/98_testing.ipynb #53cbb089
 def count_parts(n, delay=0., fail_at=None, hang_at=None):
@@ -52,6 +52,18 @@ class ColorScorer:
         if c is None: return np.zeros(len(feats))
         return (np.abs(feats.astype(np.int16) - c).max(-1) < 40).mean((1, 2))
     def __call__(self, frames, text): return self.text_scores(self.image_features(frames), text)
+
+# %% ../nbs/98_testing.ipynb #2a46d402
+class ColorAnswerer:
+    "Answers colour 'when' questions (options: time windows) by the window holding most frames that show the colour."
+    name = 'color-answerer'
+    def answer(self, frames, times, duration, q):
+        s = ColorScorer().text_scores(np.asarray(frames), q.question)
+        seen = [t for t, v in zip(times, s) if v > 0.01]
+        wins = q.extra.get('windows') or []
+        votes = [sum(a <= t <= b for t in seen) for a, b in wins]
+        if not votes or max(votes) == 0: return dict(choice=0, how='guess', text='')
+        return dict(choice=int(np.argmax(votes)), how='frames', text='')
 
 # %% ../nbs/98_testing.ipynb #59904898
 def make_synthetic_mq(output_dir, num_clips=40, num_classes=4, length=256, dim=32, *, max_actions=4, signal=2.0,
