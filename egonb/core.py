@@ -24,7 +24,7 @@ __all__ = ['FLAG_RULES', 'HF_HOW', 'EgonbError', 'AnnotationError', 'ModelNotFou
            'atomic_write', 'URLPath', 'as_path', 'check_store', 'child_path', 'canonical_path', 'check_outputs',
            'save_json', 'load_json', 'save_figure', 'repair_jsonl', 'append_jsonl', 'read_jsonl', 'log_parts',
            'JsonlLog', 'config_hash', 'OutputInUseError', 'RunLock', 'pid_alive', 'remove_stale_temps', 'error_parts',
-           'Job', 'failure_record', 'Outcome', 'TaskResult', 'WorkerPool', 'TaskPart', 'run_with_timeout',
+           'failure_record', 'FailureLog', 'Job', 'Outcome', 'TaskResult', 'WorkerPool', 'TaskPart', 'run_with_timeout',
            'LocalPipeline', 'keyed_task', 'late_bar', 'cli_parser', 'check_flags', 'quiet_libraries', 'run_cli',
            'egonb_cli', 'require_positive', 'offline_requested', 'hub_offline', 'hub_unreachable', 'use_hub',
            'missing_model', 'loading', 'resolve_device']
@@ -429,6 +429,28 @@ def error_parts(error):
     t, sep, msg = str(error).partition(': ')
     return (t, msg) if sep and re.fullmatch(r'[A-Za-z_][\w.]*', t) else ('Error', str(error))
 
+# %% ../nbs/00_core.ipynb #df358962
+def failure_record(item, error, *, stage, config_hash, **extra):
+    "The failure record of `item` (the one schema above): `error` is an exception or `'Type: message'`."
+    etype, reason = error_parts(error)
+    return dict(item=item, stage=stage, error_type=etype, reason=reason,
+                time=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), config_hash=config_hash, **extra)
+
+# %% ../nbs/00_core.ipynb #c5f58d1c
+class FailureLog:
+    "Failure records (the one schema, `failure_record`) appended to log `path`: a `Job`'s, or any run's."
+    def __init__(self, path, config_hash, stage='run'):
+        self.log, self.hash, self.stage, self.new = JsonlLog(path), config_hash, stage, {}
+    def fail(self, item, error, *, stage=None, **extra):
+        "Record that `item` failed with `error` (an exception or `'Type: message'`) at `stage`."
+        rec = failure_record(item, error, stage=stage or self.stage, config_hash=self.hash, **extra)
+        self.log.append(rec)
+        self.new[item] = rec
+        return rec
+    def close(self): self.log.close()
+    def __enter__(self): return self
+    def __exit__(self, *exc): self.close()
+
 # %% ../nbs/00_core.ipynb #c00b8240
 class Job:
     "Bookkeeping of one resumable batch run in `output_dir`: done items, failure records, the folder lock."
@@ -466,8 +488,9 @@ def _load(self:Job):
     self._dups, self._logged = len(cur) > len(self.done), set(self.done)   # lines to drop at the end?
     self._other = {r.get('item') for r in recs if r.get('config_hash') != self.hash}   # dropped once redone
     self.old_failures = {r['item']: r for r in read_jsonl(self.failures_path) if 'item' in r}
-    self.new_failures = {}
-    self._logs = {p: JsonlLog(p) for p in (self.results_path, self.failures_path)}
+    self._failures = FailureLog(self.failures_path, self.hash, self.stage)
+    self.new_failures = self._failures.new
+    self._logs = {self.results_path: JsonlLog(self.results_path), self.failures_path: self._failures.log}
 
 @patch
 def _finish(self:Job):
@@ -516,20 +539,11 @@ def add(self:Job, item, rec:dict=None):
     self.stats['done'] += 1
     return rec
 
-# %% ../nbs/00_core.ipynb #df358962
-def failure_record(item, error, *, stage, config_hash, **extra):
-    "The failure record of `item` (the one schema above): `error` is an exception or `'Type: message'`."
-    etype, reason = error_parts(error)
-    return dict(item=item, stage=stage, error_type=etype, reason=reason,
-                time=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), config_hash=config_hash, **extra)
-
 # %% ../nbs/00_core.ipynb #38516c72
 @patch
 def fail(self:Job, item, error, *, stage=None, **extra):
     "Record that `item` failed with `error` (an exception or `'Type: message'`) at `stage`."
-    rec = failure_record(item, error, stage=stage or self.stage, config_hash=self.hash, **extra)
-    self._logs[self.failures_path].append(rec)
-    self.new_failures[item] = rec
+    rec = self._failures.fail(item, error, stage=stage, **extra)
     self.stats['failed'] += 1
     return rec
 

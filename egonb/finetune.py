@@ -501,10 +501,12 @@ def _items(self:Finetuner, csv_path, split):
 
 @patch
 def fail(self:Finetuner, item, error, *, stage='decode', **extra):
-    "Record a failure of `item` in `failures.jsonl` (by the main process), with a warning."
-    rec = failure_record(str(item), error, stage=stage, config_hash=config_hash(self.config), **extra)
-    warnings.warn(f'skipped {item}: {rec["reason"]}')
-    if self.dist.main: append_jsonl(self.out/'failures.jsonl', rec)   # the same record as a Job's
+    "Record a failure of `item` in `failures.jsonl` (by the main process, a `FailureLog`), with a warning."
+    warnings.warn(f'skipped {item}: {error_parts(error)[1]}')
+    if not self.dist.main: return
+    if getattr(self, '_failures', None) is None:
+        self._failures = FailureLog(self.out/'failures.jsonl', config_hash(self.config), 'decode')
+    return self._failures.fail(str(item), error, stage=stage, **extra)
 
 @patch
 def _data(self:Finetuner):
@@ -724,6 +726,7 @@ def run(self:Finetuner):
         res = self.evaluate(self.test_ds, 'test')
         res.update(test_num_segment=a.test_num_segment, test_num_crop=a.test_num_crop)
         if d.main: self.save(res)
+        if getattr(self, '_failures', None) is not None: self._failures.close()
         d.barrier()
     return res
 
