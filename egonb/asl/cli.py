@@ -6,7 +6,7 @@ Docs: https://egonb.github.io/egonb/asl_cli.html.md"""
 
 # %% ../../nbs/15_asl_cli.ipynb #4ff3ddd8
 from __future__ import annotations
-import contextlib, copy, json
+import contextlib, copy, json, sys
 from pathlib import Path
 import numpy as np
 from typing import Literal
@@ -277,6 +277,7 @@ def _released_command(command, config, split=None, ckpt=None, device=None, seed=
                                     released_output_dir)
     cfg = load_released_config(config)
     if seed is not None: cfg['init_rand_seed'] = seed
+    if cfg['xl_config_file']: print(f"{cfg['release']}: XLNet layer from {cfg['xl_config_file']}", file=sys.stderr)
     out, dev, split = released_output_dir(cfg), device or 'auto', [split] if split else None
     if command == 'train':
         epochs = cfg['opt']['epochs'] + (cfg['opt']['warmup_epochs'] if cfg['opt']['warmup'] else 0)

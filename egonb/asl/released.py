@@ -20,14 +20,14 @@ from .targets import focal_loss, diou_loss
 # %% auto #0
 __all__ = ['ASL_DEFAULTS', 'ACTIONFORMER_DEFAULTS', 'RELEASES', 'CONFIG_MAX_VALUES', 'BACKBONES', 'NECKS', 'GENERATORS',
            'META_ARCHS', 'XLNET_WIDTHS', 'RELEASED_UNUSED', 'RUN_RECORD', 'RELEASED_NOT_TRAINING', 'release_of',
-           'is_released_config', 'config_number', 'released_config', 'config_dir', 'check_yaml_node', 'read_yaml',
-           'load_released_config', 'register', 'make', 'xlnet_config', 'ConvTransformerBackbone', 'FPNIdentity',
-           'PointGenerator', 'ClsHead', 'RegHead', 'LocPointTransformer', 'build_model', 'ReleasedMQDataset',
-           'truncate_feats', 'detect_actions', 'mq_submission', 'released_weights', 'read_checkpoint',
-           'load_checkpoint', 'save_checkpoint', 'decay_groups', 'make_optimizer', 'make_scheduler', 'ModelEma',
-           'flat_config', 'config_changes', 'claim_run_dir', 'train_released', 'train_one_epoch', 'released_output_dir',
-           'released_train', 'find_checkpoint', 'released_infer', 'released_ground_truth', 'released_eval',
-           'plot_sensitivity_curves', 'parity_dir']
+           'is_released_config', 'config_number', 'xlnet_file', 'read_xlnet_file', 'xlnet_settings', 'released_config',
+           'config_dir', 'check_yaml_node', 'read_yaml', 'load_released_config', 'register', 'make', 'xlnet_config',
+           'ConvTransformerBackbone', 'FPNIdentity', 'PointGenerator', 'ClsHead', 'RegHead', 'LocPointTransformer',
+           'build_model', 'ReleasedMQDataset', 'truncate_feats', 'detect_actions', 'mq_submission', 'released_weights',
+           'read_checkpoint', 'load_checkpoint', 'save_checkpoint', 'decay_groups', 'make_optimizer', 'make_scheduler',
+           'ModelEma', 'flat_config', 'config_changes', 'claim_run_dir', 'train_released', 'train_one_epoch',
+           'released_output_dir', 'released_train', 'find_checkpoint', 'released_infer', 'released_ground_truth',
+           'released_eval', 'plot_sensitivity_curves', 'parity_dir']
 
 # %% ../../nbs/19_asl_released.ipynb #81b977d4
 ASL_DEFAULTS = dict(
@@ -123,12 +123,49 @@ def config_number(cfg, key, path, low, *, whole=False, strict=False):
     if whole: d[k] = int(v)
     return d[k]
 
+# %% ../../nbs/19_asl_released.ipynb #1c1bc4f2
+def xlnet_file(width, config_path=None):
+    """The release's XLNet settings file for a model of width `width`: `xlnet_config_{width}.json` beside the config
+    file `config_path`, else `configs/xlnet_config_{width}.json` in the working folder (where the released code opens
+    it); None if there is neither."""
+    name = f'xlnet_config_{width}.json'
+    beside = [Path(config_path).parent/name] if config_path and Path(config_path).is_file() else []
+    return next((p for p in [*beside, Path('configs')/name] if p.is_file()), None)
+
+# %% ../../nbs/19_asl_released.ipynb #c5642cec
+def read_xlnet_file(path, width):
+    "The settings in the XLNet JSON file `path` for a model of width `width`; an error naming the file if unusable."
+    try: js = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as e:
+        raise EgonbError(f'{path}: not an XLNet config JSON file ({printable(e)})') from None
+    if not isinstance(js, dict): raise EgonbError(f'{path}: an XLNet config must be a JSON object')
+    if js.get('d_model', width) != width:
+        raise EgonbError(f"{path}: d_model is {js['d_model']!r}, but the model's width (sum of model.embd_dim) "
+                         f"is {width}")
+    h, d = js.get('n_head'), js.get('d_head')
+    if h is not None and d is not None and h * d != width:
+        raise EgonbError(f'{path}: n_head {h} x d_head {d} must equal the width {width}')
+    return js
+
+# %% ../../nbs/19_asl_released.ipynb #01b5efee
+def xlnet_settings(cfg, config_path=None):
+    """`cfg` with the release's XLNet file for its width (`xlnet_file`) read into `model.xl_config` (keys written
+    there in the config still win) and named in `cfg['xl_config_file']`; without a file the built-in widths apply."""
+    m = cfg['model']
+    w = sum(m['embd_dim']) if isinstance(m['embd_dim'], (list, tuple)) else m['embd_dim']
+    f = xlnet_file(w, config_path) if m['use_xl'] else None
+    cfg['xl_config_file'] = str(f.resolve()) if f else None
+    if f: m['xl_config'] = {**read_xlnet_file(f, w), **(m['xl_config'] or {})}
+    return cfg
+
 # %% ../../nbs/19_asl_released.ipynb #d7253ed8
 _WHOLE = {'opt.epochs': 1, 'opt.warmup_epochs': 0, 'loader.batch_size': 1, 'dataset.max_seq_len': 1,
           'dataset.num_classes': 1, 'init_rand_seed': 0}
 
 def released_config(raw, path='config'):
-    "The full config of a released-layout config dict `raw`: merged over its release's defaults and checked."
+    """The full config of a released-layout config dict `raw` (read from the file `path`): merged over its release's
+    defaults and checked; the XLNet layer's settings from the release's JSON file if there is one
+    (`xlnet_settings`)."""
     rel = release_of(raw)
     cfg = _strict_merge(RELEASES[rel], {k: v for k, v in raw.items() if k != 'release'}, '', path)
     cfg['release'] = rel
@@ -146,7 +183,7 @@ def released_config(raw, path='config'):
     m, d = cfg['model'], cfg['dataset']
     m.update(input_dim=d['input_dim'], num_classes=d['num_classes'], max_seq_len=d['max_seq_len'])
     m['train_cfg'], m['test_cfg'] = cfg['train_cfg'], cfg['test_cfg']
-    return cfg
+    return xlnet_settings(cfg, path)
 
 # %% ../../nbs/19_asl_released.ipynb #9362f6e3
 def config_dir():
@@ -932,7 +969,8 @@ def _loader(ds, batch_size, shuffle, seed, epoch, num_workers=0):
     return torch.utils.data.DataLoader(ds, batch_size, shuffle=shuffle, generator=g, collate_fn=list,
                                        num_workers=num_workers, drop_last=shuffle)
 
-RELEASED_NOT_TRAINING = ('test_cfg', 'val_split', 'devices', 'output_folder', 'config_path', 'loader.num_workers',
+RELEASED_NOT_TRAINING = ('test_cfg', 'val_split', 'devices', 'output_folder', 'config_path', 'xl_config_file',
+                         'loader.num_workers',
                          'model.train_cfg', 'model.test_cfg', 'model.input_dim', 'model.num_classes',
                          'model.max_seq_len', 'train_cfg.head_empty_cls')
 
@@ -1081,8 +1119,8 @@ def plot_sensitivity_curves(model, vocabulary=None, ax=None):
     return ax
 
 # %% ../../nbs/19_asl_released.ipynb #7a059072
-def parity_dir():
-    "The folder of the released-code parity fixture (`data/asl_parity` of a source checkout), or None."
+def parity_dir(name='asl_parity'):
+    "A released-code fixture folder (`data/{name}` of a source checkout: `asl_parity`, `asl_xlnet24`), or None."
     import egonb
-    p = Path(egonb.__file__).parents[1]/'data'/'asl_parity'
-    return p if (p/'expected.pt').exists() else None
+    p = Path(egonb.__file__).parents[1]/'data'/name
+    return p if (p/'README.md').exists() else None
