@@ -70,8 +70,11 @@ def mq(d, a):
 def released(d, a):
     "The released Ego4D-ASL config and ActionFormer's at reduced width, and egonb's variant, on the same clips."
     from egonb.testing import make_released_mq, tiny_released_config
-    from egonb.asl.released import (released_config, train_released, build_model, load_checkpoint, detect_actions,
-                                    ReleasedMQDataset, mq_submission, released_ground_truth)
+    from egonb.asl.config import released_config
+    from egonb.asl.datasets import ReleasedMQDataset
+    from egonb.asl.meta_archs import build_model
+    from egonb.asl.train import train_released, load_checkpoint
+    from egonb.asl.infer import detect_actions, mq_submission, released_ground_truth
     data = d/'released'
     make_released_mq(data, num_clips=a.train, num_classes=a.classes, length=128, seed=0)
     ep = a.released_epochs

@@ -179,7 +179,7 @@ _LIMITS = {'dataset.max_len': (1, True), 'train.epochs': (1, True), 'train.batch
 def load_config(path):
     """The YAML config at `path` merged over `DEFAULT_CONFIG`; unknown keys, missing essentials, impossible numbers,
     duplicate keys and alias bombs (`read_yaml`) are errors naming the file."""
-    from egonb.asl.released import read_yaml, config_number
+    from egonb.asl.config import read_yaml, config_number
     raw, path = read_yaml(path)
     defaults = copy.deepcopy(DEFAULT_CONFIG)
     task = raw.get('task', 'mq')
@@ -232,7 +232,7 @@ def asl_train(cfg, overwrite=False):
     """Train a model as `cfg` says; returns the loss history. A run in `output_dir` is resumed only if it has the
     same training config (all but `NOT_TRAINING`), else an error; `overwrite` deletes it and trains afresh."""
     from egonb.asl.model import dist_info
-    from egonb.asl.released import claim_run_dir, flat_config
+    from egonb.asl.train import claim_run_dir, flat_config
     out = Path(cfg['output_dir'])
     read_annotation_json(cfg['dataset']['train'], 'dataset.train')   # a wrong file is an error before any work
     rank, world = dist_info()
@@ -272,9 +272,10 @@ def asl_eval(cfg, split='val'):
 
 # %% ../../nbs/15_asl_cli.ipynb #89d2a451
 def _released_command(command, config, split=None, ckpt=None, device=None, seed=None, overwrite=False):
-    "Run `command` on a released-layout config (chapter `asl.released`)."
-    from egonb.asl.released import (load_released_config, released_train, released_infer, released_eval,
-                                    released_output_dir)
+    "Run `command` on a released-layout config (chapters `asl.config` to `asl.infer`)."
+    from egonb.asl.config import load_released_config, released_output_dir
+    from egonb.asl.train import released_train
+    from egonb.asl.infer import released_infer, released_eval
     cfg = load_released_config(config)
     if seed is not None: cfg['init_rand_seed'] = seed
     if cfg['xl_config_file']: print(f"{cfg['release']}: XLNet layer from {cfg['xl_config_file']}", file=sys.stderr)
@@ -308,7 +309,7 @@ def egonb_asl(
     overwrite:bool=False, # train: delete a run of another config in the output folder and train afresh
 ):
     "Temporal action localization (Ego4D Moment Queries) or query grounding (Ego4D NLQ) on pre-extracted features."
-    from egonb.asl.released import read_yaml, is_released_config
+    from egonb.asl.config import read_yaml, is_released_config
     if command != 'train' and (seed is not None or overwrite): raise UsageError('--seed and --overwrite are for train')
     if is_released_config(read_yaml(config)[0]):
         return _released_command(command, config, split, ckpt, device, seed, overwrite)
