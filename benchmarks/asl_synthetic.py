@@ -74,7 +74,9 @@ def released(d, a):
     from egonb.asl.datasets import ReleasedMQDataset
     from egonb.asl.meta_archs import build_model
     from egonb.asl.train import train_released, load_checkpoint
-    from egonb.asl.infer import detect_actions, mq_submission, released_ground_truth
+    from egonb.asl.infer import find_checkpoint
+    from egonb.asl.meta_archs import detect_actions, mq_submission
+    from egonb.asl.datasets import released_ground_truth
     data = d/'released'
     make_released_mq(data, num_clips=a.train, num_classes=a.classes, length=128, seed=0)
     ep = a.released_epochs
@@ -101,7 +103,7 @@ def released(d, a):
             train_released(cfg, out)
             secs = time.time() - t0
             m = build_model(cfg)
-            load_checkpoint(m, sorted(out.glob('epoch_*.pth.tar'))[-1])
+            load_checkpoint(m, find_checkpoint(out))
             ds = ReleasedMQDataset(cfg, cfg['val_split'], False)
             r = detection_map(released_ground_truth(cfg), mq_submission(detect_actions(m, ds), ds.vocabulary))
             rows.setdefault(name, []).append((r['average_mAP'], secs))

@@ -274,7 +274,7 @@ def asl_eval(cfg, split='val'):
 def _released_command(command, config, split=None, ckpt=None, device=None, seed=None, overwrite=False):
     "Run `command` on a released-layout config (chapters `asl.config` to `asl.infer`)."
     from egonb.asl.config import load_released_config, released_output_dir
-    from egonb.asl.train import released_train
+    from egonb.asl.train import released_train, read_checkpoint
     from egonb.asl.infer import released_infer, released_eval
     cfg = load_released_config(config)
     if seed is not None: cfg['init_rand_seed'] = seed
@@ -282,7 +282,8 @@ def _released_command(command, config, split=None, ckpt=None, device=None, seed=
     out, dev, split = released_output_dir(cfg), device or 'auto', [split] if split else None
     if command == 'train':
         epochs = cfg['opt']['epochs'] + (cfg['opt']['warmup_epochs'] if cfg['opt']['warmup'] else 0)
-        done = (out/f'epoch_{epochs - 1:03d}.pth.tar').exists() and not overwrite
+        last = out/'last.pth.tar'
+        done = not overwrite and last.exists() and read_checkpoint(last)['epoch'] == epochs - 1
         h = released_train(cfg, device=dev, overwrite=overwrite)
         print(f"{cfg['release']}: {'already trained with this config:' if done else 'trained'} {len(h)} epochs"
               + (f", final loss {h[-1]['final_loss']:.3f}" if h else '') + f'; checkpoints in {out}')

@@ -15,7 +15,7 @@ from ..core import *
 from .data import read_annotation_json
 
 # %% auto #0
-__all__ = ['ReleasedMQDataset', 'truncate_feats']
+__all__ = ['ReleasedMQDataset', 'truncate_feats', 'released_ground_truth']
 
 # %% ../../nbs/19d_asl_datasets.ipynb #a31ca62d
 def _dedup_actions(acts, tol=1e-3):
@@ -140,3 +140,11 @@ def truncate_feats(v, max_seq_len, trunc_thresh, crop_ratio=None, rng=random, ma
         if keep.any(): break
     return dict(v, feats=v['feats'][:, st:st + max_seq_len].clone(),
                 segments=torch.stack((left[keep], right[keep]), 1) - st, labels=v['labels'][keep].clone())
+
+# %% ../../nbs/19d_asl_datasets.ipynb #c8fcdcb8
+def released_ground_truth(cfg, split=None):
+    "The annotations of `split` (default `val_split`) as an ActionFormer `database` dict, for the metrics."
+    db = read_annotation_json(cfg['dataset']['json_file'], 'dataset.json_file')
+    db = db.get('database', db)
+    splits = [s.lower() for s in (split or cfg['val_split'])]
+    return dict(database={k: v for k, v in db.items() if v['subset'].lower() in splits})

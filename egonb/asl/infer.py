@@ -11,52 +11,31 @@ import torch
 from ..core import *
 from .config import released_output_dir
 from .data import read_annotation_json
-from .datasets import ReleasedMQDataset
-from .meta_archs import build_model, _gauss
+from .datasets import ReleasedMQDataset, released_ground_truth
+from .meta_archs import build_model, detect_actions, mq_submission, _gauss
 from .train import load_checkpoint
 
 # %% auto #0
-__all__ = ['detect_actions', 'mq_submission', 'find_checkpoint', 'released_infer', 'released_ground_truth', 'released_eval',
-           'plot_sensitivity_curves', 'parity_dir']
-
-# %% ../../nbs/19g_asl_infer.ipynb #e6dd0e06
-@torch.inference_mode()
-def detect_actions(models, ds, *, progress=False):
-    "Detections of every clip of `ds` by one model, or by an ensemble averaging the class logits and offsets."
-    from tqdm.auto import tqdm
-    models = models if isinstance(models, (list, tuple)) else [models]
-    for m in models: m.eval()
-    res = []
-    for i in tqdm(range(len(ds)), disable=not progress, desc='clips'):
-        v = [ds[i]]
-        outs = [m.raw_outputs(*m.preprocessing(v, is_training=False)) for m in models]
-        pts, masks = outs[0][0], outs[0][1]
-        lg = [torch.stack([o[2][l] for o in outs]).mean(0) for l in range(len(pts))]
-        off = [torch.stack([o[3][l] for o in outs]).mean(0) for l in range(len(pts))]
-        res += models[0].inference(v, pts, masks, lg, off)
-    return res
-
-def mq_submission(results, vocabulary):
-    "Ego4D Moment Queries submission: `detect_results` and `retrieve_results` (the same lists, as the ASL release)."
-    det = {r['video_id']: [dict(label=vocabulary[int(l)], score=float(s), segment=[float(a), float(b)])
-                           for (a, b), s, l in zip(r['segments'].tolist(), r['scores'], r['labels'])] for r in results}
-    return dict(version='1.0', challenge='ego4d_moment_queries', detect_results=det, retrieve_results=det)
+__all__ = ['find_checkpoint', 'released_infer', 'released_eval', 'plot_sensitivity_curves', 'parity_dir']
 
 # %% ../../nbs/19g_asl_infer.ipynb #dba13719
 def find_checkpoint(path):
-    "`path` if it is a file; in a folder, its newest `epoch_*.pth.tar` (as the released `infer.py`) or `last.pth.tar`."
+    """`path` if it is a file; in a folder, its newest `epoch_*.pth.tar`, else `best_performance.pth.tar` (the file the
+    released `infer.py` takes from a folder: the last `*.pth.tar` by name), else egonb's `last.pth.tar`."""
     p = Path(path)
     if p.is_file(): return p
     if p.is_dir():
-        found = sorted(p.glob('epoch_*.pth.tar')) or sorted(p.glob('last.pth.tar'))
+        found = next((f for g in ('epoch_*.pth.tar', 'best_performance.pth.tar', 'last.pth.tar')
+                      if (f := sorted(p.glob(g)))), None)
         if found: return found[-1]
-    raise InputNotFoundError(f'{path}: no checkpoint (a .pth.tar file, or a folder with epoch_*.pth.tar)')
+    raise InputNotFoundError(f'{path}: no checkpoint (a .pth.tar file, or a folder with epoch_*.pth.tar or '
+                             'best_performance.pth.tar)')
 
 def released_infer(cfg, ckpt=None, split=None, *, device='auto', progress=True):
     "Ego4D MQ submission of `split` (default: the config's `val_split`) from one or several checkpoints (an ensemble)."
     out, dev = released_output_dir(cfg), resolve_device(device)
     ckpts = ckpt if isinstance(ckpt, (list, tuple)) else [ckpt or out]
-    if not ckpt and not (sorted(out.glob('epoch_*.pth.tar')) or (out/'last.pth.tar').exists()):
+    if not ckpt and not any(out.glob('*.pth.tar')):
         raise UsageError(f'no trained model in {out}: run `egonb-asl train` with this config first '
                          '(or name a checkpoint with --ckpt)')
     with RunLock(out):
@@ -71,13 +50,6 @@ def released_infer(cfg, ckpt=None, split=None, *, device='auto', progress=True):
     return sub
 
 # %% ../../nbs/19g_asl_infer.ipynb #86bed426
-def released_ground_truth(cfg, split=None):
-    "The annotations of `split` (default `val_split`) as an ActionFormer `database` dict, for the metrics."
-    db = read_annotation_json(cfg['dataset']['json_file'], 'dataset.json_file')
-    db = db.get('database', db)
-    splits = [s.lower() for s in (split or cfg['val_split'])]
-    return dict(database={k: v for k, v in db.items() if v['subset'].lower() in splits})
-
 def released_eval(cfg, split=None):
     "Detection mAP, top-kx and Ego4D retrieval recall of `submission.json` against `split`; written to `metrics.json`."
     from egonb.asl.metrics import detection_map, topkx_recall, retrieval_recall

@@ -17,7 +17,7 @@ from .targets import focal_loss, diou_loss
 import egonb.asl.backbones, egonb.asl.necks, egonb.asl.generators   # their parts join the registries
 
 # %% auto #0
-__all__ = ['ClsHead', 'RegHead', 'LocPointTransformer', 'build_model']
+__all__ = ['ClsHead', 'RegHead', 'LocPointTransformer', 'build_model', 'detect_actions', 'mq_submission']
 
 # %% ../../nbs/19e_asl_meta_archs.ipynb #bbd1bb15
 class ClsHead(nn.Module):
@@ -284,3 +284,26 @@ def inference(self:LocPointTransformer, video_list, points, fpn_masks, logits, o
         res = self.postprocess(res, v['fps'], v['duration'], v['feat_stride'], v['feat_num_frames'])
         out.append(dict(video_id=v['video_id'], **res))
     return out
+
+# %% ../../nbs/19e_asl_meta_archs.ipynb #e6dd0e06
+@torch.inference_mode()
+def detect_actions(models, ds, *, progress=False):
+    "Detections of every clip of `ds` by one model, or by an ensemble averaging the class logits and offsets."
+    from tqdm.auto import tqdm
+    models = models if isinstance(models, (list, tuple)) else [models]
+    for m in models: m.eval()
+    res = []
+    for i in tqdm(range(len(ds)), disable=not progress, desc='clips'):
+        v = [ds[i]]
+        outs = [m.raw_outputs(*m.preprocessing(v, is_training=False)) for m in models]
+        pts, masks = outs[0][0], outs[0][1]
+        lg = [torch.stack([o[2][l] for o in outs]).mean(0) for l in range(len(pts))]
+        off = [torch.stack([o[3][l] for o in outs]).mean(0) for l in range(len(pts))]
+        res += models[0].inference(v, pts, masks, lg, off)
+    return res
+
+def mq_submission(results, vocabulary):
+    "Ego4D Moment Queries submission: `detect_results` and `retrieve_results` (the same lists, as the ASL release)."
+    det = {r['video_id']: [dict(label=vocabulary[int(l)], score=float(s), segment=[float(a), float(b)])
+                           for (a, b), s, l in zip(r['segments'].tolist(), r['scores'], r['labels'])] for r in results}
+    return dict(version='1.0', challenge='ego4d_moment_queries', detect_results=det, retrieve_results=det)

@@ -13,13 +13,15 @@ from ..core import *
 from .config import released_output_dir
 from .data import read_annotation_json
 from .blocks import LayerNorm, Scale, AffineDropPath
-from .datasets import ReleasedMQDataset
-from .meta_archs import build_model
+from .datasets import ReleasedMQDataset, released_ground_truth
+from .meta_archs import build_model, detect_actions, mq_submission
+from .metrics import detection_map
 
 # %% auto #0
 __all__ = ['RELEASED_UNUSED', 'RUN_RECORD', 'RELEASED_NOT_TRAINING', 'released_weights', 'read_checkpoint', 'load_checkpoint',
            'save_checkpoint', 'decay_groups', 'make_optimizer', 'make_scheduler', 'ModelEma', 'flat_config',
-           'config_changes', 'claim_run_dir', 'train_released', 'train_one_epoch', 'released_train']
+           'config_changes', 'claim_run_dir', 'train_released', 'train_one_epoch', 'validation_map', 'keep_checkpoints',
+           'released_train']
 
 # %% ../../nbs/19f_asl_train.ipynb #e5090ef8
 RELEASED_UNUSED = ('backbone_m.', 'neck_m.', 'seg_conv.', 'backbone.downsample_conv.')
@@ -178,20 +180,22 @@ def _loader(ds, batch_size, shuffle, seed, epoch, num_workers=0):
     return torch.utils.data.DataLoader(ds, batch_size, shuffle=shuffle, generator=g, collate_fn=list,
                                        num_workers=num_workers, drop_last=shuffle)
 
-RELEASED_NOT_TRAINING = ('test_cfg', 'val_split', 'devices', 'output_folder', 'config_path', 'xl_config_file',
+RELEASED_NOT_TRAINING = ('test_cfg', 'devices', 'output_folder', 'config_path', 'xl_config_file',
                          'loader.num_workers',
                          'model.train_cfg', 'model.test_cfg', 'model.input_dim', 'model.num_classes',
                          'model.max_seq_len', 'train_cfg.head_empty_cls')
 
 def train_released(cfg, output_dir, *, device='cpu', max_epochs=None, stop_after=None, progress=False, log=None,
                    overwrite=False):
-    """Train the released model as `cfg` says; checkpoints to `output_dir/last.pth.tar` every epoch and resumes from
-    it if the run there has the same training config (`claim_run_dir`); holds the folder's `RunLock` meanwhile."""
+    """Train the released model as `cfg` says, keeping the checkpoints the released `train.py` keeps (the best epoch
+    on `val_split` as `best_performance.pth.tar`, or, without a validation split, the last epochs); egonb's
+    `output_dir/last.pth.tar` (every epoch) resumes a run of the same training config (`claim_run_dir`). Holds the
+    folder's `RunLock` meanwhile."""
     out = Path(output_dir)
     read_annotation_json(cfg['dataset']['json_file'], 'dataset.json_file')   # a wrong file: an error before any work
     flat = dict(flat_config(cfg, RELEASED_NOT_TRAINING), max_epochs=max_epochs)
     with RunLock(out):
-        claim_run_dir(out, flat, ('last.pth.tar', 'epoch_*.pth.tar'),
+        claim_run_dir(out, flat, ('last.pth.tar', 'epoch_*.pth.tar', 'best_performance.pth.tar'),
                       ('log.jsonl', 'config.json', 'submission.json', 'metrics.json'), overwrite=overwrite)
         save_json(dict(cfg), out/'config.json')
         return _train_released(cfg, out, device, max_epochs, stop_after, progress, log)
@@ -201,6 +205,7 @@ def _train_released(cfg, out, device, max_epochs, stop_after, progress, log):
     seed = int(cfg['init_rand_seed'])
     torch.manual_seed(seed)
     ds = ReleasedMQDataset(cfg, cfg['train_split'], True, seed)
+    val = ReleasedMQDataset(cfg, cfg['val_split'], False) if cfg['val_split'] else None
     cfg['model']['train_cfg']['head_empty_cls'] = []
     model = build_model(cfg).to(device)
     ema = ModelEma(model, cfg['train_cfg']['ema_decay'])
@@ -210,22 +215,23 @@ def _train_released(cfg, out, device, max_epochs, stop_after, progress, log):
     opt = make_optimizer(model, cfg['opt'])
     sched = make_scheduler(opt, cfg['opt'], iters)
     epochs = max_epochs or cfg['opt']['epochs'] + (cfg['opt']['warmup_epochs'] if cfg['opt']['warmup'] else 0)
-    start, hist = 0, []
+    start, hist, best = 0, [], dict(epoch=-1, average_mAP=-10000.)
     if (out/'last.pth.tar').exists():
         ck = load_checkpoint(model, out/'last.pth.tar', ema=False)
         ema.module.load_state_dict(released_weights(ck['state_dict_ema'], model))
         opt.load_state_dict(ck['optimizer'])
         sched.load_state_dict(ck['scheduler'])
         start, hist, model.loss_normalizer = ck['epoch'] + 1, list(ck['history']), ck['loss_normalizer']
+        best = ck.get('best', best)
         torch.set_rng_state(ck['rng'])
     last = epochs if stop_after is None else min(epochs, start + stop_after)
     for ep in tqdm(range(start, last), disable=not progress, desc='epochs'):
         hist.append(train_one_epoch(model, ema, _loader(ds, bs, True, seed, ep), opt, sched,
                                     cfg['train_cfg']['clip_grad_l2norm'], device))
+        best = keep_checkpoints(out, cfg, ep, epochs, model, ema.module, opt, sched, val, hist[-1], best)
         if log: append_jsonl(log, dict(epoch=ep, lr=sched.get_last_lr()[0], **hist[-1]))
         save_checkpoint(out/'last.pth.tar', model, ema.module, opt, sched, ep, history=hist,
-                        loss_normalizer=model.loss_normalizer, rng=torch.get_rng_state())
-    if last == epochs: save_checkpoint(out/f'epoch_{epochs - 1:03d}.pth.tar', model, ema.module, epoch=epochs - 1)
+                        loss_normalizer=model.loss_normalizer, rng=torch.get_rng_state(), best=best)
     return hist
 
 # %% ../../nbs/19f_asl_train.ipynb #30bbf55f
@@ -245,6 +251,26 @@ def train_one_epoch(model, ema, loader, optimizer, scheduler, clip_grad_l2norm=-
         for k, v in losses.items(): sums[k] = sums.get(k, 0.) + float(v.detach())
         n += 1
     return {k: v / max(n, 1) for k, v in sums.items()}
+
+# %% ../../nbs/19f_asl_train.ipynb #17af1d35
+def validation_map(model, ds, cfg):
+    "Average mAP (tIoU 0.1 to 0.5) of `model`'s detections on the clips of data set `ds`, as the release validates."
+    sub = mq_submission(detect_actions(model, ds), ds.vocabulary)
+    return detection_map(released_ground_truth(cfg, cfg['val_split']), sub)['average_mAP']
+
+# %% ../../nbs/19f_asl_train.ipynb #ce79d978
+def keep_checkpoints(out, cfg, ep, epochs, model, ema, opt, sched, val, rec, best):
+    """After epoch `ep` of `epochs`: validate `ema` on `val` (from `epochs // 3` on; the mAP goes into the epoch's
+    record `rec`) and save a better one as `best_performance.pth.tar`; without `val`, save the epochs after
+    `epochs - 5`. Returns the best epoch so far."""
+    if val is not None:
+        if ep < epochs // 3: return best
+        rec['val_mAP'] = validation_map(ema, val, cfg)
+        if rec['val_mAP'] > best['average_mAP']:
+            best = dict(epoch=ep, average_mAP=rec['val_mAP'])
+            save_checkpoint(out/'best_performance.pth.tar', model, ema, opt, sched, ep)
+    elif ep > epochs - 5: save_checkpoint(out/f'epoch_{ep:03d}.pth.tar', model, ema, opt, sched, ep)
+    return best
 
 # %% ../../nbs/19f_asl_train.ipynb #d628141e
 def released_train(cfg, *, device='auto', progress=True, overwrite=False):
