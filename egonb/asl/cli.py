@@ -271,7 +271,8 @@ def asl_eval(cfg, split='val'):
     return res
 
 # %% ../../nbs/15_asl_cli.ipynb #89d2a451
-def _released_command(command, config, split=None, ckpt=None, device=None, seed=None, overwrite=False):
+def _released_command(command, config, split=None, ckpt=None, device=None, seed=None, overwrite=False,
+                      annotations=None):
     "Run `command` on a released-layout config (chapters `asl.config` to `asl.infer`)."
     from egonb.asl.config import load_released_config, released_output_dir
     from egonb.asl.train import released_train, read_checkpoint
@@ -294,7 +295,11 @@ def _released_command(command, config, split=None, ckpt=None, device=None, seed=
     elif command == 'eval':
         r = released_eval(cfg, split)
         print('  '.join(f'mAP@{k}: {v:.4f}' for k, v in r['mAP'].items()) + f"   average mAP: {r['average_mAP']:.4f}")
-    else: raise UsageError(f'{command} is for egonb\'s own configs; a released config names its annotation file')
+    else:
+        from egonb.asl.datasets import convert_released
+        if not annotations: raise UsageError('convert on a released config needs --annotations (Ego4D MQ files, '
+                                             'comma-separated, and ego4d.json for v_duration)')
+        print(convert_released(cfg, annotations.split(',')))
     return 0
 
 # %% ../../nbs/15_asl_cli.ipynb #7215d6f2
@@ -308,13 +313,16 @@ def egonb_asl(
     device:str=None,      # auto, cpu, cuda or cuda:N (default: the config's)
     seed:int=None,        # train: random seed (default: the config's train.seed; released configs: init_rand_seed)
     overwrite:bool=False, # train: delete a run of another config in the output folder and train afresh
+    annotations:str=None, # convert, released configs: Ego4D MQ files (comma-separated; ego4d.json adds v_duration)
 ):
     "Temporal action localization (Ego4D Moment Queries) or query grounding (Ego4D NLQ) on pre-extracted features."
     from egonb.asl.config import read_yaml, is_released_config
     if command != 'train' and (seed is not None or overwrite): raise UsageError('--seed and --overwrite are for train')
     if is_released_config(read_yaml(config)[0]):
-        return _released_command(command, config, split, ckpt, device, seed, overwrite)
+        return _released_command(command, config, split, ckpt, device, seed, overwrite, annotations)
     if ckpt: raise UsageError('--ckpt is for released configs; egonb configs infer with output_dir/model.pt')
+    if annotations: raise UsageError('--annotations is for released configs; egonb configs convert their '
+                                     'dataset.train / dataset.val')
     cfg = load_config(config)
     if device: cfg['device'] = device
     if seed is not None: cfg['train']['seed'] = seed

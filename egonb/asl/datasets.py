@@ -13,9 +13,11 @@ import torch, torch.nn.functional as F
 from fastcore.basics import patch
 from ..core import *
 from .data import read_annotation_json
+from .config import config_dir
 
 # %% auto #0
-__all__ = ['ReleasedMQDataset', 'truncate_feats', 'released_ground_truth']
+__all__ = ['EGO4D_FEATURE_FPS', 'ReleasedMQDataset', 'truncate_feats', 'released_ground_truth', 'ego4d_mq_label_ids',
+           'released_annotations', 'convert_released']
 
 # %% ../../nbs/19d_asl_datasets.ipynb #a31ca62d
 def _dedup_actions(acts, tol=1e-3):
@@ -148,3 +150,57 @@ def released_ground_truth(cfg, split=None):
     db = db.get('database', db)
     splits = [s.lower() for s in (split or cfg['val_split'])]
     return dict(database={k: v for k, v in db.items() if v['subset'].lower() in splits})
+
+# %% ../../nbs/19d_asl_datasets.ipynb #4447adac
+EGO4D_FEATURE_FPS = 1.8741513727840071   # features per second the release assumes (Ego4D's 30 fps video, stride 16)
+
+def ego4d_mq_label_ids():
+    "`{label: id}` of the 110 Ego4D Moment Queries classes as the release numbers them (`convert_annotation.py`)."
+    return load_json(config_dir()/'ego4d_mq_label_ids.json')
+
+# %% ../../nbs/19d_asl_datasets.ipynb #13b746ef
+def _mq_clips(f, v, durations, label_ids, fps, out):
+    "Add the clips of Ego4D MQ video entry `v` (of file `f`) to `out`, as the release's `convert_annotation.py`."
+    for c in v['clips']:
+        cid = c['clip_uid']
+        if cid not in out:
+            out[cid] = dict(video_id=v['video_uid'], clip_id=cid, duration=c['video_end_sec'] - c['video_start_sec'],
+                            parent_start_sec=c['video_start_sec'], parent_end_sec=c['video_end_sec'],
+                            v_duration=durations.get(v['video_uid']), fps=fps, annotations=[], subset=v['split'])
+        if v['split'] == 'test': continue
+        for l in (l for a in c.get('annotations') or [] for l in a['labels'] if l['primary']):
+            if l['label'] not in label_ids:
+                raise AnnotationError(f"{f}: label {l['label']!r} of clip {cid} is not one of the "
+                                      f'{len(label_ids)} Ego4D Moment Queries classes')
+            out[cid]['annotations'].append(dict(segment=[l['start_time'], l['end_time']], label=l['label'],
+                                                label_id=label_ids[l['label']]))
+
+def released_annotations(files, label_ids=None, fps=EGO4D_FEATURE_FPS):
+    """The clip-keyed annotation dict the released data set reads, from Ego4D MQ files and, for `v_duration`,
+    Ego4D's metadata file (`ego4d.json`; without it `v_duration` is None: the released data set never reads it).
+    As the release: primary labels only, its label ids (`ego4d_mq_label_ids`), clips without actions dropped except
+    in the test split, `fps` for every clip."""
+    label_ids, durations, videos, out = label_ids or ego4d_mq_label_ids(), {}, [], {}
+    for f in files:
+        vs = read_annotation_json(f, 'annotations').get('videos')
+        if not isinstance(vs, list) or not all(isinstance(v, dict) for v in vs):
+            raise AnnotationError(f'{f}: no list of videos (not an Ego4D MQ or ego4d.json file)')
+        for v in vs:
+            if 'clips' in v: videos.append((f, v))
+            elif 'video_uid' in v and 'duration_sec' in v: durations[v['video_uid']] = v['duration_sec']
+    for f, v in videos:
+        try: _mq_clips(f, v, durations, label_ids, fps, out)
+        except (KeyError, TypeError) as e:
+            raise AnnotationError(f"{f}: video {v.get('video_uid', '?')}: not an Ego4D MQ entry "
+                                  f'({type(e).__name__}: {e})') from None
+    return {k: v for k, v in out.items() if v['subset'] == 'test' or v['annotations']}
+
+# %% ../../nbs/19d_asl_datasets.ipynb #5aac89de
+def convert_released(cfg, files):
+    "Write the released annotation file of Ego4D MQ `files` to the config's `dataset.json_file`; a summary line."
+    ann, out = released_annotations(files), cfg['dataset']['json_file']
+    if not out: raise UsageError('config: dataset.json_file is not set (convert writes the annotation file there)')
+    save_json(ann, out)
+    n = {s: sum(v['subset'] == s for v in ann.values()) for s in sorted({v['subset'] for v in ann.values()})}
+    k = len({a['label'] for v in ann.values() for a in v['annotations']})
+    return f"{len(ann)} clips ({', '.join(f'{s} {c}' for s, c in n.items())}), {k} classes -> {out}"
