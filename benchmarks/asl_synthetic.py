@@ -71,12 +71,10 @@ def released(d, a):
     "The released Ego4D-ASL config and ActionFormer's at reduced width, and egonb's variant, on the same clips."
     from egonb.testing import make_released_mq, tiny_released_config
     from egonb.asl.config import released_config
-    from egonb.asl.datasets import ReleasedMQDataset
-    from egonb.asl.meta_archs import build_model
+    from egonb.asl.datasets import ReleasedMQDataset, released_ground_truth
+    from egonb.asl.meta_archs import build_model, detect_actions, mq_submission
     from egonb.asl.train import train_released, load_checkpoint
-    from egonb.asl.infer import find_checkpoint
-    from egonb.asl.meta_archs import detect_actions, mq_submission
-    from egonb.asl.datasets import released_ground_truth
+    from egonb.asl.infer import find_checkpoint   # best_performance.pth.tar: the best validation epoch, as released
     data = d/'released'
     make_released_mq(data, num_clips=a.train, num_classes=a.classes, length=128, seed=0)
     ep = a.released_epochs
