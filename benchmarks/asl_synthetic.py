@@ -70,8 +70,11 @@ def mq(d, a):
 def released(d, a):
     "The released Ego4D-ASL config and ActionFormer's at reduced width, and egonb's variant, on the same clips."
     from egonb.testing import make_released_mq, tiny_released_config
-    from egonb.asl.released import (released_config, train_released, build_model, load_checkpoint, detect_actions,
-                                    ReleasedMQDataset, mq_submission, released_ground_truth)
+    from egonb.asl.config import released_config
+    from egonb.asl.datasets import ReleasedMQDataset, released_ground_truth
+    from egonb.asl.meta_archs import build_model, detect_actions, mq_submission
+    from egonb.asl.train import train_released, load_checkpoint
+    from egonb.asl.infer import find_checkpoint   # best_performance.pth.tar: the best validation epoch, as released
     data = d/'released'
     make_released_mq(data, num_clips=a.train, num_classes=a.classes, length=128, seed=0)
     ep = a.released_epochs
@@ -98,7 +101,7 @@ def released(d, a):
             train_released(cfg, out)
             secs = time.time() - t0
             m = build_model(cfg)
-            load_checkpoint(m, sorted(out.glob('epoch_*.pth.tar'))[-1])
+            load_checkpoint(m, find_checkpoint(out))
             ds = ReleasedMQDataset(cfg, cfg['val_split'], False)
             r = detection_map(released_ground_truth(cfg), mq_submission(detect_actions(m, ds), ds.vocabulary))
             rows.setdefault(name, []).append((r['average_mAP'], secs))

@@ -6,7 +6,7 @@ Docs: https://egonb.github.io/egonb/asl_cli.html.md"""
 
 # %% ../../nbs/15_asl_cli.ipynb #4ff3ddd8
 from __future__ import annotations
-import contextlib, copy, json
+import contextlib, copy, json, sys
 from pathlib import Path
 import numpy as np
 from typing import Literal
@@ -179,7 +179,7 @@ _LIMITS = {'dataset.max_len': (1, True), 'train.epochs': (1, True), 'train.batch
 def load_config(path):
     """The YAML config at `path` merged over `DEFAULT_CONFIG`; unknown keys, missing essentials, impossible numbers,
     duplicate keys and alias bombs (`read_yaml`) are errors naming the file."""
-    from egonb.asl.released import read_yaml, config_number
+    from egonb.asl.config import read_yaml, config_number
     raw, path = read_yaml(path)
     defaults = copy.deepcopy(DEFAULT_CONFIG)
     task = raw.get('task', 'mq')
@@ -232,7 +232,7 @@ def asl_train(cfg, overwrite=False):
     """Train a model as `cfg` says; returns the loss history. A run in `output_dir` is resumed only if it has the
     same training config (all but `NOT_TRAINING`), else an error; `overwrite` deletes it and trains afresh."""
     from egonb.asl.model import dist_info
-    from egonb.asl.released import claim_run_dir, flat_config
+    from egonb.asl.train import claim_run_dir, flat_config
     out = Path(cfg['output_dir'])
     read_annotation_json(cfg['dataset']['train'], 'dataset.train')   # a wrong file is an error before any work
     rank, world = dist_info()
@@ -271,16 +271,20 @@ def asl_eval(cfg, split='val'):
     return res
 
 # %% ../../nbs/15_asl_cli.ipynb #89d2a451
-def _released_command(command, config, split=None, ckpt=None, device=None, seed=None, overwrite=False):
-    "Run `command` on a released-layout config (chapter `asl.released`)."
-    from egonb.asl.released import (load_released_config, released_train, released_infer, released_eval,
-                                    released_output_dir)
+def _released_command(command, config, split=None, ckpt=None, device=None, seed=None, overwrite=False,
+                      annotations=None):
+    "Run `command` on a released-layout config (chapters `asl.config` to `asl.infer`)."
+    from egonb.asl.config import load_released_config, released_output_dir
+    from egonb.asl.train import released_train, read_checkpoint
+    from egonb.asl.infer import released_infer, released_eval
     cfg = load_released_config(config)
     if seed is not None: cfg['init_rand_seed'] = seed
+    if cfg['xl_config_file']: print(f"{cfg['release']}: XLNet layer from {cfg['xl_config_file']}", file=sys.stderr)
     out, dev, split = released_output_dir(cfg), device or 'auto', [split] if split else None
     if command == 'train':
         epochs = cfg['opt']['epochs'] + (cfg['opt']['warmup_epochs'] if cfg['opt']['warmup'] else 0)
-        done = (out/f'epoch_{epochs - 1:03d}.pth.tar').exists() and not overwrite
+        last = out/'last.pth.tar'
+        done = not overwrite and last.exists() and read_checkpoint(last)['epoch'] == epochs - 1
         h = released_train(cfg, device=dev, overwrite=overwrite)
         print(f"{cfg['release']}: {'already trained with this config:' if done else 'trained'} {len(h)} epochs"
               + (f", final loss {h[-1]['final_loss']:.3f}" if h else '') + f'; checkpoints in {out}')
@@ -291,7 +295,11 @@ def _released_command(command, config, split=None, ckpt=None, device=None, seed=
     elif command == 'eval':
         r = released_eval(cfg, split)
         print('  '.join(f'mAP@{k}: {v:.4f}' for k, v in r['mAP'].items()) + f"   average mAP: {r['average_mAP']:.4f}")
-    else: raise UsageError(f'{command} is for egonb\'s own configs; a released config names its annotation file')
+    else:
+        from egonb.asl.datasets import convert_released
+        if not annotations: raise UsageError('convert on a released config needs --annotations (Ego4D MQ files, '
+                                             'comma-separated, and ego4d.json for v_duration)')
+        print(convert_released(cfg, annotations.split(',')))
     return 0
 
 # %% ../../nbs/15_asl_cli.ipynb #7215d6f2
@@ -305,13 +313,16 @@ def egonb_asl(
     device:str=None,      # auto, cpu, cuda or cuda:N (default: the config's)
     seed:int=None,        # train: random seed (default: the config's train.seed; released configs: init_rand_seed)
     overwrite:bool=False, # train: delete a run of another config in the output folder and train afresh
+    annotations:str=None, # convert, released configs: Ego4D MQ files (comma-separated; ego4d.json adds v_duration)
 ):
     "Temporal action localization (Ego4D Moment Queries) or query grounding (Ego4D NLQ) on pre-extracted features."
-    from egonb.asl.released import read_yaml, is_released_config
+    from egonb.asl.config import read_yaml, is_released_config
     if command != 'train' and (seed is not None or overwrite): raise UsageError('--seed and --overwrite are for train')
     if is_released_config(read_yaml(config)[0]):
-        return _released_command(command, config, split, ckpt, device, seed, overwrite)
+        return _released_command(command, config, split, ckpt, device, seed, overwrite, annotations)
     if ckpt: raise UsageError('--ckpt is for released configs; egonb configs infer with output_dir/model.pt')
+    if annotations: raise UsageError('--annotations is for released configs; egonb configs convert their '
+                                     'dataset.train / dataset.val')
     cfg = load_config(config)
     if device: cfg['device'] = device
     if seed is not None: cfg['train']['seed'] = seed
