@@ -346,12 +346,14 @@ def plot_detections(af, submission, clip_uid, top=10, ax=None):
     for d in pr:
         ax.barh(labels.index(d['label']) - 0.18, d['segment'][1] - d['segment'][0], left=d['segment'][0], height=0.3,
                 color='C3', alpha=0.25 + 0.6 * d['score'], label='prediction')
-        ax.text(d['segment'][0], labels.index(d['label']) - 0.18, f"{d['score']:.2f}", fontsize=6, va='center')
+        mid = (d['segment'][0] + d['segment'][1]) / 2                 # the score on its bar, readable on any colour
+        ax.text(mid, labels.index(d['label']) - 0.18, f"{d['score']:.2f}", fontsize=7, ha='center', va='center',
+                bbox=dict(boxstyle='round,pad=0.15', fc='white', ec='none', alpha=0.8))
     ax.set_yticks(range(len(labels)), labels)
     ax.set_xlim(0, af['database'][clip_uid]['duration'])
     ax.set_xlabel('seconds')
     h, l = ax.get_legend_handles_labels()
     u = dict(zip(l, h))
-    ax.legend(u.values(), u.keys(), fontsize=7, loc='upper right')
+    ax.legend(u.values(), u.keys(), fontsize=7, loc='upper left', bbox_to_anchor=(1.005, 1), borderaxespad=0)
     ax.set_title(clip_uid, fontsize=9)
     return ax
