@@ -56,7 +56,7 @@ OWN_FLAGS = {
                        'cutmix', 'mixup_prob', 'mixup_switch_prob', 'aa', 'reprob', 'flip', 'init_scale',
                        'test_num_segment', 'test_num_crop', 'resume'},
     'egonb-aks': {'nlq_json', 'scorer', 'max_frames', 't1', 't2', 'depth', 'mode', 'summaries', 'summary_weight',
-                  'save_frames', 'cache_dir'},
+                  'save_frames', 'cache_dir', 'questions'},
     'egonb-caption': {'modality', 'prompt', 'frames', 'keyframes', 'max_new_tokens', 'sam', 'box_threshold',
                       'language', 'trust_remote_code', 'max_offset', 'sync_window', 'save_features', 'max_member_mb'},
     'egonb-aks-eval': {'aks_dir', 'nlq_json', 'qa', 'questions', 'max_new_tokens', 'trust_remote_code'},

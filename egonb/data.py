@@ -6,7 +6,7 @@ Docs: https://egonb.github.io/egonb/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #c663ab8c
 from __future__ import annotations
-import os, json, shutil, subprocess, tempfile, wave, warnings
+import os, re, json, shutil, subprocess, tempfile, wave, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
@@ -17,7 +17,8 @@ from .core import *
 __all__ = ['CODE_BITS', 'CODE_H', 'COLORS', 'SAMPLE_SPECS', 'NUM', 'draw_frame_code', 'read_frame_code', 'Event', 'ClipSpec',
            'render_frame', 'speech_engine', 'speak', 'render_audio', 'make_clip', 'nlq_json', 'moments_json',
            'narration_json', 'make_sample_data', 'make_sample_data_cli', 'sample_dir', 'load_specs', 'NLQQuery',
-           'read_nlq', 'Moment', 'read_moments', 'Narration', 'read_narrations', 'ego4d_root', 'ego4d_video_path']
+           'read_nlq', 'Moment', 'read_moments', 'Narration', 'read_narrations', 'MCQuestion', 'read_questions',
+           'save_questions', 'ego4d_root', 'ego4d_video_path']
 
 # %% ../nbs/01_data.ipynb #7adc86a5
 CODE_BITS, CODE_H = 12, 16   # bits in the frame-index bar code, and its height in pixels
@@ -424,6 +425,69 @@ def read_narrations(path, narration_pass='narration_pass_1', video_uids=None):
         sums = [(float(s['start_sec']), float(s['end_sec']), s['summary_text']) for s in p.get('summaries', [])]
         out[uid] = dict(narrations=sorted(nars, key=lambda n: n.timestamp_sec), summaries=sums)
     return out
+
+# %% ../nbs/01_data.ipynb #bb0389cf
+@dataclass
+class MCQuestion:
+    "A multiple-choice question about `video` (an id or a path): `options` in order, `answer` the right one's index."
+    qid: str
+    video: str
+    question: str
+    options: list
+    answer: int | None = None
+    duration: float | None = None       # seconds, when the file says
+    source: str = ''                    # the format it was read from
+    extra: dict = field(default_factory=dict)
+    @property
+    def letters(self): return [chr(ord('A') + i) for i in range(len(self.options))]
+
+# %% ../nbs/01_data.ipynb #43ae5fd2
+def _lvb(d):
+    return MCQuestion(str(d['id']), str(d.get('video_path') or d['video_id']), d['question'], list(d['candidates']),
+                      d.get('correct_choice'), d.get('duration'), 'longvideobench')
+
+def _vmme(d):
+    opts = [re.sub(r'^\s*[A-Z][\.\)]\s*', '', o) for o in d['options']]
+    ans = d.get('answer')
+    return MCQuestion(str(d['question_id']), str(d['videoID']), d['question'], opts,
+                      None if ans is None else ord(str(ans).strip().upper()[:1]) - ord('A'), None, 'videomme',
+                      dict(duration_group=d.get('duration'), task_type=d.get('task_type')))
+
+def _own(d):
+    return MCQuestion(str(d['qid']), str(d['video']), d['question'], list(d['options']), d.get('answer'),
+                      d.get('duration'), 'egonb-mcq', d.get('extra', {}))
+
+def _format(d):
+    "Which format question dict `d` is in."
+    if 'candidates' in d: return _lvb
+    if 'videoID' in d and 'options' in d: return _vmme
+    if 'qid' in d and 'options' in d: return _own
+    return None
+
+def read_questions(path):
+    "The `MCQuestion`s of a LongVideoBench, Video-MME or egonb-mcq file, each checked."
+    d = load_json(path)
+    rows = d.get('questions') if isinstance(d, dict) and d.get('format') == 'egonb-mcq' else d
+    if not isinstance(rows, list) or not rows:
+        raise AnnotationError(f'{path}: expected a list of questions (LongVideoBench, Video-MME) or egonb-mcq')
+    out = []
+    for i, r in enumerate(rows):
+        make = _format(r) if isinstance(r, dict) else None
+        if make is None: raise AnnotationError(f'{path}: question {i} is in no known format: {str(r)[:80]}')
+        try: q = make(r)
+        except (KeyError, TypeError, ValueError) as e:
+            raise AnnotationError(f'{path}: question {i}: {type(e).__name__}: {e}') from None
+        if len(q.options) < 2: raise AnnotationError(f'{path}: question {q.qid}: fewer than 2 options')
+        if q.answer is not None and not 0 <= q.answer < len(q.options):
+            raise AnnotationError(f'{path}: question {q.qid}: answer {q.answer} is not one of its '
+                                  f'{len(q.options)} options')
+        out.append(q)
+    return out
+
+def save_questions(questions, path):
+    "Write `questions` as an egonb-mcq file (what `read_questions` reads)."
+    keep = lambda q: {k: v for k, v in asdict(q).items() if k != 'source'}
+    save_json(dict(format='egonb-mcq', questions=[keep(q) for q in questions]), path)
 
 # %% ../nbs/01_data.ipynb #202cd84a
 def ego4d_root(root=None, *, near=None):

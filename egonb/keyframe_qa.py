@@ -11,69 +11,11 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
 from .core import EgonbError, AnnotationError, UsageError, load_json, read_jsonl, egonb_cli, printable
+from .data import MCQuestion, read_questions, save_questions
 
 # %% auto #0
-__all__ = ['MCQuestion', 'read_questions', 'nlq_questions', 'save_questions', 'parse_choice', 'qa_prompt', 'choose_by_likelihood',
-           'answer_question', 'accuracy', 'VLMAnswerer', 'question_video', 'qa_eval', 'qa_table', 'plot_qa',
-           'qa_report', 'egonb_aks_eval']
-
-# %% ../nbs/09a_keyframe_qa.ipynb #bb0389cf
-@dataclass
-class MCQuestion:
-    "A multiple-choice question about `video` (an id or a path): `options` in order, `answer` the right one's index."
-    qid: str
-    video: str
-    question: str
-    options: list
-    answer: int | None = None
-    duration: float | None = None       # seconds, when the file says
-    source: str = ''                    # the format it was read from
-    extra: dict = field(default_factory=dict)
-    @property
-    def letters(self): return [chr(ord('A') + i) for i in range(len(self.options))]
-
-# %% ../nbs/09a_keyframe_qa.ipynb #43ae5fd2
-def _lvb(d):
-    return MCQuestion(str(d['id']), str(d.get('video_path') or d['video_id']), d['question'], list(d['candidates']),
-                      d.get('correct_choice'), d.get('duration'), 'longvideobench')
-
-def _vmme(d):
-    opts = [re.sub(r'^\s*[A-Z][\.\)]\s*', '', o) for o in d['options']]
-    ans = d.get('answer')
-    return MCQuestion(str(d['question_id']), str(d['videoID']), d['question'], opts,
-                      None if ans is None else ord(str(ans).strip().upper()[:1]) - ord('A'), None, 'videomme',
-                      dict(duration_group=d.get('duration'), task_type=d.get('task_type')))
-
-def _own(d):
-    return MCQuestion(str(d['qid']), str(d['video']), d['question'], list(d['options']), d.get('answer'),
-                      d.get('duration'), 'egonb-mcq', d.get('extra', {}))
-
-def _format(d):
-    "Which format question dict `d` is in."
-    if 'candidates' in d: return _lvb
-    if 'videoID' in d and 'options' in d: return _vmme
-    if 'qid' in d and 'options' in d: return _own
-    return None
-
-def read_questions(path):
-    "The `MCQuestion`s of a LongVideoBench, Video-MME or egonb-mcq file, each checked."
-    d = load_json(path)
-    rows = d.get('questions') if isinstance(d, dict) and d.get('format') == 'egonb-mcq' else d
-    if not isinstance(rows, list) or not rows:
-        raise AnnotationError(f'{path}: expected a list of questions (LongVideoBench, Video-MME) or egonb-mcq')
-    out = []
-    for i, r in enumerate(rows):
-        make = _format(r) if isinstance(r, dict) else None
-        if make is None: raise AnnotationError(f'{path}: question {i} is in no known format: {str(r)[:80]}')
-        try: q = make(r)
-        except (KeyError, TypeError, ValueError) as e:
-            raise AnnotationError(f'{path}: question {i}: {type(e).__name__}: {e}') from None
-        if len(q.options) < 2: raise AnnotationError(f'{path}: question {q.qid}: fewer than 2 options')
-        if q.answer is not None and not 0 <= q.answer < len(q.options):
-            raise AnnotationError(f'{path}: question {q.qid}: answer {q.answer} is not one of its '
-                                  f'{len(q.options)} options')
-        out.append(q)
-    return out
+__all__ = ['nlq_questions', 'parse_choice', 'qa_prompt', 'choose_by_likelihood', 'answer_question', 'accuracy', 'VLMAnswerer',
+           'qa_eval', 'qa_table', 'plot_qa', 'qa_report', 'egonb_aks_eval']
 
 # %% ../nbs/09a_keyframe_qa.ipynb #04973653
 def _iou(a, b):
@@ -105,12 +47,6 @@ def nlq_questions(nlq_json, n_options=4, seed=0, max_iou=0.1, step=0.5, gap=1.):
                               int(np.flatnonzero(order == 0)[0]), d, 'ego4d-nlq',
                               dict(windows=[opts[i] for i in order])))
     return out
-
-def save_questions(questions, path):
-    "Write `questions` as an egonb-mcq file (what `read_questions` reads)."
-    from egonb.core import save_json
-    keep = lambda q: {k: v for k, v in asdict(q).items() if k != 'source'}
-    save_json(dict(format='egonb-mcq', questions=[keep(q) for q in questions]), path)
 
 # %% ../nbs/09a_keyframe_qa.ipynb #4d195954
 def parse_choice(text, options):
@@ -183,19 +119,12 @@ class VLMAnswerer:
     def answer(self, frames, times, duration, q):
         return answer_question(self.gen, frames, times, duration, q, self.max_new_tokens)
 
-def question_video(q:MCQuestion, root):
-    "The video file of question `q`: an Ego4D clip uid under `root`, else a path (relative to `root`)."
-    from egonb.data import ego4d_video_path
-    p = Path(root)/q.video
-    if p.suffix and p.is_file(): return p
-    return ego4d_video_path(q.video, root)
-
 def qa_eval(questions, aks_dir, video_root, answerer, output_dir, *, frame_size=448, progress=True,
             retry_failed=False):
     "Answer each question from AKS, uniform and top-k frames (same budget); per-method accuracy and the records."
     from egonb.core import Job, read_jsonl, config_hash
     from egonb.decode import open_video
-    from egonb.keyframes import selections, METHODS
+    from egonb.keyframes import selections, query_video_path, METHODS
     from tqdm.auto import tqdm
     recs = {r['key']: r for r in read_jsonl(Path(aks_dir)/'results.jsonl')}
     todo = [q for q in questions if q.qid in recs]
@@ -207,7 +136,7 @@ def qa_eval(questions, aks_dir, video_root, answerer, output_dir, *, frame_size=
         for q, m in tqdm(items, desc='questions x methods', disable=not progress):
             key, times = f'{q.qid}|{m}', selections(recs[q.qid])[m]
             try:
-                with open_video(question_video(q, video_root), size=frame_size or None) as r:
+                with open_video(query_video_path(q.video, video_root), size=frame_size or None) as r:
                     fr = r.get_frames_at(list(times))
                     a = answerer.answer(fr.data, fr.timestamps, q.duration or r.meta.duration, q)
             except Exception as e:

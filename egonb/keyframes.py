@@ -6,7 +6,7 @@ Docs: https://egonb.github.io/egonb/keyframes.html.md"""
 
 # %% ../nbs/09_keyframes.ipynb #bfb78826
 from __future__ import annotations
-import re, math, hashlib, warnings
+import os, re, math, hashlib, warnings
 from dataclasses import dataclass, asdict
 from pathlib import Path
 from typing import Literal
@@ -15,16 +15,17 @@ from fastcore.basics import patch, store_attr
 from tqdm.auto import tqdm
 from .core import *
 from .decode import *
-from .data import read_nlq, read_narrations, ego4d_video_path, ego4d_root
+from .data import read_nlq, read_narrations, read_questions, ego4d_video_path, ego4d_root
 from .aks import select_keyframes
 from .cluster import import_ray, RayPipeline
 
 # %% auto #0
 __all__ = ['SCORERS', 'AKSMode', 'METHODS', 'candidate_indices', 'candidates', 'ClipScorer', 'BlipScorer', 'nlq_summaries',
            'AKSConfig', 'check_budget', 'decode_candidates', 'AKSRun', 'scorer_label', 'aks_candidates',
-           'KeyframeScorer', 'FrameFeatureCache', 'plot_scores', 'show_keyframes', 'aks_browser', 'register_scorer',
-           'list_scorers', 'create_scorer', 'egonb_aks', 'uniform_positions', 'topk_positions', 'window_metrics',
-           'selections', 'evaluate_aks', 'plot_aks_eval', 'write_aks_eval', 'RayAKSRun']
+           'KeyframeScorer', 'FrameFeatureCache', 'query_video_path', 'QuestionQuery', 'question_queries', 'safe_key',
+           'plot_scores', 'show_keyframes', 'aks_browser', 'register_scorer', 'list_scorers', 'create_scorer',
+           'egonb_aks', 'uniform_positions', 'topk_positions', 'window_metrics', 'selections', 'evaluate_aks',
+           'plot_aks_eval', 'write_aks_eval', 'RayAKSRun']
 
 # %% ../nbs/09_keyframes.ipynb #ffcbbd7a
 def candidate_indices(reader, fps=1., reference=False):
@@ -150,7 +151,8 @@ def decode_candidates(path, fps, reference, size):
 class AKSRun:
     "Keyframes for the queries of an Ego4D NLQ file; resumable."
     def __init__(self, nlq_json, video_root, output_dir, scorer, cfg=None, *, summaries=None, save_frames=False,
-                 limit=None, timeout=600., progress=True, retry_failed=False, num_workers=1, cache_dir=None):
+                 limit=None, timeout=600., progress=True, retry_failed=False, num_workers=1, cache_dir=None,
+                 queries=None):
         store_attr('nlq_json,scorer,save_frames,timeout,progress,retry_failed,num_workers')
         self.cfg, self.summaries = cfg or AKSConfig(), summaries or {}
         self.root, self.out = video_root, as_path(output_dir)
@@ -158,7 +160,8 @@ class AKSRun:
         self.cache_dir = (self.out/'image_features' if local else None) if cache_dir is None else cache_dir or None
         require_positive(limit=limit, timeout=timeout, max_frames=self.cfg.max_frames, fps=self.cfg.fps)
         check_budget(self.cfg)
-        self.queries = read_nlq(nlq_json)[:limit] if limit else read_nlq(nlq_json)
+        qs = read_nlq(nlq_json) if queries is None else list(queries)     # NLQ queries, or `question_queries`
+        self.queries = qs[:limit] if limit else qs
         self.hash = config_hash(self.job_config())
 
     def job_config(self):
@@ -210,8 +213,10 @@ class KeyframeScorer:
 @patch
 def frame_dir(self:AKSRun, q):
     "Folder of query `q`'s keyframe JPEGs: `UsageError` if its ids cannot be file names, or it leaves `output_dir`."
-    for k in ('clip_uid', 'annotation_uid'): safe_name(getattr(q, k), what=f'{self.nlq_json}: {k}')
-    return child_path(self.out, q.clip_uid, f'{q.annotation_uid}_{q.query_idx}')
+    folder = getattr(q, 'folder', q.clip_uid)                   # a question's video may be a path: its stem
+    safe_name(folder, what=f'{self.nlq_json}: clip_uid')
+    safe_name(q.annotation_uid, what=f'{self.nlq_json}: annotation_uid')
+    return child_path(self.out, folder, f'{q.annotation_uid}_{q.query_idx}')
 
 @patch
 def _save_jpegs(self:AKSRun, q, frames):
@@ -326,11 +331,38 @@ def run(self:AKSRun):
                 continue
             by_clip.setdefault(q.clip_uid, []).append(q)
         for uid in by_clip:
-            try: paths[uid] = str(ego4d_video_path(uid, self.root))
+            try: paths[uid] = str(query_video_path(uid, self.root))
             except EgonbError as e: self._fail(by_clip[uid], e, 'input')
         self._loop(by_clip, paths)
         self.write_selected()
     return dict(job.stats)
+
+# %% ../nbs/09_keyframes.ipynb #a03c12a8
+def query_video_path(video, root=None):
+    "The file of a query's video: an Ego4D clip uid under the Ego4D `root`, or a video file path (relative to `root`)."
+    if Path(str(video)).suffix.lstrip('.').lower() not in VIDEO_EXTS: return ego4d_video_path(video, root)
+    p = Path(video) if Path(video).is_absolute() else ego4d_root(root)/video
+    if not p.is_file(): raise InputNotFoundError(f'{video}: no such video file (under {ego4d_root(root)})')
+    return p
+
+@dataclass
+class QuestionQuery:
+    "An AKS query made of a multiple-choice question: keyed by the question id, its text the question's."
+    key: str
+    clip_uid: str                  # the question's video: a clip uid or a file path
+    annotation_uid: str
+    query_idx: int
+    query: str
+    clip_start_sec: float | None = None
+    clip_end_sec: float | None = None
+    @property
+    def folder(self): return Path(self.clip_uid).stem if Path(self.clip_uid).suffix else self.clip_uid
+
+def question_queries(questions):
+    "`QuestionQuery`s of `data.MCQuestion`s (for `AKSRun(queries=...)`)."
+    return [QuestionQuery(q.qid, q.video, fit_name(safe_key(q.qid), 100), 0, q.question) for q in questions]
+
+def safe_key(s): return re.sub(r'[^\w.-]+', '_', str(s)).strip('._') or 'q'  # a question id as a folder name
 
 # %% ../nbs/09_keyframes.ipynb #5b7c1cd5
 @patch
@@ -452,10 +484,11 @@ AKSMode = Literal['reference', 'exact']   # egonb-aks --mode
 @egonb_cli(aliases=dict(input_dir=['video_root']))
 def egonb_aks(
     *,
-    nlq_json:str,               # Ego4D NLQ annotation file (nlq_val.json, ...)
+    nlq_json:str=None,          # Ego4D NLQ annotation file (nlq_val.json, ...)
+    questions:str=None,         # or: multiple-choice questions (LongVideoBench, Video-MME, egonb-mcq) as the queries
     output_dir:str,             # results.jsonl, selected_frames.json, failures.jsonl (and frames) go here
-    # Ego4D root holding v2/clips/{clip_uid}.mp4 (default: $EGONB_EGO4D_ROOT, else the root NLQ_JSON is in, else
-    # ~/remote_ego4d)
+    # Ego4D root holding v2/clips/{clip_uid}.mp4, or the folder question videos are relative to (default:
+    # $EGONB_EGO4D_ROOT, else the root NLQ_JSON is in, or QUESTIONS' folder, else ~/remote_ego4d)
     input_dir:str=None,
     scorer:Literal['clip', 'blip', 'color']='clip',  # how frames are scored against the query
     model:str=None,             # CLIP architecture (ViT-B-32) or BLIP hub id / folder
@@ -487,24 +520,29 @@ def egonb_aks(
     "Adaptive keyframe selection for the queries of an Ego4D NLQ file; resumable."
     require_positive(max_frames=max_frames, fps=fps, frame_size=frame_size, depth=depth, limit=limit, timeout=timeout,
                      num_workers=num_workers, batch_size=batch_size)
-    input_dir = str(ego4d_root(input_dir, near=nlq_json))
+    if (nlq_json is None) == (questions is None): raise UsageError('give --nlq_json or --questions (one of them)')
+    near = nlq_json or questions
+    input_dir = str(ego4d_root(input_dir or (None if nlq_json or os.environ.get('EGONB_EGO4D_ROOT')
+                                             else Path(questions).resolve().parent), near=near))
     summ = None
     out = as_path(output_dir)
     names = ('results.jsonl', 'failures.jsonl', 'selected_frames.json', 'selected_frames_keys.json')
-    check_outputs({str(out/n): out/n for n in names}, {'--nlq_json': nlq_json, '--summaries': summaries})
+    check_outputs({str(out/n): out/n for n in names}, {'--nlq_json': nlq_json, '--questions': questions,
+                                                       '--summaries': summaries})
     if summaries:
         d = load_json(summaries)
         summ = nlq_summaries(nlq_json, summaries) if d and isinstance(next(iter(d.values())), dict) else d
     cfg = AKSConfig(max_frames, t1, t2, depth, mode, fps, size=frame_size, summary_weight=summary_weight)
     kw = dict(summaries=summ, save_frames=save_frames, limit=limit, timeout=timeout, retry_failed=retry_failed,
-              num_workers=num_workers, cache_dir=False if str(cache_dir).lower() == 'none' else cache_dir)
+              num_workers=num_workers, cache_dir=False if str(cache_dir).lower() == 'none' else cache_dir,
+              queries=question_queries(read_questions(questions)) if questions else None)
     if ray is None:
         scorer_ = create_scorer(scorer, model, pretrained, device=device, seed=seed, batch_size=batch_size)
-        run = AKSRun(nlq_json, input_dir, output_dir, scorer_, cfg, **kw)
+        run = AKSRun(near, input_dir, output_dir, scorer_, cfg, **kw)
     else:   # the scorer runs in Ray actors; the copy made here, on the CPU, gives the config
         import_ray()
         sk = dict(name=scorer, model=model, pretrained=pretrained, device=device, seed=seed, batch_size=batch_size)
-        run = RayAKSRun(nlq_json, input_dir, output_dir, create_scorer(**{**sk, 'device': 'cpu'}), cfg,
+        run = RayAKSRun(near, input_dir, output_dir, create_scorer(**{**sk, 'device': 'cpu'}), cfg,
                         scorer_factory=create_scorer, scorer_kw=sk, address=ray, num_gpus=num_gpus,
                         num_actors=num_actors, **kw)
     st = run.run()
