@@ -1,5 +1,6 @@
 """NMS speed: ActionFormer's compiled nms_1d_cpu (when importable), egonb's one-group-at-a-time loop and egonb's
-`group_nms` (all groups at once; NumPy on the CPU, PyTorch on CUDA), on 50 videos of 2-5k candidates over 110 classes.
+`group_nms` (all groups at once; NumPy on the CPU, PyTorch on CUDA), on 50 videos over 110 classes: uniform random
+candidates (2-5k a video) and detector-like clustered ones (`clustered`: 50-500 candidates around each action).
 
 ActionFormer's extension is not a dependency of egonb: build it in a scratch folder (a copy of actionformer_release's
 libs/utils: `python setup.py build_ext --inplace` with this environment's Python) and point ACTIONFORMER_UTILS at that
@@ -17,6 +18,29 @@ def videos(n_videos=50, n_classes=110, seed=0):
         c, w = rng.uniform(0, 480, n), rng.uniform(1, 60, n)
         out.append((torch.tensor(np.stack([c - w / 2, c + w / 2], 1), dtype=torch.float32),
                     torch.tensor(rng.uniform(0, 1, n) ** 3, dtype=torch.float32), torch.tensor(rng.integers(0, n_classes, n))))
+    return out
+
+def clustered(n_videos=50, n_classes=110, seed=0):
+    """Detector-like outputs: Gaussian clusters of 50-500 candidates around each true action (a detector fires many
+    times near an action), classes overlapping (a cluster also holds other classes' guesses) and one class dominating
+    each video (most of its actions are one activity)."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n_videos):
+        dom, segs, scores, labels = int(rng.integers(n_classes)), [], [], []
+        for _ in range(int(rng.integers(5, 16))):
+            c, w = rng.uniform(0, 480), rng.uniform(2, 30)
+            k = dom if rng.random() < 0.6 else int(rng.integers(n_classes))
+            m = int(rng.integers(50, 501))
+            s0, e0 = c - w / 2 + rng.normal(0, 0.15 * w, m), c + w / 2 + rng.normal(0, 0.15 * w, m)
+            s0, e0 = np.minimum(s0, e0 - 0.1), np.maximum(e0, s0 + 0.1)
+            off = np.abs((s0 + e0) / 2 - c) / w
+            scores.append(rng.uniform(0.2, 0.9) * np.exp(-off ** 2 * 4) * rng.uniform(0.5, 1, m))
+            lab = np.where(rng.random(m) < 0.8, k, rng.integers(0, n_classes, m))
+            segs.append(np.stack([s0, e0], 1))
+            labels.append(lab)
+        out.append((torch.tensor(np.concatenate(segs), dtype=torch.float32),
+                    torch.tensor(np.concatenate(scores), dtype=torch.float32), torch.tensor(np.concatenate(labels))))
     return out
 
 def loop_nms(segs, scores, labels, soft, multiclass, sigma, thr=0.1, min_score=0.001, max_num=2000):
@@ -60,12 +84,20 @@ def main():
     ap.add_argument('--videos', type=int, default=50)
     ap.add_argument('--threads', type=int, default=1, help='torch threads (ActionFormer\'s extension uses one)')
     ap.add_argument('--repeat', type=int, default=3, help='best of this many passes (not for the slow loop)')
+    ap.add_argument('--data', default='uniform,clustered', help='candidate sets: uniform, clustered (comma-separated)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    vids, af = videos(a.videos), actionformer()
-    cuda = torch.cuda.is_available()
-    print(f'{a.videos} videos, {sum(len(v[0]) for v in vids)} candidates, 110 classes; torch threads {torch.get_num_threads()}')
+    af = actionformer()
     if af is None: print('ActionFormer column skipped: set ACTIONFORMER_UTILS to a built copy of its libs/utils')
+    for kind in a.data.split(','):
+        vids = dict(uniform=videos, clustered=clustered)[kind](a.videos)
+        print(f'\n{kind}: {a.videos} videos, {sum(len(v[0]) for v in vids)} candidates, 110 classes; '
+              f'torch threads {torch.get_num_threads()}')
+        table(vids, af, a.repeat)
+
+def table(vids, af, repeat):
+    "One table: each NMS case on `vids`, ActionFormer's C++ (if built), egonb's loop and `batched_nms`."
+    cuda = torch.cuda.is_available()
     cases = [('soft-NMS per class, sigma 0.5', True, True, 0.5), ('soft-NMS per class, sigma 0.9', True, True, 0.9),
              ('soft-NMS class-agnostic', True, False, 0.5), ('hard NMS per class', False, True, 0.5)]
     print(f'| case | ActionFormer C++ | egonb loop | egonb group_nms (CPU) | loop ÷ group | C++ ÷ group |'
@@ -74,15 +106,15 @@ def main():
     for name, soft, mc, sigma in cases:
         t_loop, ref = timed(lambda s, p, l: loop_nms(s, p, l, soft, mc, sigma), vids)
         kw = dict(use_soft_nms=soft, multiclass=mc, sigma=sigma, voting_thresh=0.)
-        t_new, new = timed(lambda s, p, l: batched_nms(s, p, l, 0.1, 0.001, 2000, **kw), vids, a.repeat)
+        t_new, new = timed(lambda s, p, l: batched_nms(s, p, l, 0.1, 0.001, 2000, **kw), vids, repeat)
         assert all(len(r) == len(n[0]) for r, n in zip(ref, new)), 'kept sets differ'
-        t_af = timed(lambda s, p, l: af(s, p, l, 0.1, 0.001, 2000, soft, mc, sigma, 0.), vids, a.repeat)[0] if af else None
+        t_af = timed(lambda s, p, l: af(s, p, l, 0.1, 0.001, 2000, soft, mc, sigma, 0.), vids, repeat)[0] if af else None
         row = (f'| {name} | {f"{t_af:.2f} s" if t_af else "skipped"} | {t_loop:.2f} s | {t_new:.2f} s | '
                f'{t_loop / t_new:.1f}× | {f"{t_af / t_new:.1f}×" if t_af else "–"} |')
         if cuda:
             gv = [tuple(x.cuda() for x in v) for v in vids]
             torch.cuda.synchronize()
-            t_gpu = timed(lambda s, p, l: batched_nms(s, p, l, 0.1, 0.001, 2000, **kw), gv, a.repeat)[0]
+            t_gpu = timed(lambda s, p, l: batched_nms(s, p, l, 0.1, 0.001, 2000, **kw), gv, repeat)[0]
             row += f' {t_gpu:.2f} s |'
         print(row)
 
