@@ -7,7 +7,7 @@ libs/utils: `python setup.py build_ext --inplace` with this environment's Python
 folder to get its column; otherwise the column says it was skipped. Same seed, same inputs for every column; the kept sets are checked to be equal."""
 import argparse, time
 import numpy as np, torch
-from egonb.asl.metrics import batched_nms, soft_nms_1d, hard_nms_1d, group_nms
+from egonb.asl.metrics import batched_nms, soft_nms_1d, hard_nms_1d
 
 def videos(n_videos=50, n_classes=110, seed=0):
     "Synthetic ActionFormer-like outputs: (segments, scores, labels) per video."
@@ -100,7 +100,7 @@ def table(vids, af, repeat):
     cuda = torch.cuda.is_available()
     cases = [('soft-NMS per class, sigma 0.5', True, True, 0.5), ('soft-NMS per class, sigma 0.9', True, True, 0.9),
              ('soft-NMS class-agnostic', True, False, 0.5), ('hard NMS per class', False, True, 0.5)]
-    print(f'| case | ActionFormer C++ | egonb loop | egonb group_nms (CPU) | loop ÷ group | C++ ÷ group |'
+    print('| case | ActionFormer C++ | egonb loop | egonb group_nms (CPU) | loop ÷ group | C++ ÷ group |'
           + (' group_nms (CUDA) |' if cuda else ''))
     print('|---|---|---|---|---|---|' + ('---|' if cuda else ''))
     for name, soft, mc, sigma in cases:
