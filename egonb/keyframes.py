@@ -531,7 +531,11 @@ def egonb_aks(
                                                        '--summaries': summaries})
     if summaries:
         d = load_json(summaries)
-        summ = nlq_summaries(nlq_json, summaries) if d and isinstance(next(iter(d.values())), dict) else d
+        narrations = d and isinstance(next(iter(d.values())), dict)         # Ego4D's narration.json
+        if narrations and questions:
+            raise UsageError(f'--summaries {summaries}: with --questions, give a JSON of {{video: summary text}}; '
+                             'narrations are matched to clips through an NLQ file')
+        summ = nlq_summaries(nlq_json, summaries) if narrations else d
     cfg = AKSConfig(max_frames, t1, t2, depth, mode, fps, size=frame_size, summary_weight=summary_weight)
     kw = dict(summaries=summ, save_frames=save_frames, limit=limit, timeout=timeout, retry_failed=retry_failed,
               num_workers=num_workers, cache_dir=False if str(cache_dir).lower() == 'none' else cache_dir,
