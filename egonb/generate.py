@@ -14,8 +14,8 @@ from .core import *
 
 # %% auto #0
 __all__ = ['GENERATOR_TASKS', 'REMOTE_CODE_MAX', 'chatml_template', 'Generator', 'model_config_dict', 'load_generator',
-           'empty_model', 'n_params', 'generated_mask', 'eos_token_ids', 'sequence_logprobs', 'Generated', 'generate',
-           'teacher_forced_logprob']
+           'empty_model', 'n_params', 'generated_mask', 'eos_token_ids', 'sequence_logprobs', 'Generated',
+           'chat_inputs', 'generate', 'teacher_forced_logprob']
 
 # %% ../nbs/20_generate.ipynb #192557e9
 def chatml_template(image='<image>', video='<video>', audio='<|audio_bos|><|AUDIO|><|audio_eos|>'):
@@ -153,14 +153,18 @@ class Generated:
     n_tokens: int
 
 # %% ../nbs/20_generate.ipynb #0c92aec7
-def generate(gen, conversations, max_new_tokens=64, num_beams=1, processor_kwargs=None, **kwargs):
-    "`Generated` for each chat conversation of the batch (content items carry their image / video / audio)."
-    import torch
+def chat_inputs(gen, conversations, processor_kwargs=None):
+    "The model inputs of a batch of chat `conversations` (with the generation prompt), on the model's device."
     inp = gen.processor.apply_chat_template(conversations, add_generation_prompt=True, tokenize=True,
                                             return_dict=True, return_tensors='pt',
                                             processor_kwargs=dict(padding=True, **(processor_kwargs or {})))
-    inp = {k: (v.to(gen.device, gen.model.dtype) if v.is_floating_point() else v.to(gen.device))
-           for k, v in inp.items()}
+    return {k: (v.to(gen.device, gen.model.dtype) if v.is_floating_point() else v.to(gen.device))
+            for k, v in inp.items()}
+
+def generate(gen, conversations, max_new_tokens=64, num_beams=1, processor_kwargs=None, **kwargs):
+    "`Generated` for each chat conversation of the batch (content items carry their image / video / audio)."
+    import torch
+    inp = chat_inputs(gen, conversations, processor_kwargs)
     with torch.inference_mode():
         out = gen.model.generate(**inp, max_new_tokens=max_new_tokens, num_beams=num_beams, do_sample=False,
                                  output_scores=True, return_dict_in_generate=True, **kwargs)

@@ -19,8 +19,9 @@ __all__ = ['nlq_questions', 'parse_choice', 'qa_prompt', 'choose_by_likelihood',
 
 # %% ../nbs/09a_keyframe_qa.ipynb #04973653
 def _iou(a, b):
-    inter = max(0., min(a[1], b[1]) - max(a[0], b[0]))
-    return inter / max(a[1] - a[0] + b[1] - b[0] - inter, 1e-9)
+    "IoU of two windows (`asl.metrics.segment_iou`, one pair)."
+    from egonb.asl.metrics import segment_iou
+    return float(segment_iou([a], [b])[0, 0])
 
 def _window_text(w): return f'from {w[0]:.1f} s to {w[1]:.1f} s'
 
@@ -68,19 +69,12 @@ def qa_prompt(q:MCQuestion):
     opts = '\n'.join(f'{l}. {o}' for l, o in zip(q.letters, q.options))
     return f"{q.question}\n{opts}\nAnswer with the option's letter from the given choices directly."
 
-def _inputs(gen, conversation):
-    "The processed chat `conversation`, on the model's device, ready for a forward pass."
-    from egonb.video import takes_video
-    pk = {'do_sample_frames': False} if takes_video(gen) else {}
-    inp = gen.processor.apply_chat_template([conversation], add_generation_prompt=True, tokenize=True,
-                                            return_dict=True, return_tensors='pt', processor_kwargs=pk)
-    return {k: (v.to(gen.device, gen.model.dtype) if v.is_floating_point() else v.to(gen.device))
-            for k, v in inp.items()}
-
 def choose_by_likelihood(gen, conversation, q:MCQuestion):
     "`(index, log-probs)`: the option letter `gen` finds most likely as the answer to `conversation`."
-    from egonb.generate import teacher_forced_logprob
-    inp, lps = _inputs(gen, conversation), []
+    from egonb.generate import teacher_forced_logprob, chat_inputs
+    from egonb.video import takes_video
+    inp = chat_inputs(gen, [conversation], {'do_sample_frames': False} if takes_video(gen) else {})
+    lps = []
     for l in q.letters:
         new = gen.tokenizer(l, add_special_tokens=False, return_tensors='pt')['input_ids'].to(gen.device)
         lps.append(teacher_forced_logprob(gen, inp, new)[0])

@@ -538,7 +538,7 @@ def egonb_aks(
         summ = nlq_summaries(nlq_json, summaries) if narrations else d
     cfg = AKSConfig(max_frames, t1, t2, depth, mode, fps, size=frame_size, summary_weight=summary_weight)
     kw = dict(summaries=summ, save_frames=save_frames, limit=limit, timeout=timeout, retry_failed=retry_failed,
-              num_workers=num_workers, cache_dir=False if str(cache_dir).lower() == 'none' else cache_dir,
+              num_workers=num_workers, cache_dir=False if (cache_dir or '').lower() == 'none' else cache_dir,
               queries=question_queries(read_questions(questions)) if questions else None)
     if ray is None:
         scorer_ = create_scorer(scorer, model, pretrained, device=device, seed=seed, batch_size=batch_size)
@@ -651,8 +651,7 @@ def _eval_figure(aks_dir, ev, path):
     fig, axs = plt.subplots(len(pick), 1, figsize=(10, 2.4 * len(pick)), squeeze=False)
     for ax, k in zip(axs[:, 0], pick): plot_aks_eval(recs[k], ax)
     fig.tight_layout()
-    with atomic_write(path, 'wb') as f: fig.savefig(f, format='png', dpi=90)
-    plt.close(fig)
+    save_figure(fig, path, dpi=90)
 
 # %% ../nbs/09_keyframes.ipynb #5f1c7b64
 class RayAKSRun(AKSRun):
