@@ -20,7 +20,8 @@ sys.path = [p for p in sys.path if Path(p or '.').resolve() != HERE]   # this fi
 import psutil
 os.environ.setdefault('EGONB_OFFLINE', '1')
 import copy, json
-from egonb.core import Job, load_json
+from egonb.jobs import Job
+from egonb.files import load_json
 from egonb.data import sample_dir
 from egonb.features import FeatureRunner, create_extractor, select_videos
 

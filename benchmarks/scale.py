@@ -12,7 +12,8 @@ beside the old `append_jsonl`, which put the whole log again per line.
 """
 import argparse, json, os, shutil, tempfile, time
 from pathlib import Path
-from egonb.core import Job, append_jsonl, as_path
+from egonb.jobs import Job, append_jsonl
+from egonb.files import as_path
 
 def record(i):
     "A record shaped like a caption's: ids, times, a sentence, a confidence, a few frame times."

@@ -11,7 +11,9 @@ __all__ = []
 __version__ = "0.1.0"
 
 _API = {
-    'egonb.core': ['EgonbError', 'UsageError', 'VideoDecodeError', 'Job', 'WorkerPool', 'config_hash'],
+    'egonb.core': ['EgonbError', 'UsageError', 'VideoDecodeError'],
+    'egonb.jobs': ['Job', 'config_hash'],
+    'egonb.workers': ['WorkerPool'],
     'egonb.data': ['sample_dir', 'read_nlq', 'read_moments', 'ego4d_video_path'],
     'egonb.decode': ['open_video', 'load_audio', 'find_videos', 'iter_tar_videos', 'probe_video', 'show_frames'],
     'egonb.features': ['create_extractor', 'list_extractors', 'register_extractor', 'FeatureRunner', 'load_features',

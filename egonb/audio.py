@@ -10,7 +10,8 @@ import re, time, hashlib, functools
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
-from .core import *
+from .core import ModelNotFoundError
+from .hub import HF_HOW, loading, resolve_device, use_hub
 from .decode import load_audio
 
 # %% auto #0

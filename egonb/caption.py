@@ -11,16 +11,20 @@ from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 from typing import Literal
 import numpy as np
-from .core import *
+from .core import AnnotationError, InputNotFoundError, UsageError, VideoDecodeError
+from .files import as_path, atomic_write, check_outputs, save_json, URLPath
+from .jobs import config_hash, Job, Outcome, read_jsonl
+from .workers import late_bar, WorkerOptions
+from .script import check_flags, egonb_cli, options
 from .decode import iter_tar_videos, find_videos, open_video, load_audio, VIDEO_EXTS
-from .cluster import import_ray, make_pipeline
+from .cluster import make_pipeline, RayOptions
 
 # %% auto #0
 __all__ = ['AUDIO_EXTS', 'MODALITIES', 'CaptionModality', 'read_segments', 'time_text', 'seg_key', 'Segment', 'plan_segments',
            'frame_times', 'decode_frames', 'decode_sound', 'read_keyframes', 'register_modality', 'Modality',
            'ImageModality', 'VideoModality', 'AudioModality', 'ObjectsModality', 'SyncModality', 'load_captioner',
            'decode_segment', 'save_segment_features', 'pack_features', 'caption_task', 'caption_segments', 'seg_meta',
-           'caption_batch', 'Captioner', 'egonb_caption']
+           'caption_batch', 'Captioner', 'CaptionOptions', 'egonb_caption']
 
 # %% ../nbs/25_caption.ipynb #8cd2645b
 def read_segments(path):
@@ -460,58 +464,61 @@ def _no_masks(frames): return [{k: v for k, v in f.items() if k != 'masks'} for 
 # %% ../nbs/25_caption.ipynb #c134961f
 CaptionModality = Literal['image', 'video', 'audio', 'objects', 'sync']   # egonb-caption --modality
 
+@options
+class CaptionOptions:
+    "What each segment gets, from which model."
+    modality:CaptionModality='audio'  # image, video or sound captions (audio: speech), objects, sync (A/V offset)
+    model:str=None              # hub id or folder (default per modality; audio: faster-whisper, bundled tiny.en)
+    prompt:str=None             # the question (image / video / sound captions) or the labels (objects: 'cup, knife')
+    batch_size:int=4            # frames (image, objects) or segments (video, audio) per model call
+    frames:int=None             # frames per segment (image, objects: default 1, the middle; video: default 8)
+    frame_size:int=448          # decode frames with this short side (0: native)
+    max_new_tokens:int=64       # longest generated text
+    sam:str=None                # objects: a Segment Anything model for masks (e.g. facebook/sam-vit-base)
+    box_threshold:float=0.35    # objects: minimum box score
+    language:str=None           # audio: spoken language (default: detect)
+    max_offset:float=1.         # sync: largest offset searched, in seconds either way
+    sync_window:float=30.       # sync: also estimate in windows this long (segments at least twice as long) for drift
+    device:str='auto'           # auto, cpu, cuda or cuda:N
+    dtype:Literal['auto', 'fp32', 'bf16', 'fp16']='auto'  # precision of the model (auto: the one it was saved in)
+    save_features:bool=False    # also write the model's embedding of each segment to OUTPUT_JSON's .features.npz
+    trust_remote_code:bool=False  # allow models that ship their own code (e.g. InternVL2)
+
+    def __post_init__(self):
+        if self.save_features and not MODALITIES[self.modality].has_features:
+            raise UsageError(f'--save_features applies to image, video and audio captions, not {self.modality}')
+
+# %% ../nbs/25_caption.ipynb #ab082eb0
 @egonb_cli(aliases=dict(input_dir=['video_dir']))
 def egonb_caption(
     *,
     dataset_csv:str,             # CSV with video_id,start,end,duration
     output_json:str=None,        # all records as a JSON list (also streamed to OUTPUT_JSON.jsonl; default: beside CSV)
-    modality:CaptionModality='audio',  # image, video or sound captions (audio: speech), objects, sync (A/V offset)
+    output_csv:str=None,         # the same records as CSV
     input_dir:str=None,          # folder of videos named {video_id}.ext or '{video_id} ({start}-{end}).ext'
     tar_folder:str=None,         # folder of .tar.gz archives with members '{video_id} ({start}-{end}).ext'
     max_member_mb:float=4096,    # archive members inflating to more fail (0: only the cap of 10x the archive)
-    output_csv:str=None,         # the same records as CSV
-    model:str=None,              # hub id or folder (default per modality; audio: faster-whisper, bundled tiny.en)
-    prompt:str=None,             # the question (image / video / sound captions) or the labels (objects: 'cup, knife')
-    batch_size:int=4,            # frames (image, objects) or segments (video, audio) per model call
-    num_workers:int=4,           # decoding worker processes
-    limit:int=None,              # only the first N rows
-    frames:int=None,             # frames per segment (image, objects: default 1, the middle; video: default 8)
     keyframes:str=None,          # egonb-aks output (results.jsonl or its folder): caption these keyframe times instead
-    frame_size:int=448,          # decode frames with this short side (0: native)
-    max_new_tokens:int=64,       # longest generated text
-    sam:str=None,                # objects: a Segment Anything model for masks (e.g. facebook/sam-vit-base)
-    box_threshold:float=0.35,    # objects: minimum box score
-    language:str=None,           # audio: spoken language (default: detect)
-    max_offset:float=1.,         # sync: largest offset searched, in seconds either way
-    sync_window:float=30.,       # sync: also estimate in windows this long (segments at least twice as long) for drift
-    timeout:float=600,           # seconds a segment's (or archive's) decoding may go silent before it is failed
-    device:str='auto',           # auto, cpu, cuda or cuda:N
-    dtype:Literal['auto', 'fp32', 'bf16', 'fp16']='auto',  # precision of the model (auto: the one it was saved in)
+    limit:int=None,              # only the first N rows
     retry_failed:bool=False,     # retry segments that failed in an earlier run
-    save_features:bool=False,    # also write the model's embedding of each segment to OUTPUT_JSON's .features.npz
-    trust_remote_code:bool=False,  # allow models that ship their own code (e.g. InternVL2)
-    ray:str=None,                # run on Ray: local (a private cluster), auto (this node's) or a cluster address
-    num_gpus:float=0.,           # --ray: GPUs per model actor (fractions share a GPU)
-    num_actors:int=1,            # --ray: model actors (each holds one copy of the model)
+    caption:CaptionOptions=CaptionOptions(),     # the model and what it makes
+    workers:WorkerOptions=WorkerOptions(num_workers=4, timeout=600),   # decoding
+    cluster:RayOptions=RayOptions(),             # the Ray backend
 ):
     "Caption, transcribe or detect objects in the video segments of a CSV; resumable."
-    require_positive(batch_size=batch_size, num_workers=num_workers, limit=limit, frames=frames,
-                     frame_size=frame_size or None, max_member_mb=max_member_mb or None,
-                     max_new_tokens=max_new_tokens, timeout=timeout, max_offset=max_offset)
+    check_flags(dict(limit=limit, max_member_mb=max_member_mb))
     if output_json is None:      # the seed's scripts write only --output_csv: the JSON goes beside it
         if output_csv is None: raise UsageError('give --output_json or --output_csv (or both): where the records go')
         output_json = str(as_path(output_csv).with_suffix('.json'))
     if not (input_dir or tar_folder):
         raise UsageError('give --input_dir or --tar_folder (or both): where the videos are')
-    if ray is not None: import_ray()
+    o, modality, save_features = caption, caption.modality, caption.save_features
     m = MODALITIES[modality]
-    if save_features and not m.has_features:
-        raise UsageError(f'--save_features applies to image, video and audio captions, not {modality}')
     rows = read_segments(dataset_csv)[:limit]
     if not rows: raise UsageError(f'{dataset_csv}: no segments in this CSV')
     kf = read_keyframes(keyframes) if keyframes else None
-    n_frames = frames or m.default_frames
-    sync = m.decode_options(max_offset=max_offset, sync_window=sync_window)   # sync's settings (None for the others)
+    n_frames = o.frames or m.default_frames
+    sync = m.decode_options(max_offset=o.max_offset, sync_window=o.sync_window)   # sync's (None for the others)
     out = as_path(output_json)  # the output's name is part of the job: several outputs may share a folder
     if save_features and isinstance(out, URLPath):
         raise UsageError(f'{output_json}: --save_features keeps its files on a file system; give a path, not a URL')
@@ -520,12 +527,13 @@ def egonb_caption(
                    'the features': feats_npz}, {'--dataset_csv': dataset_csv, '--keyframes': keyframes})
     if not isinstance(out, URLPath) and out.is_dir():
         raise UsageError(f'--output_json {out}: is a folder; give the name of the JSON file to write')
-    cfg = dict(tool='caption', output=out.name, modality=modality, model=m(model).model_name,
-               prompt=prompt, frames=n_frames, frame_size=frame_size, max_new_tokens=max_new_tokens, sam=sam,
-               box_threshold=box_threshold, language=language, keyframes=config_hash(kf) if kf else None,
+    cfg = dict(tool='caption', output=out.name, modality=modality, model=m(o.model).model_name,
+               prompt=o.prompt, frames=n_frames, frame_size=o.frame_size, max_new_tokens=o.max_new_tokens,
+               sam=o.sam, box_threshold=o.box_threshold, language=o.language,
+               keyframes=config_hash(kf) if kf else None,
                sync=sync and dict(max_offset=sync['max_offset'], window=sync['sync_window']),
                save_features=save_features,
-               dtype=dtype)
+               dtype=o.dtype)
     mine = [out.name, *(as_path(p).name for p in (output_csv, feats_npz) if p)]   # this output's files
     with Job(out.parent, cfg, stage='decode', results=f'{out.name}.jsonl', retry_failed=retry_failed,
              outputs=mine) as job:
@@ -535,15 +543,14 @@ def egonb_caption(
         todo = job.todo([r for r in rows if 'error' not in r], key=_seg_key)
         segs, tars, rest = plan_segments(todo, input_dir, tar_folder, modality)
         if segs or rest:
-            opts = dict(sam=sam, trust_remote_code=trust_remote_code, box_threshold=box_threshold,
-                        max_new_tokens=max_new_tokens, language=language, dtype=dtype,
+            opts = dict(sam=o.sam, trust_remote_code=o.trust_remote_code, box_threshold=o.box_threshold,
+                        max_new_tokens=o.max_new_tokens, language=o.language, dtype=o.dtype,
                         features_dir=out.parent/f'.{out.name}.features' if save_features else None)
             wanted = [_seg_key(r) for r in rest]
-            kw = dict(batch_size=batch_size, num_workers=num_workers, timeout=timeout, n_frames=n_frames,
-                      size=frame_size, keyframes=kf, decode_kw=sync, max_member_mb=max_member_mb)
-            spec = dict(modality=modality, model=model, prompt=prompt, device=device, **opts)
-            found = caption_segments(spec, job, segs, tars, wanted, ray=ray, num_gpus=num_gpus,
-                                     num_actors=num_actors, **kw)
+            kw = dict(batch_size=o.batch_size, num_workers=workers.num_workers, timeout=workers.timeout,
+                      n_frames=n_frames, size=o.frame_size, keyframes=kf, decode_kw=sync, max_member_mb=max_member_mb)
+            spec = dict(modality=modality, model=o.model, prompt=o.prompt, device=o.device, **opts)
+            found = caption_segments(spec, job, segs, tars, wanted, **asdict(cluster), **kw)
             for r in rest:
                 if _seg_key(r) not in found:
                     job.fail(_seg_key(r),

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json, logging, tempfile, contextlib
 from pathlib import Path
 import numpy as np
-from .core import *
-from .features import *
+from .core import EgonbError, ModelNotFoundError
+from .hub import hub_offline, missing_model, resolve_device
+from .features import ClipSampler, Extractor, to_device
 
 # %% auto #0
 __all__ = ['TINY_CLIP', 'clip_model_name', 'load_clip', 'register_tiny_clip', 'ClipPreprocess', 'ClipExtractor']

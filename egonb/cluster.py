@@ -10,12 +10,13 @@ import os, pickle, signal, socket, threading, contextlib, warnings
 from urllib.parse import urlparse
 import numpy as np
 from fastcore.basics import patch, store_attr
-from .core import *
-
+from .core import DecodeTimeout, EgonbError, UsageError
+from .workers import LocalPipeline
+from .script import options, require_positive
 
 # %% auto #0
-__all__ = ['CLUSTER_EXTRA', 'COLS', 'import_ray', 'connect_timeout', 'ray_endpoint', 'ray_session', 'silence_limit', 'task_rows',
-           'ModelActor', 'RayPipeline', 'make_pipeline']
+__all__ = ['CLUSTER_EXTRA', 'COLS', 'import_ray', 'RayOptions', 'connect_timeout', 'ray_endpoint', 'ray_session', 'silence_limit',
+           'task_rows', 'ModelActor', 'RayPipeline', 'make_pipeline']
 
 # %% ../nbs/93_cluster.ipynb #fea8da22
 CLUSTER_EXTRA = "pip install 'egonb[cluster]'"
@@ -27,6 +28,17 @@ def import_ray():
     except ImportError:
         raise UsageError(f'--ray needs Ray (ray[data]), which is not installed here: {CLUSTER_EXTRA}') from None
     return ray
+
+# %% ../nbs/93_cluster.ipynb #a1f423e8
+@options
+class RayOptions:
+    "The Ray backend (`pip install 'egonb[cluster]'`); without `--ray` the tool runs on this machine."
+    ray:str=None          # run on Ray: local (a private cluster), auto (this node's) or a cluster address
+    num_gpus:float=0.     # --ray: GPUs per model actor (fractions share a GPU)
+    num_actors:int=1      # --ray: model actors (each holds one copy of the model)
+
+    def __post_init__(self):
+        if self.ray is not None: import_ray()
 
 # %% ../nbs/93_cluster.ipynb #7aaf7720
 def connect_timeout():

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
 import av
-from .core import *
+from .core import AnnotationError, EgonbError, InputNotFoundError
+from .files import load_json, safe_name, save_json
+from .script import egonb_cli
 
 # %% auto #0
 __all__ = ['CODE_BITS', 'CODE_H', 'COLORS', 'SAMPLE_SPECS', 'NUM', 'draw_frame_code', 'read_frame_code', 'Event', 'ClipSpec',

@@ -14,7 +14,11 @@ import av
 from av.video.reformatter import VideoReformatter
 from fastcore.basics import patch
 from tqdm.auto import tqdm
-from .core import *
+from .core import EgonbError, NoAudioError, UsageError, VideoDecodeError
+from .files import as_path, canonical_path
+from .jobs import Job
+from .workers import WorkerPool
+from .script import egonb_cli, require_positive
 from .cluster import make_pipeline
 
 # %% auto #0

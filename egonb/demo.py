@@ -10,8 +10,13 @@ import os, time
 from pathlib import Path
 from typing import Literal
 import numpy as np
-from .core import *
-from .decode import *
+from .core import EgonbError, ModelNotFoundError, printable
+from .files import atomic_write, load_json, save_figure, save_json
+from .jobs import read_jsonl
+from .workers import WorkerPool
+from .script import egonb_cli, require_positive
+from .hub import hub_offline
+from .decode import find_inputs, load_audio, open_video, show_frames, window_plan
 from .features import FeatureRunner, load_features, output_names
 from .data import sample_dir, load_specs, read_nlq
 from dataclasses import asdict

@@ -13,8 +13,9 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from fastcore.basics import patch
-from .core import *
-from .features import *
+from .core import EgonbError, ModelNotFoundError, printable
+from .hub import HF_HOW, loading, resolve_device
+from .features import ClipSampler, Extractor
 
 # %% auto #0
 __all__ = ['EGOVLP_CHECKPOINT_GLOBALS', 'TINY_EGOVLP', 'EGOVLP_MEAN', 'EGOVLP_STD', 'EgoVLPAttention', 'EgoVLPBlock',

@@ -7,8 +7,9 @@ Docs: https://egonb.github.io/egonb/extract.html.md"""
 # %% ../nbs/07_extract.ipynb #8f20c0c4
 from __future__ import annotations
 from typing import Literal
-from .core import *
-from .features import *
+from .files import as_path
+from .script import egonb_cli, require_positive
+from .features import create_extractor, decode_clips, FeatureModel, FeatureRunner, select_videos
 from fastcore.basics import patch
 from .cluster import import_ray, RayPipeline
 

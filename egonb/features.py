@@ -12,8 +12,13 @@ from pathlib import Path
 import numpy as np
 from fastcore.basics import patch, store_attr
 from tqdm.auto import tqdm
-from .core import *
-from .decode import *
+from .core import UsageError, VideoDecodeError
+from .files import as_path, atomic_write, canonical_path, fit_name
+from .jobs import config_hash, Job
+from .workers import LocalPipeline
+from .script import require_positive
+from .hub import resolve_device
+from .decode import Clip, DecodeWarning, find_inputs, find_videos, open_video, show_frames
 
 # %% auto #0
 __all__ = ['DTYPES', 'EXTRACTORS', 'ClipSampler', 'show_clip', 'VideoFeatures', 'save_features', 'load_features', 'output_names',

@@ -6,7 +6,7 @@ Docs: https://egonb.github.io/egonb/finetune.html.md"""
 
 # %% ../nbs/06a_finetune.ipynb #b2888b1f
 from __future__ import annotations
-import os, re, csv, json, math, time, random, shutil, warnings, contextlib
+import os, re, csv, json, math, time, random, shutil, warnings, contextlib, dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -17,7 +17,12 @@ from torch import nn
 import torch.nn.functional as F
 from fastcore.basics import patch
 from tqdm.auto import tqdm
-from .core import *
+from .core import (AnnotationError, EgonbError, InputNotFoundError, ModelNotFoundError, UsageError,
+                        VideoDecodeError)
+from .files import atomic_write, save_json
+from .jobs import append_jsonl, config_hash, error_parts, FailureLog, remove_stale_temps, RunLock
+from .script import check_flags, egonb_cli, options
+from .hub import HF_HOW, loading, resolve_device
 from .decode import open_video
 from .videomae import videomae_pth_to_hf, videomae_pth_config
 from .asl.blocks import DropPath
@@ -27,7 +32,7 @@ __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'Sample', 'read_split', 'label_names
            'train_indices', 'test_indices', 'spatial_crops', 'parse_aa', 'Augment', 'ClipDataset', 'collate_clips',
            'add_drop_path', 'load_for_finetuning', 'layer_id', 'param_groups', 'cosine_schedule', 'one_hot', 'Mixup',
            'soft_cross_entropy', 'accuracy_report', 'plot_confusion', 'Dist', 'init_distributed', 'save_training_state',
-           'latest_checkpoint', 'load_training_state', 'Finetuner', 'egonb_finetune']
+           'latest_checkpoint', 'load_training_state', 'Finetuner', 'FinetuneRecipe', 'egonb_finetune']
 
 # %% ../nbs/06a_finetune.ipynb #6dd3877a
 @dataclass
@@ -749,6 +754,38 @@ def save(self:Finetuner, res):
     plt.close(plot_confusion(res, title, self.out/'confusion_matrix.png'))
 
 # %% ../nbs/06a_finetune.ipynb #d87804e3
+@options
+class FinetuneRecipe:
+    "The VideoMAE fine-tuning recipe: clip sampling, schedule, regularisation, augmentation and the final test."
+    num_frames:int=None          # frames per clip (default: the model's; 16 for a .pth)
+    sampling_rate:int=None       # take every N-th frame (default: the model config's sampling_rate, else 4)
+    input_size:int=None          # crop size in pixels (default: the model's; 224 for a .pth)
+    short_side_size:int=None     # short side the frames are decoded at (default: input_size)
+    epochs:int=30                # training epochs
+    batch_size:int=8             # clips per process per step
+    update_freq:int=1            # gradient accumulation: one optimiser step every N batches
+    lr:float=1e-3                # learning rate per 256 clips (used: lr × batch_size × update_freq × GPUs / 256)
+    min_lr:float=1e-6            # final learning rate of the cosine schedule (scaled the same way)
+    warmup_epochs:int=5          # epochs of linear warm-up from 0
+    weight_decay:float=0.05      # AdamW weight decay (none on biases and norms)
+    layer_decay:float=0.75       # layer-wise learning-rate decay (1: none)
+    drop_path:float=0.1          # stochastic depth rate of the last block
+    clip_grad:float=None         # clip the gradient norm to this
+    smoothing:float=0.1          # label smoothing
+    mixup:float=0.8              # mixup alpha (0: off)
+    cutmix:float=1.0             # cutmix alpha (0: off)
+    mixup_prob:float=1.0         # probability of mixup or cutmix per batch
+    mixup_switch_prob:float=0.5  # probability of cutmix rather than mixup when both are on
+    aa:str='rand-m7-n4-mstd0.5-inc1'  # RandAugment policy, or none
+    reprob:float=0.25            # random erasing probability per frame
+    flip:bool=True               # random horizontal flips (--no_flip for direction-sensitive labels)
+    init_scale:float=0.001       # scale of the new classifier's initial weights
+    test_num_segment:int=5       # final test: clips per video
+    test_num_crop:int=3          # final test: crops per clip
+    dtype:Literal['auto', 'fp32', 'bf16', 'fp16']='auto'  # precision (auto: fp16 mixed precision on GPU, else fp32)
+    seed:int=0                   # random seed
+
+# %% ../nbs/06a_finetune.ipynb #6546fcc6
 @egonb_cli(aliases={'input_dir': ['video_root', 'data_root']}, ranges={'num_workers': '>= 0'})   # 0: no workers
 def egonb_finetune(
     model_type:Literal['videomae'],  # the architecture to fine-tune
@@ -761,47 +798,18 @@ def egonb_finetune(
     test_csv:str=None,            # clips for the final multi-clip, multi-crop test (default: val_csv)
     view:str=None,                # only rows of this camera view (the view column, else a substring of the file name)
     nb_classes:int=None,          # number of classes when the labels are integer ids (default: the largest id + 1)
-    num_frames:int=None,          # frames per clip (default: the model's; 16 for a .pth)
-    sampling_rate:int=None,       # take every N-th frame (default: the model config's sampling_rate, else 4)
-    input_size:int=None,          # crop size in pixels (default: the model's; 224 for a .pth)
-    short_side_size:int=None,     # short side the frames are decoded at (default: input_size)
-    epochs:int=30,                # training epochs
-    batch_size:int=8,             # clips per process per step
-    update_freq:int=1,            # gradient accumulation: one optimiser step every N batches
-    lr:float=1e-3,                # learning rate per 256 clips (used: lr × batch_size × update_freq × GPUs / 256)
-    min_lr:float=1e-6,            # final learning rate of the cosine schedule (scaled the same way)
-    warmup_epochs:int=5,          # epochs of linear warm-up from 0
-    weight_decay:float=0.05,      # AdamW weight decay (none on biases and norms)
-    layer_decay:float=0.75,       # layer-wise learning-rate decay (1: none)
-    drop_path:float=0.1,          # stochastic depth rate of the last block
-    clip_grad:float=None,         # clip the gradient norm to this
-    smoothing:float=0.1,          # label smoothing
-    mixup:float=0.8,              # mixup alpha (0: off)
-    cutmix:float=1.0,             # cutmix alpha (0: off)
-    mixup_prob:float=1.0,         # probability of mixup or cutmix per batch
-    mixup_switch_prob:float=0.5,  # probability of cutmix rather than mixup when both are on
-    aa:str='rand-m7-n4-mstd0.5-inc1',  # RandAugment policy, or none
-    reprob:float=0.25,            # random erasing probability per frame
-    flip:bool=True,               # random horizontal flips (--no_flip for direction-sensitive labels)
-    init_scale:float=0.001,       # scale of the new classifier's initial weights
-    test_num_segment:int=5,       # final test: clips per video
-    test_num_crop:int=3,          # final test: crops per clip
     device:str='auto',            # auto, cpu, cuda (torchrun: one GPU per process)
-    dtype:Literal['auto', 'fp32', 'bf16', 'fp16']='auto',  # precision (auto: fp16 mixed precision on GPU, else fp32)
     num_workers:int=2,            # decoding worker processes per training process
-    seed:int=0,                   # random seed
     resume:str='auto',            # auto (the latest checkpoint in output_dir), none (start over) or a checkpoint file
+    recipe:FinetuneRecipe=FinetuneRecipe(),   # the recipe (its flags: below)
 ):
     "Fine-tune VideoMAE on labelled clips (the VideoMAE recipe); resumable, and multi-GPU under torchrun."
-    require_positive(epochs=epochs, batch_size=batch_size, update_freq=update_freq, lr=lr, num_frames=num_frames,
-                     sampling_rate=sampling_rate, input_size=input_size, short_side_size=short_side_size,
-                     test_num_segment=test_num_segment, test_num_crop=test_num_crop, nb_classes=nb_classes)
-    if num_workers < 0: raise UsageError(f'--num_workers must be 0 or more, not {num_workers}')
-    args = {k: v for k, v in locals().items()}
+    check_flags(dict(nb_classes=nb_classes, num_workers=num_workers), {'num_workers': '>= 0'})
+    args = {k: v for k, v in locals().items() if k != 'recipe'} | dataclasses.asdict(recipe)
     t0 = time.time()
     res = Finetuner(**args).run()
     if int(os.environ.get('RANK', 0)) == 0:
         print(f"test: top-1 {res['top1']:.1f}%, top-5 {res['top5']:.1f}% on {res['num_videos']} videos "
-              f"({test_num_segment} clips × {test_num_crop} crops); {time.time() - t0:.0f} s. "
+              f"({recipe.test_num_segment} clips × {recipe.test_num_crop} crops); {time.time() - t0:.0f} s. "
               f"Model: {Path(output_dir)/'model'}")
     return res

@@ -10,7 +10,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
-from .core import *
+from .core import EgonbError
+from .hub import loading, missing_model, resolve_device, use_hub
 
 # %% auto #0
 __all__ = ['GENERATOR_TASKS', 'REMOTE_CODE_MAX', 'chatml_template', 'Generator', 'model_config_dict', 'load_generator',

@@ -8,8 +8,7 @@ Docs: https://egonb.github.io/egonb/image.html.md"""
 from __future__ import annotations
 import numpy as np
 from tqdm.auto import tqdm
-from .core import *
-from .generate import *
+from .generate import generate
 
 # %% auto #0
 __all__ = ['DEFAULT_IMAGE_PROMPT', 'to_pil', 'image_conversation', 'caption_images', 'image_features']

@@ -6,12 +6,15 @@ Docs: https://egonb.github.io/egonb/keyframe_qa.html.md"""
 
 # %% ../nbs/09a_keyframe_qa.ipynb #ff86cfa5
 from __future__ import annotations
-import re, math, json
-from dataclasses import dataclass, field, asdict
+import re, math
+from dataclasses import asdict
 from pathlib import Path
 import numpy as np
-from .core import EgonbError, AnnotationError, UsageError, load_json, read_jsonl, egonb_cli, printable
-from .data import MCQuestion, read_questions, save_questions
+from .core import EgonbError, UsageError, printable
+from .files import atomic_write, save_figure, save_json
+from .jobs import config_hash, Job, read_jsonl
+from .script import egonb_cli
+from .data import MCQuestion, read_questions
 
 # %% auto #0
 __all__ = ['nlq_questions', 'parse_choice', 'qa_prompt', 'choose_by_likelihood', 'answer_question', 'accuracy', 'VLMAnswerer',
@@ -116,7 +119,6 @@ class VLMAnswerer:
 def qa_eval(questions, aks_dir, video_root, answerer, output_dir, *, frame_size=448, progress=True,
             retry_failed=False):
     "Answer each question from AKS, uniform and top-k frames (same budget); per-method accuracy and the records."
-    from egonb.core import Job, read_jsonl, config_hash
     from egonb.decode import open_video
     from egonb.keyframes import selections, query_video_path, METHODS
     from tqdm.auto import tqdm
@@ -172,7 +174,6 @@ def plot_qa(ev, ax=None):
 
 def qa_report(ev, output_dir):
     "Write `qa_eval.json`, `qa_eval.md` and `qa_eval.png` into `output_dir`; returns the table."
-    from egonb.core import save_json, save_figure, atomic_write
     out = Path(output_dir)
     save_json(ev, out/'qa_eval.json')
     t = qa_table(ev)

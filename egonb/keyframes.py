@@ -13,8 +13,14 @@ from typing import Literal
 import numpy as np
 from fastcore.basics import patch, store_attr
 from tqdm.auto import tqdm
-from .core import *
-from .decode import *
+from .core import EgonbError, InputNotFoundError, printable, UsageError
+from .files import (as_path, atomic_write, canonical_path, check_outputs, child_path, fit_name, load_json,
+                         safe_name, save_figure, save_json, URLPath)
+from .jobs import config_hash, Job, Outcome, read_jsonl, remove_stale_temps
+from .workers import LocalPipeline
+from .script import egonb_cli, require_positive
+from .hub import loading, resolve_device
+from .decode import DecodeWarning, fps_indices, open_video, show_frames, VIDEO_EXTS
 from .data import read_nlq, read_narrations, read_questions, ego4d_video_path, ego4d_root
 from .aks import select_keyframes
 from .cluster import import_ray, RayPipeline

@@ -8,7 +8,7 @@ Docs: https://egonb.github.io/egonb/objects.html.md"""
 from __future__ import annotations
 from dataclasses import dataclass, field
 import numpy as np
-from .core import *
+from .core import EgonbError
 from .generate import load_generator
 
 # %% auto #0

@@ -9,8 +9,9 @@ from __future__ import annotations
 import math, pickle
 from pathlib import Path
 import numpy as np
-from .core import *
-from .features import *
+from .core import EgonbError, ModelNotFoundError
+from .hub import missing_model, offline_requested, resolve_device
+from .features import ClipSampler, Extractor
 
 # %% auto #0
 __all__ = ['SF_MEAN', 'SF_STD', 'SF_SIDE', 'SF_CROP', 'SF_ALPHA', 'SLOWFAST_URLS', 'short_side_scale', 'center_crop',

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 import numpy as np
 import av
-from .core import *
+from .core import NoAudioError, VideoDecodeError
 from .decode import open_video, load_audio
 
 # %% auto #0

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json, re, time
 from pathlib import Path
 import numpy as np
-from .core import *
+from .core import EgonbError, ModelNotFoundError
+from .files import atomic_write, save_json
 from .data import COLORS, read_frame_code
 from .asl.data import grid_to_time
 from .features import Extractor, ClipSampler

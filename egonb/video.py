@@ -8,8 +8,7 @@ Docs: https://egonb.github.io/egonb/video.html.md"""
 from __future__ import annotations
 import numpy as np
 from tqdm.auto import tqdm
-from .core import *
-from .generate import *
+from .generate import generate
 from .image import to_pil
 
 # %% auto #0

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re, pickle
 from pathlib import Path
 import numpy as np
-from .core import *
-from .features import *
+from .core import EgonbError, ModelNotFoundError
+from .hub import HF_HOW, loading, resolve_device
+from .features import ClipSampler, Extractor
 
 # %% auto #0
 __all__ = ['load_videomae', 'videomae_pth_to_hf', 'videomae_pth_config', 'load_videomae_pth', 'VideoMAEPreprocess',

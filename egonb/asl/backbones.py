@@ -8,7 +8,7 @@ Docs: https://egonb.github.io/egonb/asl_backbones.html.md"""
 from __future__ import annotations
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch
-from ..core import *
+from ..core import EgonbError
 from .config import register, BACKBONES
 from .blocks import MaskedConv1D, LayerNorm, TransformerBlock, sinusoid_encoding
 

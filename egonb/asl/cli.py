@@ -6,11 +6,14 @@ Docs: https://egonb.github.io/egonb/asl_cli.html.md"""
 
 # %% ../../nbs/15_asl_cli.ipynb #4ff3ddd8
 from __future__ import annotations
-import contextlib, copy, json, sys
+import contextlib, copy, sys
 from pathlib import Path
-import numpy as np
 from typing import Literal
-from ..core import *
+from ..core import AnnotationError, EgonbError, UsageError
+from ..files import atomic_write, load_json, save_figure, save_json
+from ..jobs import RunLock
+from ..script import egonb_cli
+from ..hub import resolve_device
 from .data import mq_to_actionformer, read_annotation_json
 from .metrics import detection_map, topkx_recall, retrieval_recall, nlq_recall
 

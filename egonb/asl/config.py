@@ -8,7 +8,7 @@ Docs: https://egonb.github.io/egonb/asl_config.html.md"""
 from __future__ import annotations
 import copy, json, math
 from pathlib import Path
-from ..core import *
+from ..core import EgonbError, InputNotFoundError, printable, UsageError
 
 # %% auto #0
 __all__ = ['ASL_DEFAULTS', 'ACTIONFORMER_DEFAULTS', 'RELEASES', 'CONFIG_MAX_VALUES', 'BACKBONES', 'NECKS', 'GENERATORS',

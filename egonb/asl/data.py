@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 import numpy as np
-from ..core import *
+from ..core import AnnotationError, EgonbError, InputNotFoundError, printable, UsageError
+from ..files import load_json, safe_name
 from ..data import read_moments
 
 # %% auto #0

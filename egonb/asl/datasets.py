@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import torch, torch.nn.functional as F
 from fastcore.basics import patch
-from ..core import *
+from ..core import AnnotationError, EgonbError, InputNotFoundError, printable, UsageError
+from ..files import load_json, safe_name, save_json
 from .data import read_annotation_json
 from .config import config_dir
 

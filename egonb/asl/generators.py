@@ -7,7 +7,7 @@ Docs: https://egonb.github.io/egonb/asl_generators.html.md"""
 # %% ../../nbs/19c_asl_generators.ipynb #bc08b322
 from __future__ import annotations
 import torch, torch.nn as nn
-from ..core import *
+from ..core import EgonbError
 from .config import register, GENERATORS
 
 # %% auto #0

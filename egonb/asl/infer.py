@@ -8,9 +8,11 @@ Docs: https://egonb.github.io/egonb/asl_infer.html.md"""
 from __future__ import annotations
 from pathlib import Path
 import torch
-from ..core import *
+from ..core import InputNotFoundError, UsageError
+from ..files import load_json, save_json
+from ..jobs import RunLock
+from ..hub import resolve_device
 from .config import released_output_dir
-from .data import read_annotation_json
 from .datasets import ReleasedMQDataset, released_ground_truth
 from .meta_archs import build_model, detect_actions, mq_submission, _gauss
 from .train import load_checkpoint

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch
-from ..core import *
+from ..core import EgonbError
 from .config import register, make, BACKBONES, NECKS, GENERATORS, META_ARCHS
 from .blocks import MaskedConv1D, LayerNorm, Scale
 from .metrics import batched_nms

@@ -10,7 +10,7 @@ import math
 from collections import defaultdict
 import numpy as np
 import torch
-from ..core import *
+from ..core import AnnotationError, EgonbError
 
 # %% auto #0
 __all__ = ['segment_iou', 'interpolated_ap', 'detection_map', 'topkx_recall', 'nlq_recall', 'retrieval_recall', 'soft_nms_1d',

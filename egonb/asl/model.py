@@ -6,14 +6,16 @@ Docs: https://egonb.github.io/egonb/asl_model.html.md"""
 
 # %% ../../nbs/14_asl_model.ipynb #a83a2e3e
 from __future__ import annotations
-import math, time
+import math
 from pathlib import Path
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
-from ..core import *
+from ..files import atomic_write
+from ..jobs import append_jsonl
+from ..hub import resolve_device
 from .data import grid_to_time, time_to_grid, load_clip_features, resize_features
 from .targets import make_points, label_points, asl_loss, REG_RANGES
-from .metrics import batched_nms, detection_map
+from .metrics import batched_nms
 from .sensitivity import ClassSensitivity, asl_terms
 
 # %% auto #0

@@ -7,7 +7,7 @@ Docs: https://egonb.github.io/egonb/asl_necks.html.md"""
 # %% ../../nbs/19b_asl_necks.ipynb #2fb5c22a
 from __future__ import annotations
 import torch.nn as nn
-from ..core import *
+from ..core import EgonbError
 from .config import register, NECKS
 from .blocks import LayerNorm
 

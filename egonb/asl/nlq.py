@@ -7,10 +7,11 @@ Docs: https://egonb.github.io/egonb/asl_nlq.html.md"""
 # %% ../../nbs/17_asl_nlq.ipynb #ef212d82
 from __future__ import annotations
 import numpy as np
-import torch, torch.nn as nn, torch.nn.functional as F
+import torch, torch.nn as nn
 from pathlib import Path
 from fastcore.basics import patch
-from ..core import *
+from ..core import EgonbError
+from ..files import atomic_write
 from ..data import read_nlq
 from .data import time_to_grid, load_clip_features, resize_features
 from .model import ASLNet, decode, to_seconds, model_inputs, batch_to_device

@@ -8,7 +8,6 @@ Docs: https://egonb.github.io/egonb/asl_synthetic.html.md"""
 from __future__ import annotations
 import math
 import numpy as np
-from ..core import *
 
 # %% auto #0
 __all__ = ['REG_RANGES', 'make_points', 'label_points', 'focal_loss', 'diou_loss', 'sigmoid_focal_loss', 'diou_loss_1d',

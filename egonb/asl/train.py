@@ -9,7 +9,10 @@ from __future__ import annotations
 import copy, json, math
 from pathlib import Path
 import torch, torch.nn as nn
-from ..core import *
+from ..core import EgonbError, InputNotFoundError, printable, UsageError
+from ..files import atomic_write, load_json, save_json
+from ..jobs import append_jsonl, config_hash, RunLock
+from ..hub import resolve_device
 from .config import released_output_dir
 from .data import read_annotation_json
 from .blocks import LayerNorm, Scale, AffineDropPath
