@@ -19,11 +19,12 @@ HERE = Path(__file__).resolve().parent
 sys.path = [p for p in sys.path if Path(p or '.').resolve() != HERE]   # this file is ray.py: `import ray` means Ray
 import psutil
 os.environ.setdefault('EGONB_OFFLINE', '1')
-import copy, json
+import json
 from egonb.jobs import Job
 from egonb.files import load_json
-from egonb.data import sample_dir
-from egonb.features import FeatureRunner, create_extractor, select_videos
+from egonb.features import FeatureRunner, create_extractor
+sys.path.append(str(HERE))
+from workloads import workload, aks_workload   # noqa: E402
 
 class PeakRSS:
     "Peak resident memory (GiB) of this process and all its descendants, sampled every `every` seconds."
@@ -47,28 +48,6 @@ class PeakRSS:
         self._t.join()
     @property
     def gib(self): return self.peak / 2**30
-
-def workload(n, d):
-    "`n` videos in folder `d`: the sample clips copied under distinct names."
-    src = select_videos(sample_dir())
-    d.mkdir(parents=True, exist_ok=True)
-    for i in range(n): shutil.copy(src[i % len(src)], d/f'{i:02d}_{src[i % len(src)].name}')
-    return select_videos(d)
-
-def aks_workload(n, d):
-    "An Ego4D root under `d` with `n` clips (copies of the sample clips) and the NLQ dict of their queries."
-    nlq = load_json(sample_dir()/'v2'/'annotations'/'nlq_val.json')
-    clips = [(v, c) for v in nlq['videos'] for c in v['clips']]
-    (d/'v2'/'clips').mkdir(parents=True, exist_ok=True)
-    videos = []
-    for i in range(n):
-        v, c = copy.deepcopy(clips[i % len(clips)])
-        uid = f"{i:02d}-{c['clip_uid']}"
-        shutil.copy(sample_dir()/'v2'/'clips'/f"{c['clip_uid']}.mp4", d/'v2'/'clips'/f'{uid}.mp4')
-        c['clip_uid'] = uid
-        for a in c['annotations']: a['annotation_uid'] = f"{i:02d}-{a['annotation_uid']}"
-        videos.append(dict(v, video_uid=f"{i:02d}-{v['video_uid']}", clips=[c]))
-    return dict(nlq, videos=videos)
 
 def timed(rows, name, fn, n):
     "Run `fn()` under a `PeakRSS`; add a row (name, seconds, GiB) and check that `n` items are done."
