@@ -426,10 +426,10 @@ def _padded(op, segs, scores, groups):
 def group_nms(segs, scores, groups, *, soft=True, iou_threshold=0.1, sigma=0.5, min_score=0., max_num=0):
     "Soft or hard NMS within each group, all groups at once: `(input indices, scores)`, groups sorted, picks in order."
     op = _Ops(segs)
-    if not op.t and len(groups) and (groups == groups[0]).all():      # one group on the CPU: the sparse paths
-        if soft: return _soft_nms_blocks(segs, scores, sigma=sigma, min_score=min_score, max_num=max_num)
-        return _one_group_nms(segs, scores, soft=False, iou_threshold=iou_threshold, min_score=min_score,
-                              max_num=max_num)
+    if not op.t and len(scores) and np.isfinite(scores).all() and np.isfinite(segs).all() and (
+            segs[:, 1] > segs[:, 0]).all():             # on the CPU: independent runs of overlapping segments
+        return _cpu_group_nms(segs, scores, groups, soft=soft, iou_threshold=iou_threshold, sigma=sigma,
+                              min_score=min_score, max_num=max_num)
     o, start, (r, c), S0, S1, sc = _padded(op, segs, scores, groups)
     alive = op.zeros_bool(sc.shape)
     alive[r, c] = True if soft or min_score <= 0 else scores[o] > min_score
@@ -514,7 +514,7 @@ def _soft_nms_blocks(segs, scores, *, sigma=0.5, min_score=0., max_num=0, block=
     s0, s1, sc, idx = segs[order, 0], segs[order, 1], scores[order], order
     n, limit, longest = len(sc), max_num if max_num > 0 else len(sc), float((s1 - s0).max(initial=0.))
     alive, masked, keep, kept_sc = np.ones(n, bool), sc.copy(), [], []
-    while sum(map(len, keep)) < limit:
+    while sum(map(len, keep)) < limit and alive.any():
         if alive.sum() < n // 2 and n > 4 * block:
             a = np.flatnonzero(alive)
             s0, s1, sc, masked, idx, alive, n = s0[a], s1[a], sc[a], masked[a], idx[a], alive[a], len(a)
@@ -549,6 +549,98 @@ def _soft_nms_blocks(segs, scores, *, sigma=0.5, min_score=0., max_num=0, block=
         masked[dead] = -np.inf
     if not keep: return np.zeros(0, np.int64), scores[:0]
     return np.concatenate(keep), np.concatenate(kept_sc).astype(scores.dtype)
+
+# %% ../../nbs/10_asl_metrics.ipynb #0eb33c46
+def _runs(groups, s0, s1):
+    "Run of each segment (in group, start order): overlapping segments of a group, chained, share a run."
+    m = len(groups)
+    if not m: return np.zeros(0, np.int64)
+    newg = np.r_[True, groups[1:] != groups[:-1]]
+    rank = np.unique(np.r_[s0, s1], return_inverse=True)[1].reshape(2, m)    # exact order, small integers
+    off = (np.cumsum(newg) - 1) * (2 * m + 1)                                # keeps each group's maxima its own
+    reach = np.maximum.accumulate(rank[1] + off)
+    new = newg.copy()
+    new[1:] |= rank[0, 1:] + off[1:] >= reach[:-1]          # starts at or after every earlier end: no overlap
+    return np.cumsum(new) - 1
+
+# %% ../../nbs/10_asl_metrics.ipynb #aa154082
+def _rows_nms(S0, S1, ms, *, soft, iou_threshold, sigma, min_score, max_num):
+    "NMS in every row of `[rows, width]` arrays at once (scores `ms`, -inf padding): `(rows, columns, scores)`."
+    rows, L, out, step = np.arange(len(ms)), S1 - S0, [], 0
+    ms = ms.copy()
+    while len(rows) and (max_num <= 0 or step < max_num):
+        ar = np.arange(len(rows))
+        i = ms.argmax(1)
+        out.append((rows, i, ms[ar, i]))
+        ms[ar, i] = -np.inf
+        p0, p1, pl = S0[ar, i][:, None], S1[ar, i][:, None], L[ar, i][:, None]
+        inter = np.minimum(p1, S1)                  # the loop's arithmetic, in place: the same bits
+        inter -= np.maximum(p0, S0)
+        np.maximum(inter, np.float32(0), out=inter)
+        den = pl + L
+        den -= inter
+        iou = np.divide(inter, den, out=inter)
+        if soft:
+            np.square(iou, out=iou)
+            iou /= np.float32(-sigma)                  # -(x²)/σ: IEEE division is symmetric in sign
+            with np.errstate(invalid='ignore'):
+                ms *= torch.exp(torch.from_numpy(iou)).numpy()
+                ms[~(ms >= min_score)] = -np.inf
+        else: ms[iou > iou_threshold] = -np.inf
+        live = ms.max(1) > -np.inf
+        if not live.all(): rows, ms, S0, S1, L = rows[live], ms[live], S0[live], S1[live], L[live]
+        step += 1
+    if not out: return np.zeros(0, np.int64), np.zeros(0, np.int64), ms[:0, 0]
+    return tuple(np.concatenate(x) for x in zip(*out))
+
+# %% ../../nbs/10_asl_metrics.ipynb #5b70e662
+def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_score, max_num, big=2048):
+    "`group_nms` of NumPy arrays, in independent runs of overlapping segments: `(input indices, scores)`."
+    n, s0, s1 = len(scores), segs[:, 0], segs[:, 1]
+    if soft:
+        keep = scores >= min_score
+        go = np.argsort(groups, kind='stable')
+        gb = np.flatnonzero(np.r_[True, groups[go][1:] != groups[go][:-1], True])
+        for k in np.flatnonzero(np.maximum.reduceat(scores[go], gb[:-1]) < min_score):
+            keep[go[gb[k] + np.argmax(scores[go[gb[k]:gb[k + 1]]])]] = True   # a group's first pick is always made
+    else: keep = scores > min_score if min_score > 0 else np.ones(n, bool)
+    idx = np.flatnonzero(keep)
+    idx = idx[np.lexsort((s0[idx], groups[idx]))]
+    run = _runs(groups[idx], s0[idx], s1[idx])
+    o = np.lexsort((idx, run))                                 # each run in input order: argmax ties as the loop
+    idx, run = idx[o], run[o]
+    bounds = np.flatnonzero(np.r_[True, run[1:] != run[:-1], True])
+    size = np.diff(bounds)
+    starts = bounds[:-1]
+    picks = [(idx[starts[size == 1]], scores[idx[starts[size == 1]]])]
+    kw = dict(soft=soft, iou_threshold=iou_threshold, sigma=sigma, min_score=min_score, max_num=max_num)
+    for lo, hi in ((2, 4), (5, 16), (17, 64), (65, 256), (257, 1024), (1025, big)):
+        r = np.flatnonzero((size >= lo) & (size <= min(hi, big)))
+        if not len(r): continue
+        w = int(size[r].max())
+        row = np.repeat(np.arange(len(r)), size[r])
+        col = np.arange(len(row)) - np.repeat(np.cumsum(size[r]) - size[r], size[r])
+        at = idx[np.repeat(starts[r], size[r]) + col]
+        S0, S1, ms = (np.zeros((len(r), w), np.float32) for _ in range(3))
+        ms[:] = -np.inf
+        S0[row, col], S1[row, col], ms[row, col] = s0[at], s1[at], scores[at]
+        pr, pc, ps = _rows_nms(S0, S1, ms, **kw)
+        picks.append((idx[starts[r][pr] + pc], ps))
+    for b in np.flatnonzero(size > big):
+        at = idx[bounds[b]:bounds[b + 1]]
+        if soft: k, sc = _soft_nms_blocks(segs[at], scores[at], sigma=sigma, min_score=min_score, max_num=max_num)
+        else: k, sc = _one_group_nms(segs[at], scores[at], soft=False, iou_threshold=iou_threshold,
+                                     min_score=min_score, max_num=max_num)
+        picks.append((at[k], sc))
+    i, sc = np.concatenate([p[0] for p in picks]), np.concatenate([p[1] for p in picks]).astype(scores.dtype)
+    o = np.lexsort((i, -sc, groups[i]))          # each group's picks in the loop's order: score down, ties by index
+    i, sc = i[o], sc[o]
+    if max_num > 0:
+        g = groups[i]
+        first = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+        nth = np.arange(len(g)) - np.repeat(first, np.diff(np.r_[first, len(g)]))
+        i, sc = i[nth < max_num], sc[nth < max_num]
+    return i, sc
 
 # %% ../../nbs/10_asl_metrics.ipynb #8dde5863
 def batched_nms(segs, scores, labels, iou_threshold, min_score, max_seg_num, use_soft_nms=True, multiclass=True,
