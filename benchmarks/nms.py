@@ -1,11 +1,14 @@
 """NMS speed: ActionFormer's compiled nms_1d_cpu (when importable), egonb's one-group-at-a-time loop and egonb's
 `group_nms` (all groups at once; NumPy on the CPU, PyTorch on CUDA), on 50 videos over 110 classes: uniform random
-candidates (2-5k a video) and detector-like clustered ones (`clustered`: 50-500 candidates around each action).
+candidates (2-5k a video), detector-like clustered ones (`clustered`: 50-500 candidates around each action) and a real
+model's (`model_outputs`: the pre-NMS candidates of the released Ego4D-ASL port, briefly trained on synthetic clips;
+kept in benchmarks/nms_model_outputs.npz, made with --make_fixture).
 
 ActionFormer's extension is not a dependency of egonb: build it in a scratch folder (a copy of actionformer_release's
 libs/utils: `python setup.py build_ext --inplace` with this environment's Python) and point ACTIONFORMER_UTILS at that
 folder to get its column; otherwise the column says it was skipped. Same seed, same inputs for every column; the kept sets are checked to be equal."""
-import argparse, time
+import argparse, tempfile, time
+from pathlib import Path
 import numpy as np, torch
 from egonb.asl.metrics import batched_nms, soft_nms_1d, hard_nms_1d
 
@@ -42,6 +45,53 @@ def clustered(n_videos=50, n_classes=110, seed=0):
         out.append((torch.tensor(np.concatenate(segs), dtype=torch.float32),
                     torch.tensor(np.concatenate(scores), dtype=torch.float32), torch.tensor(np.concatenate(labels))))
     return out
+
+FIXTURE = Path(__file__).parent/'nms_model_outputs.npz'
+
+def model_outputs(n_videos=50, n_classes=110, path=FIXTURE):
+    "The pre-NMS (segments, scores, labels) of each video that `make_fixture` saved (the first `n_videos`)."
+    if not path.exists(): raise SystemExit(f'{path} is missing: make it with --make_fixture')
+    f = np.load(path)
+    cut, out = np.r_[0, np.cumsum(f['counts'])], []
+    for a, b in zip(cut[:n_videos], cut[1:n_videos + 1]):
+        s = f['segs'][a:b].astype(np.float32)
+        ok = s[:, 1] - s[:, 0] > 0.01      # the model's duration_thresh, again after float16 rounding
+        out.append((torch.from_numpy(s[ok]), torch.from_numpy(f['scores'][a:b][ok]),
+                    torch.from_numpy(f['labels'][a:b][ok].astype(np.int64))))
+    return out
+
+def make_fixture(n_videos=50, n_classes=110, epochs=4, path=FIXTURE):
+    """Train the released Ego4D-ASL port (reduced width) for a few epochs on synthetic clips of `n_classes` classes
+    and save the candidates it hands to NMS on `n_videos` of the held-out clips (ActionFormer's pre-NMS top-k 5000
+    per level, score > 0.001): segments in feature steps as float16, float32 scores, int16 labels. The saved file
+    holds 12 clips of a run with epochs=2 (~27k candidates each; 8.5 min on 2 cores)."""
+    from egonb.testing import make_released_mq, tiny_released_config
+    from egonb.asl.config import released_config
+    from egonb.asl.datasets import ReleasedMQDataset
+    from egonb.asl.infer import find_checkpoint
+    from egonb.asl.train import train_released, load_checkpoint
+    import egonb.asl.meta_archs as ma
+    d = Path(tempfile.mkdtemp(prefix='egonb-nms-'))
+    make_released_mq(d, num_clips=max(n_videos, 3 * n_classes), num_classes=n_classes, length=192, seed=0)
+    cfg = released_config(tiny_released_config(d, num_classes=n_classes, opt=dict(epochs=epochs, warmup_epochs=1),
+                                               loader=dict(batch_size=4)))
+    t = time.time()
+    train_released(cfg, d/'run')
+    print(f'trained {epochs} + 1 epochs on {n_videos} clips in {time.time() - t:.0f} s')
+    m = ma.build_model(cfg)
+    load_checkpoint(m, find_checkpoint(d/'run'))
+    seen, real = [], ma.batched_nms
+    def record(s, p, l, *a, **k):
+        if len(seen) < n_videos: seen.append((s.clone(), p.clone(), l.clone()))
+        return real(s, p, l, *a, **k)
+    ma.batched_nms = record
+    try: ma.detect_actions(m, ReleasedMQDataset(cfg, cfg['val_split'], False))
+    finally: ma.batched_nms = real
+    np.savez_compressed(path, counts=np.array([len(x[0]) for x in seen]),
+                        segs=torch.cat([x[0] for x in seen]).numpy().astype(np.float16),
+                        scores=torch.cat([x[1] for x in seen]).numpy(),
+                        labels=torch.cat([x[2] for x in seen]).numpy().astype(np.int16))
+    print(f'{path}: {len(seen)} videos, {sum(len(x[0]) for x in seen)} candidates, {path.stat().st_size / 2**20:.1f} MB')
 
 def loop_nms(segs, scores, labels, soft, multiclass, sigma, thr=0.1, min_score=0.001, max_num=2000):
     "egonb's previous implementation: one group at a time, one pick per Python step."
@@ -84,33 +134,45 @@ def main():
     ap.add_argument('--videos', type=int, default=50)
     ap.add_argument('--threads', type=int, default=1, help='torch threads (ActionFormer\'s extension uses one)')
     ap.add_argument('--repeat', type=int, default=3, help='best of this many passes (not for the slow loop)')
-    ap.add_argument('--data', default='uniform,clustered', help='candidate sets: uniform, clustered (comma-separated)')
+    ap.add_argument('--data', default='uniform,clustered,model',
+                    help='candidate sets: uniform, clustered, model (comma-separated)')
+    ap.add_argument('--loop', type=int, default=1, help="also time egonb's one-group-at-a-time loop (1) or not (0)")
+    ap.add_argument('--make_fixture', type=int, default=0, help='train the model and save its candidates (1)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    if a.make_fixture: return make_fixture()
     af = actionformer()
     if af is None: print('ActionFormer column skipped: set ACTIONFORMER_UTILS to a built copy of its libs/utils')
     for kind in a.data.split(','):
-        vids = dict(uniform=videos, clustered=clustered)[kind](a.videos)
-        print(f'\n{kind}: {a.videos} videos, {sum(len(v[0]) for v in vids)} candidates, 110 classes; '
+        vids = dict(uniform=videos, clustered=clustered, model=model_outputs)[kind](a.videos)
+        print(f'\n{kind}: {len(vids)} videos, {sum(len(v[0]) for v in vids)} candidates, 110 classes; '
               f'torch threads {torch.get_num_threads()}')
-        table(vids, af, a.repeat)
+        table(vids, af, a.repeat, a.loop)
 
-def table(vids, af, repeat):
-    "One table: each NMS case on `vids`, ActionFormer's C++ (if built), egonb's loop and `batched_nms`."
+def table(vids, af, repeat, loop=1):
+    """One table: each NMS case on `vids`, ActionFormer's C++ (if built), egonb's loop and `batched_nms`; the last
+    case adds ActionFormer's boundary voting (0.95, as in its Ego4D config) to class-agnostic Soft-NMS."""
     cuda = torch.cuda.is_available()
-    cases = [('soft-NMS per class, sigma 0.5', True, True, 0.5), ('soft-NMS per class, sigma 0.9', True, True, 0.9),
-             ('soft-NMS class-agnostic', True, False, 0.5), ('hard NMS per class', False, True, 0.5)]
+    cases = [('soft-NMS per class, sigma 0.5', True, True, 0.5, 0.),
+             ('soft-NMS per class, sigma 0.9', True, True, 0.9, 0.),
+             ('soft-NMS class-agnostic', True, False, 0.5, 0.), ('hard NMS per class', False, True, 0.5, 0.),
+             ('hard NMS class-agnostic', False, False, 0.5, 0.),
+             ('soft-NMS class-agnostic + voting', True, False, 0.5, 0.95)]
     print('| case | ActionFormer C++ | egonb loop | egonb group_nms (CPU) | loop ÷ group | C++ ÷ group |'
           + (' group_nms (CUDA) |' if cuda else ''))
     print('|---|---|---|---|---|---|' + ('---|' if cuda else ''))
-    for name, soft, mc, sigma in cases:
-        t_loop, ref = timed(lambda s, p, l: loop_nms(s, p, l, soft, mc, sigma), vids)
-        kw = dict(use_soft_nms=soft, multiclass=mc, sigma=sigma, voting_thresh=0.)
+    for name, soft, mc, sigma, vote in cases:
+        kw = dict(use_soft_nms=soft, multiclass=mc, sigma=sigma, voting_thresh=vote)
         t_new, new = timed(lambda s, p, l: batched_nms(s, p, l, 0.1, 0.001, 2000, **kw), vids, repeat)
-        assert all(len(r) == len(n[0]) for r, n in zip(ref, new)), 'kept sets differ'
-        t_af = timed(lambda s, p, l: af(s, p, l, 0.1, 0.001, 2000, soft, mc, sigma, 0.), vids, repeat)[0] if af else None
-        row = (f'| {name} | {f"{t_af:.2f} s" if t_af else "skipped"} | {t_loop:.2f} s | {t_new:.2f} s | '
-               f'{t_loop / t_new:.1f}× | {f"{t_af / t_new:.1f}×" if t_af else "–"} |')
+        t_loop = None
+        if loop:
+            t_loop, ref = timed(lambda s, p, l: loop_nms(s, p, l, soft, mc, sigma), vids)
+            assert all(len(r) == len(n[0]) for r, n in zip(ref, new)), 'kept sets differ'
+        t_af = None
+        if af: t_af = timed(lambda s, p, l: af(s, p, l, 0.1, 0.001, 2000, soft, mc, sigma, vote), vids, repeat)[0]
+        row = (f'| {name} | {f"{t_af:.3f} s" if t_af else "skipped"} | {f"{t_loop:.2f} s" if t_loop else "–"} | '
+               f'{t_new:.3f} s | {f"{t_loop / t_new:.1f}×" if t_loop else "–"} | '
+               f'{f"{t_af / t_new:.2f}×" if t_af else "–"} |')
         if cuda:
             gv = [tuple(x.cuda() for x in v) for v in vids]
             torch.cuda.synchronize()

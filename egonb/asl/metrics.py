@@ -13,8 +13,8 @@ import torch
 from ..core import AnnotationError, EgonbError
 
 # %% auto #0
-__all__ = ['segment_iou', 'interpolated_ap', 'detection_map', 'topkx_recall', 'nlq_recall', 'retrieval_recall', 'soft_nms_1d',
-           'hard_nms_1d', 'seg_voting', 'group_nms', 'batched_nms']
+__all__ = ['segment_iou', 'MQPredictions', 'parse_predictions', 'interpolated_ap', 'detection_map', 'topkx_recall', 'nlq_recall',
+           'retrieval_recall', 'soft_nms_1d', 'hard_nms_1d', 'seg_voting', 'group_nms', 'batched_nms']
 
 # %% ../../nbs/10_asl_metrics.ipynb #43f32743
 def segment_iou(a, b):
@@ -84,98 +84,218 @@ def _checked(vid, i, s, e, l, sc):
         raise AnnotationError(f'predictions: {vid} detection {i}: segment [{s}, {e}] / score {sc} is NaN or infinite')
     return vid, s, e, l, sc
 
+# %% ../../nbs/10_asl_metrics.ipynb #9bbecbb1
+class MQPredictions:
+    "Moment-query predictions read and checked once: float columns and codes into the distinct videos and labels."
+    def __init__(self, videos, vcode, start, end, labels, lcode, score, label_is_str):
+        self.videos, self.vcode, self.start, self.end = videos, vcode, start, end
+        self.labels, self.lcode, self.score, self.label_is_str = labels, lcode, score, label_is_str
+    def __len__(self): return len(self.score)
+    def __repr__(self):
+        return f'MQPredictions({len(self)} predictions, {len(self.videos)} videos, {len(self.labels)} labels)'
+    @property
+    def video(self): return _objects(self.videos)[self.vcode]
+    @property
+    def label(self): return _objects(self.labels)[self.lcode]
+
+def _objects(xs):
+    "A 1-D object array of `xs` (NumPy would make a 2-D one of equal-length tuples)."
+    out = np.empty(len(xs), object)
+    out[:] = xs
+    return out
+
+def parse_predictions(predictions):
+    "`MQPredictions` of Ego4D-submission, results-dict or column-dict predictions, for `detection_map`/`topkx_recall`."
+    if isinstance(predictions, MQPredictions): return predictions
+    if not isinstance(predictions, dict):
+        raise AnnotationError(f'predictions: expected a JSON object, got {type(predictions).__name__}')
+    try: fast = _parse_columns(predictions) if 'video-id' in predictions else _parse_results(predictions)
+    except AnnotationError: raise
+    except Exception: fast = None
+    if fast is not None: return fast
+    items = _pred_items(predictions)          # the item-by-item path names the first bad prediction
+    return _from_items(items)
+
+def _encode(xs):
+    "Distinct values of the list `xs` in order of first appearance, and each item's code."
+    d = {}
+    codes = np.fromiter((d.setdefault(x, len(d)) for x in xs), np.int64, len(xs))
+    return list(d), codes
+
+def _floats(xs, n):
+    "`xs` as a float64 vector of length `n`, or None where that is not exactly what `float` of each item gives."
+    if isinstance(xs, np.ndarray) and xs.dtype.kind not in 'biuf': return None
+    a = np.asarray(xs, np.float64)
+    return a if a.shape == (n,) and np.isfinite(a).all() else None
+
+def _parse_columns(pred):
+    "ActionFormer's column dict, vectorised; None where a column needs the item-by-item path."
+    cols = [pred[k] if isinstance(pred[k], list) else np.asarray(pred[k])
+            for k in ('video-id', 't-start', 't-end', 'label', 'score')]
+    n = min(map(len, cols))
+    v, l = cols[0][:n], np.asarray(cols[3][:n])
+    if isinstance(v, np.ndarray) and v.dtype.kind not in 'Uiub': return None
+    videos, vcode = _encode(v if isinstance(v, list) else v.tolist())
+    if not all(isinstance(x, str) for x in videos):
+        if isinstance(v, list): return None
+        videos = [str(x) for x in videos]
+    s, e, sc = (_floats(c[:n], n) for c in (cols[1], cols[2], cols[4]))
+    if s is None or e is None or sc is None: return None
+    if l.dtype.kind in 'biu':
+        u, lcode = np.unique(l, return_inverse=True)
+        labels = u.tolist()
+    else: labels, lcode = _encode([x.item() if hasattr(x, 'item') else x for x in l.tolist()])
+    first = labels[lcode[0]] if n else None
+    return MQPredictions(videos, vcode, s, e, labels, lcode, sc, isinstance(first, str))
+
+def _parse_results(pred):
+    "Ego4D's `detect_results` / ActivityNet's `results`, list by list; None where an item needs the slow path."
+    res = pred.get('detect_results', pred.get('results'))
+    if not isinstance(res, dict): return None
+    videos, counts, s, e, l, sc = list(res), [], [], [], [], []
+    for ds in res.values():
+        segs = [d['segment'] for d in ds]
+        s += [x[0] for x in segs]
+        e += [x[1] for x in segs]
+        l += [d['label'] for d in ds]
+        sc += [d['score'] for d in ds]
+        counts.append(len(segs))
+    n = len(l)
+    s, e, sc = _floats(s, n), _floats(e, n), _floats(sc, n)
+    if s is None or e is None or sc is None: return None
+    labels, lcode = _encode(l)
+    vcode = np.repeat(np.arange(len(videos)), counts)
+    return MQPredictions(videos, vcode, s, e, labels, lcode, sc, bool(n) and isinstance(l[0], str))
+
+def _from_items(items):
+    "`MQPredictions` of checked (video, start, end, label, score) tuples."
+    videos, vcode = _encode([x[0] for x in items])
+    labels, lcode = _encode([x[3] for x in items])
+    f = lambda k: np.array([x[k] for x in items], np.float64)
+    return MQPredictions(videos, vcode, f(1), f(2), labels, lcode, f(4), bool(items) and isinstance(items[0][3], str))
+
 # %% ../../nbs/10_asl_metrics.ipynb #75eef900
 def interpolated_ap(prec, rec):
     "VOC all-point interpolated average precision."
-    mprec = np.hstack([[0], prec, [0]])
+    mprec = np.maximum.accumulate(np.hstack([[0], prec, [0]])[::-1])[::-1]     # the precision envelope
     mrec = np.hstack([[0], rec, [1]])
-    for i in range(len(mprec) - 2, -1, -1): mprec[i] = max(mprec[i], mprec[i + 1])
     idx = np.where(mrec[1:] != mrec[:-1])[0] + 1
     return float(np.sum((mrec[idx] - mrec[idx - 1]) * mprec[idx]))
 
 # %% ../../nbs/10_asl_metrics.ipynb #254fc2f5
 def _class_tp(gv, gt, pv, pt, ps, tious):
+    "True positives `[tious, predictions]` of one class, the predictions in ActionFormer's order (descending score)."
     order = ps.argsort()[::-1]
     pv, pt = pv[order], pt[order]
     tp = np.zeros((len(tious), len(order)), bool)
-    g_by_v = defaultdict(list)
-    for i, v in enumerate(gv): g_by_v[v].append(i)
-    p_by_v = defaultdict(list)
-    for i, v in enumerate(pv): p_by_v[v].append(i)
-    for v, pidx in p_by_v.items():
-        gidx = g_by_v.get(v)
-        if not gidx: continue
-        iou = segment_iou(pt[pidx], gt[gidx])
-        for ti, thr in enumerate(tious): _greedy(iou, thr, np.asarray(pidx), tp[ti])
+    gs = np.argsort(gv, kind='stable')
+    lo, hi = np.searchsorted(gv[gs], pv, 'left'), np.searchsorted(gv[gs], pv, 'right')
+    one = np.flatnonzero(hi - lo == 1)               # a video with one ground truth: the first hit takes it
+    if len(one):
+        iou = _pair_iou(pt[one], gt[gs[lo[one]]])
+        for ti, thr in enumerate(tious):
+            hit = one[iou >= thr]
+            tp[ti, hit[np.unique(pv[hit], return_index=True)[1]]] = True
+    many = np.flatnonzero(hi - lo > 1)
+    many = many[np.argsort(pv[many], kind='stable')]
+    for rows in np.split(many, np.flatnonzero(np.diff(pv[many])) + 1) if len(many) else []:
+        iou = segment_iou(pt[rows], gt[gs[lo[rows[0]]:hi[rows[0]]]])
+        for ti, thr in enumerate(tious): tp[ti, rows[_greedy(iou, thr)]] = True
     return tp
 
-def _greedy(iou, thr, pidx, tp_row):
-    "ActionFormer's greedy matching of one video's predictions (rows, score order) to its ground truth."
-    lock = np.zeros(iou.shape[1], bool)
-    for r in np.flatnonzero(iou.max(1) >= thr):
-        srt = iou[r].argsort()[::-1]
-        for j in srt:
-            if iou[r, j] < thr: break
-            if lock[j]: continue
-            lock[j] = tp_row[pidx[r]] = True
-            break
-        if lock.all(): return
+def _pair_iou(a, b):
+    "tIoU of segments `a[i]` and `b[i]`, as `segment_iou` computes each entry."
+    inter = np.clip(np.minimum(a[:, 1], b[:, 1]) - np.maximum(a[:, 0], b[:, 0]), 0, None)
+    union = (a[:, 1] - a[:, 0]) + (b[:, 1] - b[:, 0]) - inter
+    with np.errstate(divide='ignore', invalid='ignore'): return np.where(union > 0, inter / union, 0.)
+
+def _greedy(iou, thr):
+    "Rows (predictions in score order) that ActionFormer's greedy matching makes true positives of one video."
+    ok = iou >= thr
+    rows = np.flatnonzero(ok.any(1))
+    ok, r, tp = ok[rows], 0, []
+    while r < len(rows):
+        live = ok[r:].any(1)
+        k = int(live.argmax())
+        if not live[k]: break
+        r += k
+        srt = iou[rows[r]].argsort()[::-1]          # its ground truth by tIoU, ties as ActionFormer breaks them
+        ok[:, srt[ok[r, srt].argmax()]] = False
+        tp.append(rows[r])
+        r += 1
+    return np.asarray(tp, np.int64)
 
 # %% ../../nbs/10_asl_metrics.ipynb #53b8ec7b
 def detection_map(ground_truth, predictions, tious=(0.1, 0.2, 0.3, 0.4, 0.5), subset=None, primary_only=True):
     "ActionFormer/Ego4D MQ detection mAP: dict with `mAP` per tIoU, `average_mAP` and `per_class`."
-    G, P, classes = _by_class(ground_truth, predictions, subset, primary_only)
+    classes, per_class = _by_class(ground_truth, predictions, subset, primary_only)
     ap = np.zeros((len(tious), len(classes)))
-    for ci, c in enumerate(classes):
-        ap[:, ci] = _class_ap(G[c], P.get(c, []), tious)
+    for ci, ((gv, gt), (pv, pt, ps)) in enumerate(per_class): ap[:, ci] = _ap(gv, gt, pv, pt, ps, tious)
     m = ap.mean(1) if classes else np.zeros(len(tious))
     return dict(mAP={float(t): float(x) for t, x in zip(tious, m)}, average_mAP=float(m.mean()),
                 per_class={c: ap[:, i].tolist() for i, c in enumerate(classes)})
 
 def _by_class(ground_truth, predictions, subset, primary_only):
-    "Ground truth and predictions grouped by class, and the classes of the ground truth."
-    preds = _pred_items(predictions)
-    use_ids = bool(preds) and not isinstance(preds[0][3],
-                                             str) and 'database' in ground_truth   # integer labels match label_id
-    G, P = defaultdict(list), defaultdict(list)
-    for g in _gt_items(ground_truth, subset, primary_only, use_ids): G[g[3]].append(g)
-    for p in preds: P[p[3]].append(p)
-    return G, P, sorted(G, key=str)
+    """The classes of the ground truth, and for each `((video codes, segments), (video codes, segments, scores))` of
+    its ground truth and of its predictions, in input order (videos coded alike; -1 for one without ground truth)."""
+    p = parse_predictions(predictions)
+    use_ids = len(p) > 0 and not p.label_is_str and 'database' in ground_truth   # integer labels match label_id
+    G, vid = defaultdict(list), {}
+    for v, s, e, l in _gt_items(ground_truth, subset, primary_only, use_ids):
+        G[l].append((vid.setdefault(v, len(vid)), s, e))
+    classes = sorted(G, key=str)
+    cidx = {c: i for i, c in enumerate(classes)}
+    pcls = np.array([cidx.get(l, -1) for l in p.labels], np.int64)[p.lcode] if len(p) else np.zeros(0, np.int64)
+    pvid = np.array([vid.get(v, -1) for v in p.videos], np.int64)[p.vcode] if len(p) else np.zeros(0, np.int64)
+    order = np.argsort(pcls, kind='stable')
+    bounds = np.searchsorted(pcls[order], np.arange(len(classes) + 1))
+    seg = np.stack([p.start, p.end], 1)
+    per_class = []
+    for ci, c in enumerate(classes):
+        g = np.array(G[c], np.float64)
+        rows = order[bounds[ci]:bounds[ci + 1]]
+        per_class.append(((g[:, 0].astype(np.int64), g[:, 1:]), (pvid[rows], seg[rows], p.score[rows])))
+    return classes, per_class
 
-def _class_ap(g, p, tious):
-    if not p: return np.zeros(len(tious))
-    gv, gt = np.array([x[0] for x in g], object), np.array([x[1:3] for x in g], np.float64)
-    pv, pt, ps = np.array([x[0] for x in p], object), np.array([x[1:3] for x in p],
-                                                               np.float64), np.array([x[4] for x in p], np.float64)
+def _ap(gv, gt, pv, pt, ps, tious):
+    "AP of one class at each tIoU, from its ground truth and predictions (video codes, segments, scores)."
+    if not len(ps): return np.zeros(len(tious))
     tp = _class_tp(gv, gt, pv, pt, ps, tious)
     tpc = np.cumsum(tp, 1).astype(float)
     fpc = np.cumsum(~tp, 1).astype(float)
-    return np.array([interpolated_ap(tpc[i] / (tpc[i] + fpc[i]), tpc[i] / len(g)) for i in range(len(tious))])
+    return np.array([interpolated_ap(tpc[i] / (tpc[i] + fpc[i]), tpc[i] / len(gv)) for i in range(len(tious))])
+
+def _class_ap(g, p, tious):
+    "`_ap` of (video, start, end, label) ground-truth and (video, start, end, label, score) prediction tuples."
+    vid = {}
+    code = lambda xs: np.array([vid.setdefault(x[0], len(vid)) for x in xs], np.int64)
+    seg = lambda xs: np.array([x[1:3] for x in xs], np.float64).reshape(-1, 2)
+    return _ap(code(g), seg(g), code(p), seg(p), np.array([x[4] for x in p], np.float64), tious)
 
 # %% ../../nbs/10_asl_metrics.ipynb #38673459
 def topkx_recall(ground_truth, predictions, tious=(0.1, 0.2, 0.3, 0.4, 0.5), top_k=(1, 5), subset=None,
                  primary_only=True):
     "ActionFormer's top-kx recall: `{(tiou, k): recall}` averaged over ground-truth classes."
-    G, P, classes = _by_class(ground_truth, predictions, subset, primary_only)
+    classes, per_class = _by_class(ground_truth, predictions, subset, primary_only)
     rec = np.zeros((len(tious), len(top_k), len(classes)))
-    for ci, c in enumerate(classes): rec[:, :, ci] = _class_recall(G[c], P.get(c, []), tious, top_k)
+    for ci, (g, p) in enumerate(per_class): rec[:, :, ci] = _class_recall(*g, *p, tious, top_k)
     m = rec.mean(2)
     return {(float(t), int(k)): float(m[i, j]) for i, t in enumerate(tious) for j, k in enumerate(top_k)}
 
-def _class_recall(g, p, tious, top_k):
-    tp = np.zeros((len(tious), len(top_k)))
-    pv = defaultdict(list)
-    for x in p: pv[x[0]].append(x)
-    for v in dict.fromkeys(x[0] for x in g):
-        gs = np.array([x[1:3] for x in g if x[0] == v])
-        ps = pv.get(v, [])
-        if not ps: continue
-        sc = np.array([x[4] for x in ps])
-        idx = sc.argsort()[::-1][:max(top_k) * len(gs)]
-        iou = segment_iou(np.array([x[1:3] for x in ps])[idx], gs)
-        for i, t in enumerate(tious):
-            for j, k in enumerate(top_k): tp[i, j] += ((iou[:k * len(gs)] >= t).sum(0) > 0).sum()
-    return tp / len(g)
+def _class_recall(gv, gt, pv, pt, ps, tious, top_k):
+    "Share of one class's ground truth hit by the top k·(its count in the video) predictions of its video."
+    tp, th = np.zeros((len(tious), len(top_k))), np.asarray(tious, np.float64)[:, None, None]
+    po = np.argsort(pv, kind='stable')
+    pb = np.searchsorted(pv[po], gv, 'left'), np.searchsorted(pv[po], gv, 'right')
+    for v in dict.fromkeys(gv.tolist()):
+        first = int(np.argmax(gv == v))
+        rows = po[pb[0][first]:pb[1][first]]                     # the video's predictions, in input order
+        if not len(rows): continue
+        gs = gt[gv == v]
+        idx = rows[ps[rows].argsort()[::-1][:max(top_k) * len(gs)]]
+        hit = segment_iou(pt[idx], gs)[None] >= th                 # [tious, predictions, ground truth]
+        for j, k in enumerate(top_k): tp[:, j] += hit[:, :k * len(gs)].any(1).sum(1)
+    return tp / len(gv)
 
 # %% ../../nbs/10_asl_metrics.ipynb #cf4a2e56
 def nlq_recall(ground_truth, submission, thresholds=(0.3, 0.5), topk=(1, 3, 5)):
@@ -306,10 +426,10 @@ def _padded(op, segs, scores, groups):
 def group_nms(segs, scores, groups, *, soft=True, iou_threshold=0.1, sigma=0.5, min_score=0., max_num=0):
     "Soft or hard NMS within each group, all groups at once: `(input indices, scores)`, groups sorted, picks in order."
     op = _Ops(segs)
-    if not op.t and len(groups) and (groups == groups[0]).all():      # one group on the CPU: the sparse paths
-        if soft: return _soft_nms_blocks(segs, scores, sigma=sigma, min_score=min_score, max_num=max_num)
-        return _one_group_nms(segs, scores, soft=False, iou_threshold=iou_threshold, min_score=min_score,
-                              max_num=max_num)
+    if not op.t and len(scores) and np.isfinite(scores).all() and np.isfinite(segs).all() and (
+            segs[:, 1] > segs[:, 0]).all():             # on the CPU: independent runs of overlapping segments
+        return _cpu_group_nms(segs, scores, groups, soft=soft, iou_threshold=iou_threshold, sigma=sigma,
+                              min_score=min_score, max_num=max_num)
     o, start, (r, c), S0, S1, sc = _padded(op, segs, scores, groups)
     alive = op.zeros_bool(sc.shape)
     alive[r, c] = True if soft or min_score <= 0 else scores[o] > min_score
@@ -394,7 +514,7 @@ def _soft_nms_blocks(segs, scores, *, sigma=0.5, min_score=0., max_num=0, block=
     s0, s1, sc, idx = segs[order, 0], segs[order, 1], scores[order], order
     n, limit, longest = len(sc), max_num if max_num > 0 else len(sc), float((s1 - s0).max(initial=0.))
     alive, masked, keep, kept_sc = np.ones(n, bool), sc.copy(), [], []
-    while sum(map(len, keep)) < limit:
+    while sum(map(len, keep)) < limit and alive.any():
         if alive.sum() < n // 2 and n > 4 * block:
             a = np.flatnonzero(alive)
             s0, s1, sc, masked, idx, alive, n = s0[a], s1[a], sc[a], masked[a], idx[a], alive[a], len(a)
@@ -429,6 +549,98 @@ def _soft_nms_blocks(segs, scores, *, sigma=0.5, min_score=0., max_num=0, block=
         masked[dead] = -np.inf
     if not keep: return np.zeros(0, np.int64), scores[:0]
     return np.concatenate(keep), np.concatenate(kept_sc).astype(scores.dtype)
+
+# %% ../../nbs/10_asl_metrics.ipynb #0eb33c46
+def _runs(groups, s0, s1):
+    "Run of each segment (in group, start order): overlapping segments of a group, chained, share a run."
+    m = len(groups)
+    if not m: return np.zeros(0, np.int64)
+    newg = np.r_[True, groups[1:] != groups[:-1]]
+    rank = np.unique(np.r_[s0, s1], return_inverse=True)[1].reshape(2, m)    # exact order, small integers
+    off = (np.cumsum(newg) - 1) * (2 * m + 1)                                # keeps each group's maxima its own
+    reach = np.maximum.accumulate(rank[1] + off)
+    new = newg.copy()
+    new[1:] |= rank[0, 1:] + off[1:] >= reach[:-1]          # starts at or after every earlier end: no overlap
+    return np.cumsum(new) - 1
+
+# %% ../../nbs/10_asl_metrics.ipynb #aa154082
+def _rows_nms(S0, S1, ms, *, soft, iou_threshold, sigma, min_score, max_num):
+    "NMS in every row of `[rows, width]` arrays at once (scores `ms`, -inf padding): `(rows, columns, scores)`."
+    rows, L, out, step = np.arange(len(ms)), S1 - S0, [], 0
+    ms = ms.copy()
+    while len(rows) and (max_num <= 0 or step < max_num):
+        ar = np.arange(len(rows))
+        i = ms.argmax(1)
+        out.append((rows, i, ms[ar, i]))
+        ms[ar, i] = -np.inf
+        p0, p1, pl = S0[ar, i][:, None], S1[ar, i][:, None], L[ar, i][:, None]
+        inter = np.minimum(p1, S1)                  # the loop's arithmetic, in place: the same bits
+        inter -= np.maximum(p0, S0)
+        np.maximum(inter, np.float32(0), out=inter)
+        den = pl + L
+        den -= inter
+        iou = np.divide(inter, den, out=inter)
+        if soft:
+            np.square(iou, out=iou)
+            iou /= np.float32(-sigma)                  # -(x²)/σ: IEEE division is symmetric in sign
+            with np.errstate(invalid='ignore'):
+                ms *= torch.exp(torch.from_numpy(iou)).numpy()
+                ms[~(ms >= min_score)] = -np.inf
+        else: ms[iou > iou_threshold] = -np.inf
+        live = ms.max(1) > -np.inf
+        if not live.all(): rows, ms, S0, S1, L = rows[live], ms[live], S0[live], S1[live], L[live]
+        step += 1
+    if not out: return np.zeros(0, np.int64), np.zeros(0, np.int64), ms[:0, 0]
+    return tuple(np.concatenate(x) for x in zip(*out))
+
+# %% ../../nbs/10_asl_metrics.ipynb #5b70e662
+def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_score, max_num, big=2048):
+    "`group_nms` of NumPy arrays, in independent runs of overlapping segments: `(input indices, scores)`."
+    n, s0, s1 = len(scores), segs[:, 0], segs[:, 1]
+    if soft:
+        keep = scores >= min_score
+        go = np.argsort(groups, kind='stable')
+        gb = np.flatnonzero(np.r_[True, groups[go][1:] != groups[go][:-1], True])
+        for k in np.flatnonzero(np.maximum.reduceat(scores[go], gb[:-1]) < min_score):
+            keep[go[gb[k] + np.argmax(scores[go[gb[k]:gb[k + 1]]])]] = True   # a group's first pick is always made
+    else: keep = scores > min_score if min_score > 0 else np.ones(n, bool)
+    idx = np.flatnonzero(keep)
+    idx = idx[np.lexsort((s0[idx], groups[idx]))]
+    run = _runs(groups[idx], s0[idx], s1[idx])
+    o = np.lexsort((idx, run))                                 # each run in input order: argmax ties as the loop
+    idx, run = idx[o], run[o]
+    bounds = np.flatnonzero(np.r_[True, run[1:] != run[:-1], True])
+    size = np.diff(bounds)
+    starts = bounds[:-1]
+    picks = [(idx[starts[size == 1]], scores[idx[starts[size == 1]]])]
+    kw = dict(soft=soft, iou_threshold=iou_threshold, sigma=sigma, min_score=min_score, max_num=max_num)
+    for lo, hi in ((2, 4), (5, 16), (17, 64), (65, 256), (257, 1024), (1025, big)):
+        r = np.flatnonzero((size >= lo) & (size <= min(hi, big)))
+        if not len(r): continue
+        w = int(size[r].max())
+        row = np.repeat(np.arange(len(r)), size[r])
+        col = np.arange(len(row)) - np.repeat(np.cumsum(size[r]) - size[r], size[r])
+        at = idx[np.repeat(starts[r], size[r]) + col]
+        S0, S1, ms = (np.zeros((len(r), w), np.float32) for _ in range(3))
+        ms[:] = -np.inf
+        S0[row, col], S1[row, col], ms[row, col] = s0[at], s1[at], scores[at]
+        pr, pc, ps = _rows_nms(S0, S1, ms, **kw)
+        picks.append((idx[starts[r][pr] + pc], ps))
+    for b in np.flatnonzero(size > big):
+        at = idx[bounds[b]:bounds[b + 1]]
+        if soft: k, sc = _soft_nms_blocks(segs[at], scores[at], sigma=sigma, min_score=min_score, max_num=max_num)
+        else: k, sc = _one_group_nms(segs[at], scores[at], soft=False, iou_threshold=iou_threshold,
+                                     min_score=min_score, max_num=max_num)
+        picks.append((at[k], sc))
+    i, sc = np.concatenate([p[0] for p in picks]), np.concatenate([p[1] for p in picks]).astype(scores.dtype)
+    o = np.lexsort((i, -sc, groups[i]))          # each group's picks in the loop's order: score down, ties by index
+    i, sc = i[o], sc[o]
+    if max_num > 0:
+        g = groups[i]
+        first = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+        nth = np.arange(len(g)) - np.repeat(first, np.diff(np.r_[first, len(g)]))
+        i, sc = i[nth < max_num], sc[nth < max_num]
+    return i, sc
 
 # %% ../../nbs/10_asl_metrics.ipynb #8dde5863
 def batched_nms(segs, scores, labels, iou_threshold, min_score, max_seg_num, use_soft_nms=True, multiclass=True,
