@@ -10,7 +10,7 @@ folder to get its column; otherwise the column says it was skipped. Same seed, s
 import argparse, tempfile, time
 from pathlib import Path
 import numpy as np, torch
-from egonb.asl.metrics import batched_nms, soft_nms_1d, hard_nms_1d
+from egonb.asl.nms import batched_nms, soft_nms_1d, hard_nms_1d
 
 def videos(n_videos=50, n_classes=110, seed=0):
     "Synthetic ActionFormer-like outputs: (segments, scores, labels) per video."

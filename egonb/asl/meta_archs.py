@@ -12,7 +12,7 @@ from fastcore.basics import patch
 from ..core import EgonbError
 from .config import register, make, BACKBONES, NECKS, GENERATORS, META_ARCHS
 from .blocks import MaskedConv1D, LayerNorm, Scale
-from .metrics import batched_nms
+from .nms import batched_nms
 from .targets import focal_loss, diou_loss
 import egonb.asl.backbones, egonb.asl.necks, egonb.asl.generators   # their parts join the registries
 

@@ -15,7 +15,7 @@ from ..jobs import append_jsonl
 from ..hub import resolve_device
 from .data import grid_to_time, time_to_grid, load_clip_features, resize_features
 from .targets import make_points, label_points, asl_loss, REG_RANGES
-from .metrics import batched_nms
+from .nms import batched_nms
 from .sensitivity import ClassSensitivity, asl_terms
 
 # %% auto #0
