@@ -59,7 +59,7 @@ def timed(rows, name, fn, n):
     rows.append((name, secs, m.gib))
 
 def bench_extract(a, vids, tmp, rows, ray):
-    from egonb.cluster import RayFeatureRunner
+    from egonb.extract import RayFeatureRunner
     spec = dict(name='clip', model=a.model, pretrained='none', fps=a.fps, device='cpu')
     ex = create_extractor(**spec)
     kw = dict(batch_size=a.batch_size, num_workers=a.num_workers, progress=False)
@@ -70,7 +70,7 @@ def bench_extract(a, vids, tmp, rows, ray):
 
 def bench_aks(a, vids, tmp, rows, ray):
     from egonb.keyframes import AKSRun, AKSConfig, create_scorer
-    from egonb.cluster import RayAKSRun
+    from egonb.keyframes import RayAKSRun
     nlq = aks_workload(len(vids), tmp/'aks_root') if not ray else load_json(tmp/'nlq.json')
     if not ray: json.dump(nlq, open(tmp/'nlq.json', 'w'))
     n = sum(len(lq['language_queries']) for v in nlq['videos'] for c in v['clips'] for lq in c['annotations'])

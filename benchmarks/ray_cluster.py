@@ -22,7 +22,7 @@ from workloads import workload, aks_workload   # noqa: E402  (the same workloads
 def run_tools(a, vids, nlq_path, root, out, tools):
     "Seconds per tool for one pass over the items, on whatever Ray (or none) this process has."
     from egonb.features import create_extractor, FeatureRunner
-    from egonb.cluster import RayFeatureRunner
+    from egonb.extract import RayFeatureRunner
     from egonb.keyframes import AKSRun, RayAKSRun, AKSConfig
     from egonb.testing import ColorScorer
     from egonb.caption import Segment, caption_segments

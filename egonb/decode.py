@@ -17,7 +17,7 @@ from tqdm.auto import tqdm
 from .core import EgonbError, NoAudioError, UsageError, VideoDecodeError
 from .files import as_path, canonical_path
 from .jobs import Job
-from .workers import WorkerPool
+from .workers import WorkerOptions, WorkerPool
 from .script import egonb_cli, require_positive
 from .cluster import make_pipeline
 
@@ -726,16 +726,15 @@ def egonb_probe(
     *,
     input_dir:str,              # folder searched recursively for videos
     output_dir:str='.',         # where probe.jsonl and failures.jsonl go
-    timeout:float=60.,          # seconds per video before its worker is killed
-    num_workers:int=2,          # worker processes
     limit:int=None,             # only the first N videos (a small test run)
     retry_failed:bool=False,    # retry videos that failed in an earlier run
     ray:str=None,               # run on Ray: local (a private cluster), auto (this node's) or a cluster address
+    workers:WorkerOptions=WorkerOptions(num_workers=2, timeout=60.),   # probing processes (or Ray tasks)
 ):
     "Probe every video under `input_dir` (metadata: frames, fps, size, rotation, audio); resumable."
-    require_positive(timeout=timeout, num_workers=num_workers)
     vids = [str(p) for p in find_inputs(input_dir, limit)]
-    pipe = make_pipeline(probe_task, None, ray=ray, num_workers=num_workers, timeout=timeout, batch_size=1, chunk=1)
+    pipe = make_pipeline(probe_task, None, ray=ray, num_workers=workers.num_workers, timeout=workers.timeout,
+                         batch_size=1, chunk=1)
     with Job(output_dir, dict(tool='probe', backend='pyav'), stage='decode', results='probe.jsonl',
              retry_failed=retry_failed, outputs=[]) as job:   # the folder may be anyone's ('.'): only its own temps
         todo = job.todo(vids)

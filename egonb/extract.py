@@ -11,7 +11,8 @@ from .files import as_path
 from .script import egonb_cli, require_positive
 from .features import create_extractor, decode_clips, FeatureModel, FeatureRunner, select_videos
 from fastcore.basics import patch
-from .cluster import import_ray, RayPipeline
+from .cluster import import_ray, RayOptions, RayPipeline
+from .workers import WorkerOptions
 
 # %% auto #0
 __all__ = ['egonb_extract', 'RayFeatureRunner']
@@ -33,33 +34,30 @@ def egonb_extract(
     batch_size:int=32,          # clips per forward pass, across videos
     device:str='auto',          # auto, cpu, cuda or cuda:N
     dtype:Literal['fp32', 'bf16', 'fp16']='fp32',  # precision of the forward pass (bf16/fp16: mixed precision on GPU)
-    num_workers:int=2,          # decoding worker processes
     format:Literal['npz', 'pt']='npz',  # npz (features, timestamps, config) or pt (the Ego4D tensor alone)
     view:str=None,              # only videos whose file name contains this (a camera view, e.g. aria or cam01)
     limit:int=None,             # only the first N videos (a small test run)
     overwrite:bool=False,       # redo videos whose output exists
     retry_failed:bool=False,    # retry videos that failed in an earlier run
-    timeout:float=600.,         # seconds a video may go without a decoded clip before it is failed
     allow_partial:bool=False,   # accept videos with undecodable frames (nearest frames stand in)
     seed:int=0,                 # seed of the random weights (--pretrained none)
-    ray:str=None,               # run on Ray: local (a private cluster), auto (this node's) or a cluster address
-    num_gpus:float=0.,          # --ray: GPUs per model actor (fractions share a GPU)
-    num_actors:int=1,           # --ray: model actors (each holds one copy of the model)
+    workers:WorkerOptions=WorkerOptions(num_workers=2, timeout=600.),   # decoding
+    cluster:RayOptions=RayOptions(),                                    # the Ray backend
 ):
     "Extract clip features for every video under `input_dir`; resumable."
-    require_positive(clip_len=clip_len, fps=fps, batch_size=batch_size, num_workers=num_workers, timeout=timeout)
+    require_positive(clip_len=clip_len, fps=fps, batch_size=batch_size)
     vids = select_videos(input_dir, view, limit)
     spec = dict(name=feature, model=model, pretrained=pretrained, clip_len=clip_len, windows=windows, fps=fps,
                 frame_size=frame_size, device=device, dtype=dtype, seed=seed)
-    kw = dict(batch_size=batch_size, num_workers=num_workers, fmt=format, overwrite=overwrite, timeout=timeout,
+    kw = dict(batch_size=batch_size, num_workers=workers.num_workers, fmt=format, overwrite=overwrite,
+              timeout=workers.timeout,
               allow_partial=allow_partial, input_dir=input_dir, retry_failed=retry_failed)
-    if ray is not None:   # the model runs in Ray actors; the copy made here, on the CPU, gives the config
-        import_ray()
+    ray = cluster.ray     # with Ray the model runs in actors; the copy made here, on the CPU, gives the config
     ex = create_extractor(**(spec if ray is None else {**spec, 'device': 'cpu'}))
     if ray is None: runner = FeatureRunner(ex, vids, output_dir, **kw)
     else:
-        runner = RayFeatureRunner(ex, vids, output_dir, spec=spec, address=ray, num_gpus=num_gpus,
-                                  num_actors=num_actors, **kw)
+        runner = RayFeatureRunner(ex, vids, output_dir, spec=spec, address=ray, num_gpus=cluster.num_gpus,
+                                  num_actors=cluster.num_actors, **kw)
     st = runner.run()
     print(f"{ex.model_name}: {st['done']} videos extracted, {st['skipped']} already done, {st['failed']} failed; "
           f"{st['clips']} clips in {st['seconds']:.1f}s ({st['clips_per_s']:.2f} clips/s). "

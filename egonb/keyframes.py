@@ -17,13 +17,13 @@ from .core import EgonbError, InputNotFoundError, printable, UsageError
 from .files import (as_path, atomic_write, canonical_path, check_outputs, child_path, fit_name, load_json,
                          safe_name, save_figure, save_json, URLPath)
 from .jobs import config_hash, Job, Outcome, read_jsonl, remove_stale_temps
-from .workers import LocalPipeline
+from .workers import LocalPipeline, WorkerOptions
 from .script import egonb_cli, require_positive
 from .hub import loading, resolve_device
 from .decode import DecodeWarning, fps_indices, open_video, show_frames, VIDEO_EXTS
 from .data import read_nlq, read_narrations, read_questions, ego4d_video_path, ego4d_root
 from .aks import select_keyframes
-from .cluster import import_ray, RayPipeline
+from .cluster import import_ray, RayOptions, RayPipeline
 
 # %% auto #0
 __all__ = ['SCORERS', 'AKSMode', 'METHODS', 'candidate_indices', 'candidates', 'ClipScorer', 'BlipScorer', 'nlq_summaries',
@@ -515,17 +515,14 @@ def egonb_aks(
     limit:int=None,             # only the first N queries (small-scale test mode)
     batch_size:int=None,        # candidate frames per forward pass of the scorer (default: CLIP 64, BLIP 32)
     device:str='auto',          # auto, cpu, cuda or cuda:N
-    num_workers:int=1,          # decoding worker processes (each decodes one clip's candidates at a time)
-    timeout:float=600.,         # seconds to decode one clip's candidates before giving up on it
     retry_failed:bool=False,    # retry queries that failed in an earlier run
     seed:int=0,                 # seed of the random weights (--pretrained none)
-    ray:str=None,               # run on Ray: local (a private cluster), auto (this node's) or a cluster address
-    num_gpus:float=0.,          # --ray: GPUs per scoring actor (fractions share a GPU)
-    num_actors:int=1,           # --ray: scoring actors (each holds one copy of the scorer)
+    workers:WorkerOptions=WorkerOptions(num_workers=1, timeout=600.),   # decoding (a clip's candidates a task)
+    cluster:RayOptions=RayOptions(),                                    # the Ray backend (actors hold the scorer)
 ):
     "Adaptive keyframe selection for the queries of an Ego4D NLQ file; resumable."
-    require_positive(max_frames=max_frames, fps=fps, frame_size=frame_size, depth=depth, limit=limit, timeout=timeout,
-                     num_workers=num_workers, batch_size=batch_size)
+    require_positive(max_frames=max_frames, fps=fps, frame_size=frame_size, depth=depth, limit=limit,
+                     batch_size=batch_size)
     if (nlq_json is None) == (questions is None): raise UsageError('give --nlq_json or --questions (one of them)')
     near = nlq_json or questions
     input_dir = str(ego4d_root(input_dir or (None if nlq_json or os.environ.get('EGONB_EGO4D_ROOT')
@@ -543,18 +540,17 @@ def egonb_aks(
                              'narrations are matched to clips through an NLQ file')
         summ = nlq_summaries(nlq_json, summaries) if narrations else d
     cfg = AKSConfig(max_frames, t1, t2, depth, mode, fps, size=frame_size, summary_weight=summary_weight)
-    kw = dict(summaries=summ, save_frames=save_frames, limit=limit, timeout=timeout, retry_failed=retry_failed,
-              num_workers=num_workers, cache_dir=False if (cache_dir or '').lower() == 'none' else cache_dir,
+    kw = dict(summaries=summ, save_frames=save_frames, limit=limit, timeout=workers.timeout, retry_failed=retry_failed,
+              num_workers=workers.num_workers, cache_dir=False if (cache_dir or '').lower() == 'none' else cache_dir,
               queries=question_queries(read_questions(questions)) if questions else None)
-    if ray is None:
+    if cluster.ray is None:
         scorer_ = create_scorer(scorer, model, pretrained, device=device, seed=seed, batch_size=batch_size)
         run = AKSRun(near, input_dir, output_dir, scorer_, cfg, **kw)
     else:   # the scorer runs in Ray actors; the copy made here, on the CPU, gives the config
-        import_ray()
         sk = dict(name=scorer, model=model, pretrained=pretrained, device=device, seed=seed, batch_size=batch_size)
         run = RayAKSRun(near, input_dir, output_dir, create_scorer(**{**sk, 'device': 'cpu'}), cfg,
-                        scorer_factory=create_scorer, scorer_kw=sk, address=ray, num_gpus=num_gpus,
-                        num_actors=num_actors, **kw)
+                        scorer_factory=create_scorer, scorer_kw=sk, address=cluster.ray,
+                        num_gpus=cluster.num_gpus, num_actors=cluster.num_actors, **kw)
     st = run.run()
     print(f"{run.job.summary('queries')}. Output: {as_path(output_dir).resolve()}")
     return 0
