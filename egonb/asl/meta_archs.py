@@ -112,6 +112,7 @@ def _max_div_factor(strides, windows, max_seq_len):
 # %% ../../nbs/19e_asl_meta_archs.ipynb #9818d675
 def build_model(cfg):
     "The model a released config describes (its `model_name` from the registry)."
+    import egonb.asl.grounding   # the NLQ model joins the registry
     m = dict(cfg['model'])
     if not m.get('use_xl'): m.pop('xl_config', None)
     return make(META_ARCHS, cfg['model_name'], **m)
@@ -139,13 +140,19 @@ def device(self:LocPointTransformer): return next(self.parameters()).device
 
 # %% ../../nbs/19e_asl_meta_archs.ipynb #288c0781
 @patch
-def raw_outputs(self:LocPointTransformer, feats, masks):
-    "Points, masks `[B, T_l]`, class logits `[B, T_l, K]` and offsets `[B, T_l, 2]` of each level, for batched inputs."
-    fpn_feats, fpn_masks = self.neck(*self.backbone(feats, masks))
+def raw_outputs(self:LocPointTransformer, feats, masks, *cond):
+    """Points, masks `[B, T_l]`, class logits `[B, T_l, K]` and offsets `[B, T_l, 2]` of each level, for batched inputs
+    (and the inputs `cond` a subclass conditions the pyramid on: the NLQ model's query text)."""
+    fpn_feats, fpn_masks = self.condition(*self.neck(*self.backbone(feats, masks)), *cond)
     points = self.point_generator(fpn_feats)
     offsets, logits = self.reg_head(fpn_feats, fpn_masks), self.cls_head(fpn_feats, fpn_masks)
     return (points, [m.squeeze(1) for m in fpn_masks], [x.permute(0, 2, 1) for x in logits],
             [x.permute(0, 2, 1) for x in offsets])
+
+@patch
+def condition(self:LocPointTransformer, fpn_feats, fpn_masks):
+    "The pyramid as it is: the hook where a subclass fuses other inputs into it."
+    return fpn_feats, fpn_masks
 
 @patch
 def forward(self:LocPointTransformer, video_list, is_training=None):
