@@ -35,7 +35,8 @@ ASL_DEFAULTS = dict(
                    label_smoothing=0.0, t_c_alpha=0.8, use_dcn=False, dcn_start_layer=-1, use_us_fpn=False,
                    al_loss_weight=0.0, cont_loss_weight=0.0, seg_loss_weight=0.0, imp_loss_weight=0.0,
                    temperature=0.07, queue_size=256, length_theta=0.2, use_trident_head=False, num_bins=16,
-                   iou_weight_power=1.0, action_sensitivity=True, ema_decay=0.999),
+                   iou_weight_power=1.0, action_sensitivity=True, ema_decay=0.999,
+                   instance_sensitivity=False),
     test_cfg=dict(pre_nms_thresh=0.001, pre_nms_topk=5000, iou_threshold=0.1, min_score=0.01, max_seg_num=1000,
                   nms_method='soft', nms_sigma=0.5, duration_thresh=0.05, multiclass_nms=True, ext_score_file=None,
                   voting_thresh=0.75),
@@ -103,7 +104,7 @@ def is_released_config(raw):
 _NOT_IMPLEMENTED = {('model', 'backbone_type'): 'convTransformer', ('model', 'fpn_type'): 'identity',
                     ('model', 'use_rel_pe'): False, ('train_cfg', 'use_dcn'): False,
                     ('train_cfg', 'use_us_fpn'): False, ('train_cfg', 'use_trident_head'): False,
-                    ('train_cfg', 'cont_loss_weight'): 0.0, ('train_cfg', 'seg_loss_weight'): 0.0,
+                    ('train_cfg', 'seg_loss_weight'): 0.0,
                     ('train_cfg', 'imp_loss_weight'): 0.0, ('test_cfg', 'ext_score_file'): None,
                     ('opt', 'schedule_type'): 'cosine'}
 
@@ -202,6 +203,8 @@ def released_config(raw, path='config'):
         if not m['text_dim']:
             raise UsageError(f'{path}: model.text_dim (the width of the query text features) is required')
         if d['num_classes'] != 1: raise UsageError(f'{path}: dataset.num_classes must be 1 for NLQ (one answer class)')
+        if cfg['train_cfg']['cont_loss_weight'] > 0:
+            raise UsageError(f'{path}: train_cfg.cont_loss_weight must be 0 for NLQ (its moments share one class)')
     return xlnet_settings(cfg, path)
 
 # %% ../../nbs/19_asl_config.ipynb #9362f6e3
