@@ -551,7 +551,7 @@ def egonb_aks(
         run = RayAKSRun(near, input_dir, output_dir, create_scorer(**{**sk, 'device': 'cpu'}), cfg,
                         scorer_factory=create_scorer, scorer_kw=sk, address=cluster.ray,
                         num_gpus=cluster.num_gpus, num_actors=cluster.num_actors, **kw)
-    st = run.run()
+    run.run()
     print(f"{run.job.summary('queries')}. Output: {as_path(output_dir).resolve()}")
     return 0
 

@@ -128,7 +128,7 @@ def make_synthetic_nlq(output_dir, num_clips=40, num_concepts=8, length=128, dim
                        signal=2.0, noise=1.0, split='train', seed=0, concepts=None):
     "Write synthetic features, `nlq_{split}.json` and `text_{split}.npz`; returns (annotation dict, concepts)."
     from egonb.features import VideoFeatures, save_features
-    from egonb.asl.nlq import save_text_features
+    from egonb.asl.grounding import save_text_features
     rng = np.random.default_rng(seed)
     if concepts is None:
         v, t = rng.normal(size=(num_concepts, dim)), rng.normal(size=(num_concepts, text_dim))

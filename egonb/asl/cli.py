@@ -15,6 +15,7 @@ from ..jobs import RunLock
 from ..script import egonb_cli
 from ..hub import resolve_device
 from .data import mq_to_actionformer, read_annotation_json
+from .config import MQ_DECODE, NLQ_DECODE
 from .metrics import detection_map, topkx_recall, retrieval_recall, nlq_recall
 
 # %% auto #0
@@ -28,8 +29,7 @@ DEFAULT_CONFIG = dict(
     model=dict(dim=256, arch=[2, 2, 5], heads=4, window=9, class_sensitivity=True, instance_sensitivity=True,
                contrastive=0.1, sensitivity_floor=0.2, abs_pe=False),
     train=dict(epochs=15, batch_size=2, lr=1e-4, weight_decay=0.05, warmup_epochs=5, seed=0),
-    test=dict(pre_nms_thresh=0.001, pre_nms_topk=5000, iou_threshold=0.1, min_score=0.001, max_seg_num=2000, sigma=0.9,
-              voting_thresh=0.95, use_soft_nms=True, multiclass=True),
+    test=dict(MQ_DECODE),
     device='auto', output_dir='runs/asl')
 
 def _merge(a, b, where, path):
@@ -134,8 +134,7 @@ class MQTask:
 class NLQTask(MQTask):
     "Ego4D Natural Language Queries with egonb's `NLQNet` (query grounding): the same steps."
     name = 'nlq'
-    test_defaults = dict(DEFAULT_CONFIG['test'], iou_threshold=0.5, sigma=0.5, voting_thresh=0., max_seg_num=5,
-                         multiclass=False)
+    test_defaults = NLQ_DECODE
     def data(self, cfg, split, train=True):
         from egonb.asl.nlq import NLQDataset
         d = cfg['dataset']
@@ -293,11 +292,15 @@ def _released_command(command, config, split=None, ckpt=None, device=None, seed=
               + (f", final loss {h[-1]['final_loss']:.3f}" if h else '') + f'; checkpoints in {out}')
     elif command == 'infer':
         sub = released_infer(cfg, ckpt.split(',') if ckpt else None, split, device=dev)
-        n = sum(len(v) for v in sub['detect_results'].values())
-        print(f"{n} segments for {len(sub['detect_results'])} clips -> {out}/submission.json")
+        if 'results' in sub: print(f"top-{cfg['test_cfg']['max_seg_num']} windows for {len(sub['results'])} queries "
+                                   f"-> {out}/submission.json")
+        else: print(f"{sum(len(v) for v in sub['detect_results'].values())} segments for "
+                    f"{len(sub['detect_results'])} clips -> {out}/submission.json")
     elif command == 'eval':
         r = released_eval(cfg, split)
-        print('  '.join(f'mAP@{k}: {v:.4f}' for k, v in r['mAP'].items()) + f"   average mAP: {r['average_mAP']:.4f}")
+        if 'mAP' not in r: print('  '.join(f'{k}: {v:.4f}' for k, v in r.items()))
+        else: print('  '.join(f'mAP@{k}: {v:.4f}' for k, v in r['mAP'].items())
+                    + f"   average mAP: {r['average_mAP']:.4f}")
     else:
         from egonb.asl.datasets import convert_released
         if not annotations: raise UsageError('convert on a released config needs --annotations (Ego4D MQ files, '

@@ -11,9 +11,10 @@ from pathlib import Path
 from ..core import EgonbError, InputNotFoundError, printable, UsageError
 
 # %% auto #0
-__all__ = ['ASL_DEFAULTS', 'ACTIONFORMER_DEFAULTS', 'RELEASES', 'CONFIG_MAX_VALUES', 'BACKBONES', 'NECKS', 'GENERATORS',
-           'META_ARCHS', 'release_of', 'is_released_config', 'config_number', 'xlnet_file', 'read_xlnet_file',
-           'xlnet_settings', 'released_config', 'config_dir', 'check_yaml_node', 'read_yaml', 'load_released_config',
+__all__ = ['ASL_DEFAULTS', 'ACTIONFORMER_DEFAULTS', 'RELEASES', 'NLQ_TEST_OVERRIDES', 'NLQ_DEFAULTS', 'MQ_DECODE', 'NLQ_DECODE',
+           'CONFIG_MAX_VALUES', 'BACKBONES', 'NECKS', 'GENERATORS', 'META_ARCHS', 'DATASETS', 'decode_settings',
+           'release_of', 'is_released_config', 'config_number', 'xlnet_file', 'read_xlnet_file', 'xlnet_settings',
+           'released_config', 'config_dir', 'check_yaml_node', 'read_yaml', 'load_released_config',
            'released_output_dir', 'register', 'make']
 
 # %% ../../nbs/19_asl_config.ipynb #81b977d4
@@ -34,7 +35,8 @@ ASL_DEFAULTS = dict(
                    label_smoothing=0.0, t_c_alpha=0.8, use_dcn=False, dcn_start_layer=-1, use_us_fpn=False,
                    al_loss_weight=0.0, cont_loss_weight=0.0, seg_loss_weight=0.0, imp_loss_weight=0.0,
                    temperature=0.07, queue_size=256, length_theta=0.2, use_trident_head=False, num_bins=16,
-                   iou_weight_power=1.0, action_sensitivity=True, ema_decay=0.999),
+                   iou_weight_power=1.0, action_sensitivity=True, ema_decay=0.999,
+                   instance_sensitivity=False),
     test_cfg=dict(pre_nms_thresh=0.001, pre_nms_topk=5000, iou_threshold=0.1, min_score=0.01, max_seg_num=1000,
                   nms_method='soft', nms_sigma=0.5, duration_thresh=0.05, multiclass_nms=True, ext_score_file=None,
                   voting_thresh=0.75),
@@ -52,16 +54,43 @@ def _actionformer_defaults():
 ACTIONFORMER_DEFAULTS = _actionformer_defaults()
 RELEASES = dict(ego4d_asl=ASL_DEFAULTS, actionformer=ACTIONFORMER_DEFAULTS)
 
+# %% ../../nbs/19_asl_config.ipynb #4085673f
+NLQ_TEST_OVERRIDES = dict(multiclass_nms=False, max_seg_num=5, iou_threshold=0.5, voting_thresh=0.0)
+
+def _nlq_defaults():
+    d = copy.deepcopy(ASL_DEFAULTS)
+    d.update(dataset_name='ego4d_nlq', model_name='TextLocPointTransformer')
+    d['dataset'].update(num_classes=1, default_fps=30., text_feat_file=None)
+    d['model']['text_dim'] = None
+    d['test_cfg'].update(NLQ_TEST_OVERRIDES)
+    return d
+
+NLQ_DEFAULTS = _nlq_defaults()
+RELEASES['ego4d_nlq'] = NLQ_DEFAULTS
+
+# %% ../../nbs/19_asl_config.ipynb #432c6f78
+def decode_settings(test_cfg):
+    "The keyword settings of egonb's own `decode` (chapter `asl.model`) that a released-layout `test_cfg` means."
+    t = test_cfg
+    return dict(pre_nms_thresh=t['pre_nms_thresh'], pre_nms_topk=t['pre_nms_topk'], iou_threshold=t['iou_threshold'],
+                min_score=t['min_score'], max_seg_num=t['max_seg_num'], sigma=t['nms_sigma'],
+                use_soft_nms=t['nms_method'] == 'soft', multiclass=t['multiclass_nms'],
+                voting_thresh=t['voting_thresh'])
+
+MQ_DECODE, NLQ_DECODE = decode_settings(ASL_DEFAULTS['test_cfg']), decode_settings(NLQ_DEFAULTS['test_cfg'])
+
 # %% ../../nbs/19_asl_config.ipynb #faebf713
 _ASL_ONLY = ('t_c_alpha', 'al_loss_weight', 'seg_loss_weight', 'cont_loss_weight', 'imp_loss_weight', 'use_dcn',
              'use_trident_head', 'queue_size', 'temperature', 'length_theta', 'num_bins', 'iou_weight_power')
 
 def release_of(raw):
-    "The release whose defaults a config dict means: its `release` key, else `ego4d_asl` if it has an ASL key."
+    """The release whose defaults a config dict means: its `release` key, else `ego4d_nlq` for the NLQ data set or
+    model, else `ego4d_asl` if it has an ASL key, else `actionformer`."""
     if 'release' in raw:
         if raw['release'] not in RELEASES:
             raise EgonbError(f"release must be one of {', '.join(RELEASES)}, not {raw['release']!r}")
         return raw['release']
+    if raw.get('dataset_name') == 'ego4d_nlq' or raw.get('model_name') == 'TextLocPointTransformer': return 'ego4d_nlq'
     asl = any(k in (raw.get('train_cfg') or {}) for k in _ASL_ONLY) or 'use_xl' in (raw.get('model') or {})
     return 'ego4d_asl' if asl else 'actionformer'
 
@@ -75,7 +104,7 @@ def is_released_config(raw):
 _NOT_IMPLEMENTED = {('model', 'backbone_type'): 'convTransformer', ('model', 'fpn_type'): 'identity',
                     ('model', 'use_rel_pe'): False, ('train_cfg', 'use_dcn'): False,
                     ('train_cfg', 'use_us_fpn'): False, ('train_cfg', 'use_trident_head'): False,
-                    ('train_cfg', 'cont_loss_weight'): 0.0, ('train_cfg', 'seg_loss_weight'): 0.0,
+                    ('train_cfg', 'seg_loss_weight'): 0.0,
                     ('train_cfg', 'imp_loss_weight'): 0.0, ('test_cfg', 'ext_score_file'): None,
                     ('opt', 'schedule_type'): 'cosine'}
 
@@ -170,6 +199,12 @@ def released_config(raw, path='config'):
     m, d = cfg['model'], cfg['dataset']
     m.update(input_dim=d['input_dim'], num_classes=d['num_classes'], max_seq_len=d['max_seq_len'])
     m['train_cfg'], m['test_cfg'] = cfg['train_cfg'], cfg['test_cfg']
+    if rel == 'ego4d_nlq':
+        if not m['text_dim']:
+            raise UsageError(f'{path}: model.text_dim (the width of the query text features) is required')
+        if d['num_classes'] != 1: raise UsageError(f'{path}: dataset.num_classes must be 1 for NLQ (one answer class)')
+        if cfg['train_cfg']['cont_loss_weight'] > 0:
+            raise UsageError(f'{path}: train_cfg.cont_loss_weight must be 0 for NLQ (its moments share one class)')
     return xlnet_settings(cfg, path)
 
 # %% ../../nbs/19_asl_config.ipynb #9362f6e3
@@ -247,7 +282,7 @@ def released_output_dir(cfg):
     return Path(cfg['output_folder'])/Path(cfg.get('config_path', 'config')).stem
 
 # %% ../../nbs/19_asl_config.ipynb #5e820de8
-BACKBONES, NECKS, GENERATORS, META_ARCHS = {}, {}, {}, {}
+BACKBONES, NECKS, GENERATORS, META_ARCHS, DATASETS = {}, {}, {}, {}, {}
 
 def register(registry, name):
     "Class decorator adding the class to `registry` under `name`."

@@ -14,11 +14,13 @@ from fastcore.basics import patch
 from ..core import AnnotationError, EgonbError, InputNotFoundError, printable, UsageError
 from ..files import load_json, safe_name, save_json
 from .data import read_annotation_json
-from .config import config_dir
+from .config import config_dir, register, make, DATASETS
+from .meta_archs import mq_submission
+from .metrics import detection_map, topkx_recall, retrieval_recall
 
 # %% auto #0
-__all__ = ['EGO4D_FEATURE_FPS', 'ReleasedMQDataset', 'truncate_feats', 'released_ground_truth', 'ego4d_mq_label_ids',
-           'released_annotations', 'convert_released']
+__all__ = ['EGO4D_FEATURE_FPS', 'ReleasedMQDataset', 'truncate_feats', 'released_ground_truth', 'make_dataset',
+           'ego4d_mq_label_ids', 'released_annotations', 'convert_released']
 
 # %% ../../nbs/19d_asl_datasets.ipynb #a31ca62d
 def _dedup_actions(acts, tol=1e-3):
@@ -45,11 +47,14 @@ def _load_feature(path):
     return f
 
 # %% ../../nbs/19d_asl_datasets.ipynb #7888663b
+@register(DATASETS, 'epic')
+@register(DATASETS, 'ego4d')
 class ReleasedMQDataset(torch.utils.data.Dataset):
     "The clips of `split` of a released config's data set: features `[C, T]`, segments on the feature grid, labels."
     def __init__(self, cfg, split, is_training, seed=0):
         d = cfg['dataset']
         self.d, self.is_training, self.seed, self.epoch = d, is_training, seed, 0
+        self.cfg, self.split = cfg, list(split)
         if not d['json_file']: raise EgonbError('config: dataset.json_file is required')
         if not d['feat_folder']: raise EgonbError('config: dataset.feat_folder is required')
         self.json_file = Path(d['json_file'])
@@ -151,6 +156,32 @@ def released_ground_truth(cfg, split=None):
     db = db.get('database', db)
     splits = [s.lower() for s in (split or cfg['val_split'])]
     return dict(database={k: v for k, v in db.items() if v['subset'].lower() in splits})
+
+# %% ../../nbs/19d_asl_datasets.ipynb #b12625e1
+@patch
+def submission(self:ReleasedMQDataset, results):
+    "The Ego4D MQ submission of detections `results` (one dict per clip, in the data set's order)."
+    return mq_submission(results, self.vocabulary)
+
+@patch
+def evaluate(self:ReleasedMQDataset, sub):
+    "Detection mAP per tIoU, its average, top-kx recall and Ego4D retrieval recall of submission `sub`."
+    gt = released_ground_truth(self.cfg, self.split)
+    m = detection_map(gt, sub)
+    return dict(average_mAP=m['average_mAP'], mAP={str(k): v for k, v in m['mAP'].items()},
+                **{f'R{k}x@{t}': v for (t, k), v in topkx_recall(gt, sub).items()},
+                **{f'retrieval_R{k}@{t}': v for (t, k), v in retrieval_recall(gt, sub).items()})
+
+@patch
+def score(self:ReleasedMQDataset, results):
+    "`('mAP', average mAP)` of detections `results`: the number the released training loop validates with."
+    return 'mAP', self.evaluate(self.submission(results))['average_mAP']
+
+# %% ../../nbs/19d_asl_datasets.ipynb #d9f21aff
+def make_dataset(cfg, split, is_training, seed=0):
+    "The data set registered under the config's `dataset_name`, for the subsets `split`."
+    import egonb.asl.grounding   # the NLQ data set joins the registry
+    return make(DATASETS, cfg['dataset_name'], cfg=cfg, split=split, is_training=is_training, seed=seed)
 
 # %% ../../nbs/19d_asl_datasets.ipynb #4447adac
 EGO4D_FEATURE_FPS = 1.8741513727840071   # features per second the release assumes (Ego4D's 30 fps video, stride 16)

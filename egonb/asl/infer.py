@@ -13,8 +13,8 @@ from ..files import load_json, save_json
 from ..jobs import RunLock
 from ..hub import resolve_device
 from .config import released_output_dir
-from .datasets import ReleasedMQDataset, released_ground_truth
-from .meta_archs import build_model, detect_actions, mq_submission, _gauss
+from .datasets import make_dataset
+from .meta_archs import build_model, detect_actions, _gauss
 from .train import load_checkpoint
 
 # %% auto #0
@@ -34,7 +34,8 @@ def find_checkpoint(path):
                              'best_performance.pth.tar)')
 
 def released_infer(cfg, ckpt=None, split=None, *, device='auto', progress=True):
-    "Ego4D MQ submission of `split` (default: the config's `val_split`) from one or several checkpoints (an ensemble)."
+    """The submission of `split` (default: the config's `val_split`) from one or several checkpoints (an ensemble):
+    Ego4D MQ's, or NLQ's for an NLQ config (`ds.submission` of the config's data set)."""
     out, dev = released_output_dir(cfg), resolve_device(device)
     ckpts = ckpt if isinstance(ckpt, (list, tuple)) else [ckpt or out]
     if not ckpt and not any(out.glob('*.pth.tar')):
@@ -46,24 +47,20 @@ def released_infer(cfg, ckpt=None, split=None, *, device='auto', progress=True):
             m = build_model(cfg)
             load_checkpoint(m, find_checkpoint(c))
             models.append(m.to(dev).eval())
-        ds = ReleasedMQDataset(cfg, split or cfg['val_split'], False)
-        sub = mq_submission(detect_actions(models, ds, progress=progress), ds.vocabulary)
+        ds = make_dataset(cfg, split or cfg['val_split'], False)
+        sub = ds.submission(detect_actions(models, ds, progress=progress))
         save_json(sub, out/'submission.json', indent=None)
     return sub
 
 # %% ../../nbs/19g_asl_infer.ipynb #86bed426
 def released_eval(cfg, split=None):
-    "Detection mAP, top-kx and Ego4D retrieval recall of `submission.json` against `split`; written to `metrics.json`."
-    from egonb.asl.metrics import detection_map, topkx_recall, retrieval_recall
+    """The metrics of `submission.json` against `split` (default `val_split`), written to `metrics.json`: detection
+    mAP, top-kx and Ego4D retrieval recall (Moment Queries), or Rank@k and mIoU (NLQ)."""
     out = released_output_dir(cfg)
     if not (out/'submission.json').is_file():
         raise UsageError(f'no submission in {out}: run `egonb-asl infer` with this config first')
     with RunLock(out):
-        gt, sub = released_ground_truth(cfg, split), load_json(out/'submission.json')
-        m = detection_map(gt, sub)
-        res = dict(average_mAP=m['average_mAP'], mAP={str(k): v for k, v in m['mAP'].items()},
-                   **{f'R{k}x@{t}': v for (t, k), v in topkx_recall(gt, sub).items()},
-                   **{f'retrieval_R{k}@{t}': v for (t, k), v in retrieval_recall(gt, sub).items()})
+        res = make_dataset(cfg, split or cfg['val_split'], False).evaluate(load_json(out/'submission.json'))
         save_json(res, out/'metrics.json')
     return res
 

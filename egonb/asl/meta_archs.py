@@ -14,6 +14,7 @@ from .config import register, make, BACKBONES, NECKS, GENERATORS, META_ARCHS
 from .blocks import MaskedConv1D, LayerNorm, Scale
 from .nms import batched_nms
 from .targets import focal_loss, diou_loss
+from .sensitivity import quality, sensitivity_weights, action_contrastive_loss
 import egonb.asl.backbones, egonb.asl.necks, egonb.asl.generators   # their parts join the registries
 
 # %% auto #0
@@ -87,6 +88,9 @@ class LocPointTransformer(nn.Module):
         self.reg_head = RegHead(fpn_dim, head_dim, len(self.fpn_strides), kernel_size=head_kernel_size,
                                 num_layers=head_num_layers, with_ln=head_with_ln)
         if tc.get('action_sensitivity', False): self._sensitivity(num_classes)
+        if tc.get('instance_sensitivity', False):   # egonb's: a head predicting each positive point's quality
+            self.inst_head = ClsHead(fpn_dim, head_dim, 2, prior_prob=0.5, kernel_size=head_kernel_size,
+                                     with_ln=head_with_ln, num_layers=head_num_layers)
         self.loss_normalizer, self.loss_normalizer_momentum = tc['init_loss_norm'], 0.9
 
     def _sensitivity(self, K):
@@ -112,6 +116,7 @@ def _max_div_factor(strides, windows, max_seq_len):
 # %% ../../nbs/19e_asl_meta_archs.ipynb #9818d675
 def build_model(cfg):
     "The model a released config describes (its `model_name` from the registry)."
+    import egonb.asl.grounding   # the NLQ model joins the registry
     m = dict(cfg['model'])
     if not m.get('use_xl'): m.pop('xl_config', None)
     return make(META_ARCHS, cfg['model_name'], **m)
@@ -139,24 +144,43 @@ def device(self:LocPointTransformer): return next(self.parameters()).device
 
 # %% ../../nbs/19e_asl_meta_archs.ipynb #288c0781
 @patch
-def raw_outputs(self:LocPointTransformer, feats, masks):
-    "Points, masks `[B, T_l]`, class logits `[B, T_l, K]` and offsets `[B, T_l, 2]` of each level, for batched inputs."
-    fpn_feats, fpn_masks = self.neck(*self.backbone(feats, masks))
+def raw_outputs(self:LocPointTransformer, feats, masks, *cond, with_feats=False):
+    """Points, masks `[B, T_l]`, class logits `[B, T_l, K]` and offsets `[B, T_l, 2]` of each level, for batched inputs
+    (and the inputs `cond` a subclass conditions the pyramid on: the NLQ model's query text); `with_feats`: and the
+    pyramid's features."""
+    fpn_feats, fpn_masks = self.condition(*self.neck(*self.backbone(feats, masks)), *cond)
     points = self.point_generator(fpn_feats)
     offsets, logits = self.reg_head(fpn_feats, fpn_masks), self.cls_head(fpn_feats, fpn_masks)
-    return (points, [m.squeeze(1) for m in fpn_masks], [x.permute(0, 2, 1) for x in logits],
-            [x.permute(0, 2, 1) for x in offsets])
+    out = (points, [m.squeeze(1) for m in fpn_masks], [x.permute(0, 2, 1) for x in logits],
+           [x.permute(0, 2, 1) for x in offsets])
+    return (*out, fpn_feats) if with_feats else out
+
+@patch
+def condition(self:LocPointTransformer, fpn_feats, fpn_masks):
+    "The pyramid as it is: the hook where a subclass fuses other inputs into it."
+    return fpn_feats, fpn_masks
 
 @patch
 def forward(self:LocPointTransformer, video_list, is_training=None):
     "The loss dict of a batch of videos (training), or their detections (evaluation), as the release's `forward`."
     is_training = self.training if is_training is None else is_training
     if is_training: video_list = [v for v in video_list if v['labels'] is not None and len(v['labels']) > 0]
-    points, masks, logits, offsets = self.raw_outputs(*self.preprocessing(video_list, is_training))
+    points, masks, logits, offsets, fpn = self.raw_outputs(*self.preprocessing(video_list, is_training),
+                                                           with_feats=True)
     if not is_training: return self.inference(video_list, points, masks, logits, offsets)
     segs = [v['segments'].to(self.device) for v in video_list]
     labels = [v['labels'].to(self.device) for v in video_list]
-    return self.losses(masks, logits, offsets, *self.label_points(points, segs, labels), labels)
+    cls_t, reg_t, sens = self.label_points(points, segs, labels)
+    extra = {}
+    if hasattr(self, 'inst_head'):
+        sens, extra['inst_loss'] = self.instance_sensitivity(fpn, masks, logits, offsets, cls_t, reg_t, sens)
+    out = self.losses(masks, logits, offsets, cls_t, reg_t, sens, labels)
+    if (w := self.train_cfg.get('cont_loss_weight', 0)) > 0:
+        extra['cont_loss'] = w * action_contrastive_loss(fpn[0], masks[0], [s.detach().cpu() for s in segs],
+                                                         [l.cpu() for l in labels], tau=self.train_cfg['temperature'])
+    for k, v in extra.items(): out[k] = v
+    out['final_loss'] = out['final_loss'] + sum(extra.values())
+    return out
 
 # %% ../../nbs/19e_asl_meta_archs.ipynb #e2f3afa5
 def _gauss(x, mu, sigma): return (-(x - mu) ** 2 / (2 * sigma ** 2)).exp()
@@ -234,6 +258,22 @@ def al_loss(self:LocPointTransformer, logits, valid, labels):
     occurs = torch.zeros_like(score)
     for i, l in enumerate(labels): occurs[i, l] = 1
     return (-occurs * score.log() - (1 - occurs) * (1 - score).log()).sum() / self.loss_normalizer
+
+# %% ../../nbs/19e_asl_meta_archs.ipynb #56761435
+@patch
+def instance_sensitivity(self:LocPointTransformer, fpn_feats, fpn_masks, logits, offsets, gt_cls, gt_offsets, sens,
+                         floor=0.2):
+    "Loss weights `sens` × the instance head's floored predictions, and the head's fitting loss."
+    valid = torch.cat(fpn_masks, 1)
+    pos = (gt_cls.sum(-1) > 0) & valid
+    s = torch.cat([x.permute(0, 2, 1) for x in self.inst_head(fpn_feats, [m[:, None] for m in fpn_masks])], 1)
+    s = s.sigmoid()[pos]
+    q = quality(torch.cat(logits, 1), torch.cat(offsets, 1), gt_cls, gt_offsets)[pos]
+    fit = F.mse_loss(s, q[:, [0, 3]]) if len(q) else s.sum() * 0
+    base = sens if sens is not None else (torch.ones_like(valid, dtype=s.dtype),) * 3
+    wc, wr = torch.ones_like(base[0]), torch.ones_like(base[0])
+    if len(q): wc[pos], wr[pos] = sensitivity_weights(s[:, 0], s[:, 1], floor)
+    return (base[0] * wc, base[1] * wr, base[2] * wr), fit
 
 # %% ../../nbs/19e_asl_meta_archs.ipynb #97f00dd6
 @patch

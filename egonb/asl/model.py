@@ -16,6 +16,7 @@ from ..hub import resolve_device
 from .data import grid_to_time, time_to_grid, load_clip_features, resize_features
 from .targets import make_points, label_points, asl_loss, REG_RANGES
 from .nms import batched_nms
+from .config import MQ_DECODE
 from .sensitivity import ClassSensitivity, asl_terms
 
 # %% auto #0
@@ -146,9 +147,14 @@ def batch_targets(segments, labels, length, num_classes, levels, radius=1.5):
     return torch.from_numpy(np.stack(cs)), torch.from_numpy(np.stack(rs))
 
 # %% ../../nbs/14_asl_model.ipynb #cb5c88ec
-def decode(outs, b, *, pre_nms_thresh=0.001, pre_nms_topk=2000, iou_threshold=0.1, min_score=0.001, max_seg_num=200,
-           sigma=0.5, use_soft_nms=True, multiclass=True, voting_thresh=0.75):
-    "Segments `[M, 2]` (grid units), scores and labels of video `b` of a batch's outputs."
+def decode(outs, b, **settings):
+    """Segments `[M, 2]` (grid units), scores and labels of video `b` of a batch's outputs; `settings` over
+    `MQ_DECODE` (the release's test settings, chapter `asl.config`): `pre_nms_thresh`, `pre_nms_topk`,
+    `iou_threshold`, `min_score`, `max_seg_num`, `sigma`, `use_soft_nms`, `multiclass`, `voting_thresh`."""
+    unknown = set(settings) - set(MQ_DECODE)
+    if unknown: raise TypeError(f"decode: unknown settings {', '.join(sorted(unknown))}")
+    s_ = dict(MQ_DECODE, **settings)
+    pre_nms_thresh, pre_nms_topk = s_['pre_nms_thresh'], s_['pre_nms_topk']
     segs, scores, labels = [], [], []
     for l, (lg, off, m) in enumerate(outs):
         p = torch.sigmoid(lg[b][m[b]]).flatten()
@@ -164,8 +170,8 @@ def decode(outs, b, *, pre_nms_thresh=0.001, pre_nms_topk=2000, iou_threshold=0.
         scores.append(p[keep][ok])
         labels.append(c[ok])
     segs, scores, labels = torch.cat(segs), torch.cat(scores), torch.cat(labels)
-    return batched_nms(segs, scores, labels, iou_threshold, min_score, max_seg_num, use_soft_nms, multiclass, sigma,
-                       voting_thresh)
+    return batched_nms(segs, scores, labels, s_['iou_threshold'], s_['min_score'], s_['max_seg_num'],
+                       s_['use_soft_nms'], s_['multiclass'], s_['sigma'], s_['voting_thresh'])
 
 # %% ../../nbs/14_asl_model.ipynb #e96b4fdd
 def to_seconds(segs, duration):

@@ -11,45 +11,14 @@ import torch, torch.nn as nn
 from pathlib import Path
 from fastcore.basics import patch
 from ..core import EgonbError
-from ..files import atomic_write
 from ..data import read_nlq
 from .data import time_to_grid, load_clip_features, resize_features
 from .model import ASLNet, decode, to_seconds, model_inputs, batch_to_device
+from .grounding import TextFusion, load_text_features
+from .config import NLQ_DECODE
 
 # %% auto #0
-__all__ = ['save_text_features', 'load_text_features', 'clip_text_features', 'NLQDataset', 'TextFusion', 'NLQNet', 'predict_nlq',
-           'plot_grounding']
-
-# %% ../../nbs/17_asl_nlq.ipynb #afac901a
-def save_text_features(feats:dict, path):
-    "Write `{query key: [L, D] array}` to an `.npz` (keys, lengths, tokens), atomically."
-    keys = list(feats)
-    arrs = [np.atleast_2d(np.asarray(feats[k], np.float32)) for k in keys]
-    with atomic_write(path, 'wb') as f:
-        np.savez(f, keys=np.array(keys, dtype=str), lengths=np.array([len(a) for a in arrs]),
-                 tokens=np.concatenate(arrs) if arrs else np.zeros((0, 0), np.float32))
-    return Path(path)
-
-def load_text_features(path):
-    "`{query key: [L, D] array}` from `save_text_features`' file."
-    try: d = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as e: raise EgonbError(f'{path}: not a text features file ({e})') from None
-    if not {'keys', 'lengths', 'tokens'} <= set(d.files):
-        raise EgonbError(f'{path}: text features need arrays keys, lengths and tokens, found {d.files}')
-    ends = np.cumsum(d['lengths'])
-    tok = d['tokens']
-    return {str(k): tok[e - n:e] for k, n, e in zip(d['keys'], d['lengths'], ends)}
-
-# %% ../../nbs/17_asl_nlq.ipynb #5bfa2f78
-def clip_text_features(queries, model='ViT-B-32', pretrained='openai', batch_size=256, device='auto'):
-    "`{query.key: [1, D]}` CLIP text features of `NLQQuery`s."
-    from egonb.clip import ClipExtractor
-    ex = model if hasattr(model, 'encode_text') else ClipExtractor(model, pretrained, device=device)
-    out = {}
-    for i in range(0, len(queries), batch_size):
-        qs = queries[i:i + batch_size]
-        for q, f in zip(qs, ex.encode_text([q.query for q in qs])): out[q.key] = f[None]
-    return out
+__all__ = ['NLQDataset', 'NLQNet', 'predict_nlq', 'plot_grounding']
 
 # %% ../../nbs/17_asl_nlq.ipynb #8323efc5
 class NLQDataset(torch.utils.data.Dataset):
@@ -93,20 +62,6 @@ def collate(self:NLQDataset, items):
     return dict(feats=torch.stack([i['feats'] for i in items]), mask=torch.stack([i['mask'] for i in items]),
                 text=text, text_mask=tm, **{k: [i[k] for i in items] for k in keys})
 
-# %% ../../nbs/17_asl_nlq.ipynb #df132057
-class TextFusion(nn.Module):
-    "Cross-attention from video points `[B, C, T]` to text tokens `[B, L, C]` and a learned null token; residual."
-    def __init__(self, d, heads=4):
-        super().__init__()
-        self.norm, self.null = nn.LayerNorm(d), nn.Parameter(torch.zeros(1, 1, d))
-        self.attn = nn.MultiheadAttention(d, heads, batch_first=True)
-    def forward(self, x, mask, text, text_mask):
-        kv = torch.cat([self.null.expand(len(text), 1, -1), text], 1)
-        km = torch.cat([torch.ones_like(text_mask[:, :1]), text_mask], 1)
-        h = self.norm(x.transpose(1, 2))
-        y = self.attn(h, kv, kv, key_padding_mask=~km, need_weights=False)[0]
-        return (x + y.transpose(1, 2)) * mask[:, None]
-
 # %% ../../nbs/17_asl_nlq.ipynb #d6a9f8c3
 class NLQNet(ASLNet):
     "Class-agnostic ASL localiser conditioned on query tokens: `forward(feats, mask, text=[B,L,Dt], text_mask=[B,L])`."
@@ -123,12 +78,11 @@ class NLQNet(ASLNet):
 # %% ../../nbs/17_asl_nlq.ipynb #39b569d6
 @torch.inference_mode()
 def predict_nlq(model, ds, topk=5, batch_size=16, **nms_kw):
-    "Ego4D NLQ submission dict: `results` with the `topk` best windows per query."
+    "Ego4D NLQ submission dict: `results` with the `topk` best windows per query (`nms_kw` over `NLQ_DECODE`)."
     model.eval()
     res = []
     dev = next(model.parameters()).device
-    kw = dict(dict(iou_threshold=0.5, sigma=0.5, use_soft_nms=True, voting_thresh=0.), **nms_kw, multiclass=False,
-              max_seg_num=topk)
+    kw = dict(NLQ_DECODE, **nms_kw, multiclass=False, max_seg_num=topk)
     for b in torch.utils.data.DataLoader(ds, batch_size, collate_fn=ds.collate):
         b = batch_to_device(b, dev)
         outs = [tuple(t.cpu() for t in o) for o in model(b['feats'], b['mask'], **model_inputs(b))]

@@ -16,15 +16,14 @@ from ..hub import resolve_device
 from .config import released_output_dir
 from .data import read_annotation_json
 from .blocks import LayerNorm, Scale, AffineDropPath
-from .datasets import ReleasedMQDataset, released_ground_truth
-from .meta_archs import build_model, detect_actions, mq_submission
-from .metrics import detection_map
+from .datasets import ReleasedMQDataset, make_dataset
+from .meta_archs import build_model, detect_actions
 
 # %% auto #0
 __all__ = ['RELEASED_UNUSED', 'RUN_RECORD', 'RELEASED_NOT_TRAINING', 'released_weights', 'read_checkpoint', 'load_checkpoint',
            'save_checkpoint', 'decay_groups', 'make_optimizer', 'make_scheduler', 'ModelEma', 'flat_config',
-           'config_changes', 'claim_run_dir', 'train_released', 'train_one_epoch', 'validation_map', 'keep_checkpoints',
-           'released_train']
+           'config_changes', 'claim_run_dir', 'train_released', 'train_one_epoch', 'validation_score',
+           'keep_checkpoints', 'released_train']
 
 # %% ../../nbs/19f_asl_train.ipynb #e5090ef8
 RELEASED_UNUSED = ('backbone_m.', 'neck_m.', 'seg_conv.', 'backbone.downsample_conv.')
@@ -195,7 +194,9 @@ def train_released(cfg, output_dir, *, device='cpu', max_epochs=None, stop_after
     `output_dir/last.pth.tar` (every epoch) resumes a run of the same training config (`claim_run_dir`). Holds the
     folder's `RunLock` meanwhile."""
     out = Path(output_dir)
-    read_annotation_json(cfg['dataset']['json_file'], 'dataset.json_file')   # a wrong file: an error before any work
+    jf = cfg['dataset']['json_file']
+    for f in jf if isinstance(jf, (list, tuple)) else [jf]:
+        read_annotation_json(f, 'dataset.json_file')   # a wrong file: an error before any work
     flat = dict(flat_config(cfg, RELEASED_NOT_TRAINING), max_epochs=max_epochs)
     with RunLock(out):
         claim_run_dir(out, flat, ('last.pth.tar', 'epoch_*.pth.tar', 'best_performance.pth.tar'),
@@ -207,8 +208,8 @@ def _train_released(cfg, out, device, max_epochs, stop_after, progress, log):
     from tqdm.auto import tqdm
     seed = int(cfg['init_rand_seed'])
     torch.manual_seed(seed)
-    ds = ReleasedMQDataset(cfg, cfg['train_split'], True, seed)
-    val = ReleasedMQDataset(cfg, cfg['val_split'], False) if cfg['val_split'] else None
+    ds = make_dataset(cfg, cfg['train_split'], True, seed)
+    val = make_dataset(cfg, cfg['val_split'], False) if cfg['val_split'] else None
     cfg['model']['train_cfg']['head_empty_cls'] = []
     model = build_model(cfg).to(device)
     ema = ModelEma(model, cfg['train_cfg']['ema_decay'])
@@ -231,7 +232,7 @@ def _train_released(cfg, out, device, max_epochs, stop_after, progress, log):
     for ep in tqdm(range(start, last), disable=not progress, desc='epochs'):
         hist.append(train_one_epoch(model, ema, _loader(ds, bs, True, seed, ep), opt, sched,
                                     cfg['train_cfg']['clip_grad_l2norm'], device))
-        best = keep_checkpoints(out, cfg, ep, epochs, model, ema.module, opt, sched, val, hist[-1], best)
+        best = keep_checkpoints(out, ep, epochs, model, ema.module, opt, sched, val, hist[-1], best)
         if log: append_jsonl(log, dict(epoch=ep, lr=sched.get_last_lr()[0], **hist[-1]))
         save_checkpoint(out/'last.pth.tar', model, ema.module, opt, sched, ep, history=hist,
                         loss_normalizer=model.loss_normalizer, rng=torch.get_rng_state(), best=best)
@@ -256,21 +257,22 @@ def train_one_epoch(model, ema, loader, optimizer, scheduler, clip_grad_l2norm=-
     return {k: v / max(n, 1) for k, v in sums.items()}
 
 # %% ../../nbs/19f_asl_train.ipynb #17af1d35
-def validation_map(model, ds, cfg):
-    "Average mAP (tIoU 0.1 to 0.5) of `model`'s detections on the clips of data set `ds`, as the release validates."
-    sub = mq_submission(detect_actions(model, ds), ds.vocabulary)
-    return detection_map(released_ground_truth(cfg, cfg['val_split']), sub)['average_mAP']
+def validation_score(model, ds):
+    """The name and value of the score of `model`'s detections on the data set `ds` that training validates with: the
+    average mAP (tIoU 0.1 to 0.5) as the release for Moment Queries, Rank@1 for NLQ (`ds.score`)."""
+    return ds.score(detect_actions(model, ds))
 
 # %% ../../nbs/19f_asl_train.ipynb #ce79d978
-def keep_checkpoints(out, cfg, ep, epochs, model, ema, opt, sched, val, rec, best):
-    """After epoch `ep` of `epochs`: validate `ema` on `val` (from `epochs // 3` on; the mAP goes into the epoch's
-    record `rec`) and save a better one as `best_performance.pth.tar`; without `val`, save the epochs after
-    `epochs - 5`. Returns the best epoch so far."""
+def keep_checkpoints(out, ep, epochs, model, ema, opt, sched, val, rec, best):
+    """After epoch `ep` of `epochs`: validate `ema` on `val` (from `epochs // 3` on; the score goes into the epoch's
+    record `rec` as `val_mAP`, or as the data set names it) and save a better one as `best_performance.pth.tar`;
+    without `val`, save the epochs after `epochs - 5`. Returns the best epoch so far."""
     if val is not None:
         if ep < epochs // 3: return best
-        rec['val_mAP'] = validation_map(ema, val, cfg)
-        if rec['val_mAP'] > best['average_mAP']:
-            best = dict(epoch=ep, average_mAP=rec['val_mAP'])
+        name, score = validation_score(ema, val)
+        rec[f'val_{name}'] = score
+        if score > best['average_mAP']:
+            best = dict(epoch=ep, average_mAP=score)
             save_checkpoint(out/'best_performance.pth.tar', model, ema, opt, sched, ep)
     elif ep > epochs - 5: save_checkpoint(out/f'epoch_{ep:03d}.pth.tar', model, ema, opt, sched, ep)
     return best
