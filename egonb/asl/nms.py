@@ -258,17 +258,128 @@ def _rows_nms(S0, S1, ms, *, soft, iou_threshold, sigma, min_score, max_num):
     if not out: return np.zeros(0, np.int64), np.zeros(0, np.int64), ms[:0, 0]
     return tuple(np.concatenate(x) for x in zip(*out))
 
+# %% ../../nbs/10a_asl_nms.ipynb #d015e053
+def _greedy_rounds(n, u, v):
+    "Kept mask of greedy NMS on a conflict graph of `n` candidates, edges `u[e]` (earlier) to `v[e]`, in rounds."
+    st = np.zeros(n, np.int8)                       # 0 undecided, 1 kept, 2 dropped
+    while True:
+        waits = np.zeros(n, bool)
+        waits[v] = True                             # an earlier neighbour is undecided or kept
+        st[(st == 0) & ~waits] = 1
+        if not len(u): return st == 1
+        st[v[st[u] == 1]] = 2
+        e = (st[v] == 0) & (st[u] != 2)
+        u, v = u[e], v[e]
+
+# %% ../../nbs/10a_asl_nms.ipynb #eea88c87
+def _spans(a, b):
+    "Every position of the ranges `[a, b)`, concatenated: `(range number, position)`."
+    m = np.maximum(b - a, 0)
+    r = np.repeat(np.arange(len(a)), m)
+    return r, np.arange(len(r)) + np.repeat(a - (np.cumsum(m) - m), m)
+
+def _suppresses(s0, s1, i, j, thr):
+    "tIoU of segments `i` and `j` above `thr`, with the loop's arithmetic (float32)."
+    inter = np.maximum(np.minimum(s1[i], s1[j]) - np.maximum(s0[i], s0[j]), np.float32(0))
+    return inter / ((s1[i] - s0[i]) + (s1[j] - s0[j]) - inter) > thr
+
+# %% ../../nbs/10a_asl_nms.ipynb #f77a0c82
+def _block_greedy(c):
+    "Kept mask of greedy NMS in a block, `c[i, j]`: earlier `i` would suppress later `j` (a triangular matrix)."
+    cf, x = c.astype(np.float32), np.ones(len(c), np.float32)
+    while True:                                       # x = no kept earlier conflict, to its fixed point
+        nx = (x @ cf == 0).astype(np.float32)
+        if (nx == x).all(): return x.astype(bool)
+        x = nx
+
+# %% ../../nbs/10a_asl_nms.ipynb #b47fd304
+class _Windows:
+    "Segments sorted by group, length class and start: the ones that can have tIoU above `thr` with given segments."
+    def __init__(self, s0, s1, g, thr):
+        L = (s1 - s0).astype(np.float64)
+        e = np.frexp(L)[1]
+        e -= e.min()
+        self.C = int(e.max()) + 1
+        self.lo, self.span = float(s0.min()), 2 * (float(s1.max()) - float(s0.min()) + 1.)
+        x0 = (g * self.C + e) * self.span + (s0 - self.lo)
+        self.o = np.argsort(x0, kind='stable')
+        self.xs = x0[self.o]
+        self.Lmax, self.Lmin = np.full(self.C, -np.inf), np.full(self.C, np.inf)
+        for c in np.unique(e): self.Lmax[c], self.Lmin[c] = L[e == c].max(), L[e == c].min()
+        self.s0, self.s1, self.g, self.L, self.thr = s0, s1, g, L, thr
+
+    def pairs(self, k):
+        "`(k, j)` pairs: each of the segments `k` with every segment `j` it may suppress (a superset)."
+        Lk = self.L[k][:, None]
+        kk, cc = np.nonzero((self.Lmax > Lk * self.thr * 0.999) & (self.Lmin < Lk / self.thr * 1.001))
+        k2 = k[kk]
+        base = (self.g[k2] * self.C + cc) * self.span - self.lo
+        a = np.searchsorted(self.xs, base + self.s0[k2] - self.Lmax[cc] * (1 + 1e-6) - 1e-6 * self.span, 'left')
+        r, j = _spans(a, np.searchsorted(self.xs, base + self.s1[k2], 'right'))
+        return k2[r], self.o[j]
+
+# %% ../../nbs/10a_asl_nms.ipynb #7b9453ff
+def _hard_nms(s0, s1, scores, groups, thr, max_num, *, block=16, max_block=256, pairs_per_seg=48, small=1 << 17):
+    "Greedy hard NMS of NumPy segments within each group, all at once: the kept input indices (any order)."
+    n = len(scores)
+    g = groups.astype(np.int64) - int(groups.min())
+    multi = bool(g.any())
+    if multi:
+        lo, span = float(s0.min()), 2 * (float(s1.max()) - float(s0.min()) + 1.)
+        g0 = g * span + (s0 - lo)
+        go = np.argsort(g0, kind='stable')
+        hi = np.searchsorted(g0[go], g[go] * span + (s1[go] - lo), 'right')
+        if int(hi.sum()) - n * (n + 1) // 2 <= pairs_per_seg * n:         # overlapping pairs, listed once each
+            i, j = _spans(np.arange(n) + 1, hi)
+            i, j = go[i], go[j]
+            c = _suppresses(s0, s1, i, j, thr)
+            i, j = i[c], j[c]
+            first = (scores[i] > scores[j]) | ((scores[i] == scores[j]) & (i < j))
+            return np.flatnonzero(_greedy_rounds(n, np.where(first, i, j), np.where(first, j, i)))
+    rest, keep, win = np.arange(n), [], None
+    count = np.zeros(int(g.max()) + 1, np.int64)
+    while len(rest):
+        sr = scores[rest]
+        blk, later = rest, rest[:0]
+        if len(rest) > block:
+            p = np.argpartition(sr, len(rest) - block)
+            inb = sr >= sr[p[len(rest) - block]]
+            if inb.sum() > 2 * block:                  # many ties: the first `block` in the loop's order
+                o = np.lexsort((rest, -sr))
+                blk, later = rest[o[:block]], rest[o[block:]]
+            else: blk, later = rest[inb], rest[~inb]
+        blk = blk[np.lexsort((blk, -scores[blk]))]
+        k = blk[_block_greedy(np.triu(_suppresses(s0, s1, blk[:, None], blk[None], thr), 1) &
+                              (g[blk][:, None] == g[blk]))]
+        keep.append(k)
+        block = min(2 * block, max_block) if 4 * len(k) > len(blk) else max(block // 2, 8)
+        count += np.bincount(g[k], minlength=len(count))
+        rest = later[count[g[later]] < max_num] if max_num > 0 else later
+        if not len(rest): break
+        if len(k) * len(rest) <= small:
+            drop = (_suppresses(s0, s1, k[:, None], rest[None], thr) & (g[k][:, None] == g[rest])).any(0)
+        else:
+            if win is None: win = _Windows(s0, s1, g, thr)
+            kk, j = win.pairs(k)
+            sup = np.zeros(n, bool)
+            sup[j[_suppresses(s0, s1, kk, j, thr)]] = True
+            drop = sup[rest]
+        rest = rest[~drop]
+    return np.concatenate(keep)
+
 # %% ../../nbs/10a_asl_nms.ipynb #5b70e662
 def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_score, max_num, big=2048):
-    "`group_nms` of NumPy arrays, in independent runs of overlapping segments: `(input indices, scores)`."
+    "`group_nms` of NumPy arrays (hard NMS by `_hard_nms`, Soft-NMS in independent runs): `(input indices, scores)`."
     n, s0, s1 = len(scores), segs[:, 0], segs[:, 1]
-    if soft:
-        keep = scores >= min_score
-        go = np.argsort(groups, kind='stable')
-        gb = np.flatnonzero(np.r_[True, groups[go][1:] != groups[go][:-1], True])
-        for k in np.flatnonzero(np.maximum.reduceat(scores[go], gb[:-1]) < min_score):
-            keep[go[gb[k] + np.argmax(scores[go[gb[k]:gb[k + 1]]])]] = True   # a group's first pick is always made
-    else: keep = scores > min_score if min_score > 0 else np.ones(n, bool)
+    if not soft:
+        idx = np.flatnonzero(scores > min_score) if min_score > 0 else np.arange(n)
+        i = idx[_hard_nms(s0[idx], s1[idx], scores[idx], groups[idx], iou_threshold, max_num)] if len(idx) else idx
+        return _merge_picks([(i, scores[i])], groups, max_num, scores.dtype)
+    keep = scores >= min_score
+    go = np.argsort(groups, kind='stable')
+    gb = np.flatnonzero(np.r_[True, groups[go][1:] != groups[go][:-1], True])
+    for k in np.flatnonzero(np.maximum.reduceat(scores[go], gb[:-1]) < min_score):
+        keep[go[gb[k] + np.argmax(scores[go[gb[k]:gb[k + 1]]])]] = True   # a group's first pick is always made
     idx = np.flatnonzero(keep)
     idx = idx[np.lexsort((s0[idx], groups[idx]))]
     run = _runs(groups[idx], s0[idx], s1[idx])
@@ -278,7 +389,7 @@ def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_scor
     size = np.diff(bounds)
     starts = bounds[:-1]
     picks = [(idx[starts[size == 1]], scores[idx[starts[size == 1]]])]
-    kw = dict(soft=soft, iou_threshold=iou_threshold, sigma=sigma, min_score=min_score, max_num=max_num)
+    kw = dict(soft=True, iou_threshold=iou_threshold, sigma=sigma, min_score=min_score, max_num=max_num)
     for lo, hi in ((2, 4), (5, 16), (17, 64), (65, 256), (257, 1024), (1025, big)):
         r = np.flatnonzero((size >= lo) & (size <= min(hi, big)))
         if not len(r): continue
@@ -293,12 +404,14 @@ def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_scor
         picks.append((idx[starts[r][pr] + pc], ps))
     for b in np.flatnonzero(size > big):
         at = idx[bounds[b]:bounds[b + 1]]
-        if soft: k, sc = _soft_nms_blocks(segs[at], scores[at], sigma=sigma, min_score=min_score, max_num=max_num)
-        else: k, sc = _one_group_nms(segs[at], scores[at], soft=False, iou_threshold=iou_threshold,
-                                     min_score=min_score, max_num=max_num)
+        k, sc = _soft_nms_blocks(segs[at], scores[at], sigma=sigma, min_score=min_score, max_num=max_num)
         picks.append((at[k], sc))
-    i, sc = np.concatenate([p[0] for p in picks]), np.concatenate([p[1] for p in picks]).astype(scores.dtype)
-    o = np.lexsort((i, -sc, groups[i]))          # each group's picks in the loop's order: score down, ties by index
+    return _merge_picks(picks, groups, max_num, scores.dtype)
+
+def _merge_picks(picks, groups, max_num, dtype):
+    "Picks `(indices, scores)` of runs merged into each group's loop order (score down, ties by index), capped."
+    i, sc = np.concatenate([p[0] for p in picks]), np.concatenate([p[1] for p in picks]).astype(dtype)
+    o = np.lexsort((i, -sc, groups[i]))
     i, sc = i[o], sc[o]
     if max_num > 0:
         g = groups[i]
@@ -306,6 +419,21 @@ def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_scor
         nth = np.arange(len(g)) - np.repeat(first, np.diff(np.r_[first, len(g)]))
         i, sc = i[nth < max_num], sc[nth < max_num]
     return i, sc
+
+# %% ../../nbs/10a_asl_nms.ipynb #b63c2c23
+def _vote_windows(nms_segs, all_segs, all_scores, iou_threshold):
+    "`seg_voting` of NumPy arrays, each kept segment against the inputs that can reach tIoU `iou_threshold` (> 0)."
+    t, o = float(iou_threshold), np.argsort(all_segs[:, 0], kind='stable')
+    a0, a1, sc = all_segs[o, 0], all_segs[o, 1], all_scores[o]
+    k0, k1 = nms_segs[:, 0], nms_segs[:, 1]
+    d = (k1 - k0).astype(np.float64) * ((1 - t) / t * 1.001 + 1e-6) + 1e-6 * (np.abs(k0) + 1.)
+    r, j = _spans(np.searchsorted(a0, k0 - d, 'left'), np.searchsorted(a0, np.minimum(k0 + d, k1), 'right'))
+    inter = np.maximum(np.minimum(k1[r], a1[j]) - np.maximum(k0[r], a0[j]), np.float32(0))
+    iou = inter / ((k1[r] - k0[r]) + (a1[j] - a0[j]) - inter)
+    w = ((iou >= t) * sc[j] * iou).astype(np.float64)
+    with np.errstate(invalid='ignore', divide='ignore'):
+        out = np.stack([np.bincount(r, w * a0[j], len(k0)), np.bincount(r, w * a1[j], len(k0))], 1)
+        return (out / np.bincount(r, w, len(k0))[:, None]).astype(np.float32)
 
 # %% ../../nbs/10a_asl_nms.ipynb #8dde5863
 def batched_nms(segs, scores, labels, iou_threshold, min_score, max_seg_num, use_soft_nms=True, multiclass=True,
@@ -321,6 +449,8 @@ def batched_nms(segs, scores, labels, iou_threshold, min_score, max_seg_num, use
         idx, sc = group_nms(segs.numpy(), scores.numpy(), groups.cpu().numpy(), **kw)
         idx, sc = torch.from_numpy(idx), torch.from_numpy(sc)
     s, l = segs[idx], labels.to(segs.device)[idx]
-    if not multiclass and voting_thresh > 0 and len(s): s = seg_voting(s, segs, scores, voting_thresh)
+    if not multiclass and voting_thresh > 0 and len(s):
+        if s.is_cuda: s = seg_voting(s, segs, scores, voting_thresh)
+        else: s = torch.from_numpy(_vote_windows(s.numpy(), segs.numpy(), scores.numpy(), voting_thresh))
     o = sc.argsort(descending=True)[:min(max_seg_num, len(sc))]
     return s[o], sc[o], l[o]
