@@ -180,7 +180,6 @@ def score(self:ReleasedMQDataset, results):
 # %% ../../nbs/19d_asl_datasets.ipynb #d9f21aff
 def make_dataset(cfg, split, is_training, seed=0):
     "The data set registered under the config's `dataset_name`, for the subsets `split`."
-    import egonb.asl.grounding   # the NLQ data set joins the registry
     return make(DATASETS, cfg['dataset_name'], cfg=cfg, split=split, is_training=is_training, seed=seed)
 
 # %% ../../nbs/19d_asl_datasets.ipynb #4447adac

@@ -116,7 +116,6 @@ def _max_div_factor(strides, windows, max_seq_len):
 # %% ../../nbs/19e_asl_meta_archs.ipynb #9818d675
 def build_model(cfg):
     "The model a released config describes (its `model_name` from the registry)."
-    import egonb.asl.grounding   # the NLQ model joins the registry
     m = dict(cfg['model'])
     if not m.get('use_xl'): m.pop('xl_config', None)
     return make(META_ARCHS, cfg['model_name'], **m)

@@ -8,7 +8,6 @@ Docs: https://egonb.github.io/egonb/asl_nlq.html.md"""
 from __future__ import annotations
 import numpy as np
 import torch, torch.nn as nn
-from pathlib import Path
 from fastcore.basics import patch
 from ..core import EgonbError
 from ..data import read_nlq

@@ -16,8 +16,9 @@ from ..hub import resolve_device
 from .config import released_output_dir
 from .data import read_annotation_json
 from .blocks import LayerNorm, Scale, AffineDropPath
-from .datasets import ReleasedMQDataset, make_dataset
+from .datasets import make_dataset
 from .meta_archs import build_model, detect_actions
+from . import grounding   # noqa: F401 (the NLQ data set and model join the registries)
 
 # %% auto #0
 __all__ = ['RELEASED_UNUSED', 'RUN_RECORD', 'RELEASED_NOT_TRAINING', 'released_weights', 'read_checkpoint', 'load_checkpoint',
