@@ -216,12 +216,17 @@ def _soft_nms_blocks(segs, scores, *, sigma=0.5, min_score=0., max_num=0, block=
     return np.concatenate(keep), np.concatenate(kept_sc).astype(scores.dtype)
 
 # %% ../../nbs/10a_asl_nms.ipynb #0eb33c46
-def _runs(groups, s0, s1):
-    "Run of each segment (in group, start order): overlapping segments of a group, chained, share a run."
+def _ranks(s0, s1):
+    "Starts and ends as small integers in the same order (ties kept): `[2, n]`."
+    return np.unique(np.r_[s0, s1], return_inverse=True)[1].reshape(2, len(s0))
+
+def _runs(groups, s0, s1, rank=None):
+    """Run of each segment (in group, start order): overlapping segments of a group, chained, share a run; `rank`:
+    `_ranks(s0, s1)`, if at hand."""
     m = len(groups)
     if not m: return np.zeros(0, np.int64)
     newg = np.r_[True, groups[1:] != groups[:-1]]
-    rank = np.unique(np.r_[s0, s1], return_inverse=True)[1].reshape(2, m)    # exact order, small integers
+    rank = _ranks(s0, s1) if rank is None else rank
     off = (np.cumsum(newg) - 1) * (2 * m + 1)                                # keeps each group's maxima its own
     reach = np.maximum.accumulate(rank[1] + off)
     new = newg.copy()
@@ -367,8 +372,73 @@ def _hard_nms(s0, s1, scores, groups, thr, max_num, *, block=16, max_block=256, 
         rest = rest[~drop]
     return np.concatenate(keep)
 
+# %% ../../nbs/10a_asl_nms.ipynb #c3a1f0d3
+def _soft_rounds(s0, s1, sc, tie, i, j, *, sigma, min_score, refilter=2):
+    """Gaussian Soft-NMS in rounds, the overlapping pairs `(i, j)` given: `(picked positions, scores when picked)`,
+    in no set order; `tie` (distinct) breaks ties, smallest first."""
+    n, top, low = len(sc), np.iinfo(np.int64).max, np.iinfo(np.int64).min
+    f = _nms_decay(s0[i], s1[i], s0[j], s1[j], sigma)
+    a, b, f = i[f < 1].astype(np.int32), j[f < 1].astype(np.int32), f[f < 1]
+    o = np.argsort(np.r_[a, b])
+    nb, fac = np.r_[b, a][o], np.r_[f, f][o]                          # each candidate's neighbours, together
+    cs = np.searchsorted(np.r_[a, b][o], np.arange(n + 1))
+    tk = np.int64(0xffffffff) - tie.astype(np.int64)
+    val, st, pkey, last = sc.copy(), np.zeros(n, np.int8), np.zeros(n, np.int64), np.full(n, top)
+    key = (val.view(np.int32).astype(np.int64) << 32) | tk          # the loop's order: score, then index
+    out, und, step = [], np.arange(n), 0
+    while len(und):
+        lose = np.zeros(n, bool)
+        lose[np.where(key[a] > key[b], b, a)] = True                 # decided candidates hold the lowest key
+        p = und[~lose[und]]
+        p = p[np.argsort(-key[p])]
+        st[p], pkey[p], key[p] = 1, key[p], low
+        out.append(p)
+        r, e = _spans(cs[p], cs[p + 1])
+        s = st[nb[e]] == 0
+        m, ff, pk = nb[e[s]], fac[e[s]], pkey[p[r[s]]]                # in pick order
+        late = pk > last[m]                                           # ahead of a pick already applied
+        R = np.zeros(0, np.int64)
+        if late.any():
+            redo = np.zeros(n, bool)
+            redo[m[late]] = True
+            m, ff, pk = m[~redo[m]], ff[~redo[m]], pk[~redo[m]]
+            R = np.flatnonzero(redo)
+            rr, e = _spans(cs[R], cs[R + 1])
+            rr, e = rr[st[nb[e]] == 1], e[st[nb[e]] == 1]
+            o = np.argsort(-pkey[nb[e]])
+            val[R], last[R] = sc[R], top
+            np.multiply.at(val, R[rr[o]], fac[e[o]])
+            np.minimum.at(last, R[rr[o]], pkey[nb[e[o]]])
+        np.multiply.at(val, m, ff)
+        np.minimum.at(last, m, pk)
+        m = np.r_[m, R]
+        key[m] = (val[m].view(np.int32).astype(np.int64) << 32) | tk[m]
+        d = m[val[m] < min_score]
+        st[d], key[d] = 2, low
+        und, step = und[st[und] == 0], step + 1
+        if step % refilter == 0: a, b = a[(st[a] == 0) & (st[b] == 0)], b[(st[a] == 0) & (st[b] == 0)]
+    p = np.concatenate(out) if out else np.zeros(0, np.int64)
+    return p, val[p]
+
+# %% ../../nbs/10a_asl_nms.ipynb #c3a1f0d6
+def _sparse_soft(idx, run, rank, s0, s1, scores, *, sigma, min_score, min_run, sparse):
+    """Soft-NMS of the long, sparse runs of `idx` (in group and start order; `rank` of its starts and ends):
+    `((input indices, scores), rest)`, the other candidates' mask."""
+    m = len(idx)
+    off = run * (2 * m + 1)
+    hi = np.searchsorted(rank[0] + off, rank[1] + off, 'left')      # the later ones that start before one ends
+    size = np.bincount(run)
+    ok = ((size >= min_run) & (np.bincount(run, hi - np.arange(m) - 1) <= sparse * size))[run]
+    pos = np.flatnonzero(ok)
+    if not len(pos): return (idx[:0], scores[:0]), ~ok
+    i, j = _spans(pos + 1, hi[pos])
+    loc, at = np.cumsum(ok) - 1, idx[ok]
+    p, sc = _soft_rounds(s0[at], s1[at], scores[at], at, loc[pos[i]], loc[j], sigma=sigma, min_score=min_score)
+    return (at[p], sc), ~ok
+
 # %% ../../nbs/10a_asl_nms.ipynb #5b70e662
-def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_score, max_num, big=2048):
+def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_score, max_num, big=2048,
+                   min_run=17, sparse=24):
     "`group_nms` of NumPy arrays (hard NMS by `_hard_nms`, Soft-NMS in independent runs): `(input indices, scores)`."
     n, s0, s1 = len(scores), segs[:, 0], segs[:, 1]
     if not soft:
@@ -382,13 +452,21 @@ def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_scor
         keep[go[gb[k] + np.argmax(scores[go[gb[k]:gb[k + 1]]])]] = True   # a group's first pick is always made
     idx = np.flatnonzero(keep)
     idx = idx[np.lexsort((s0[idx], groups[idx]))]
-    run = _runs(groups[idx], s0[idx], s1[idx])
+    rank = _ranks(s0[idx], s1[idx])
+    run = _runs(groups[idx], s0[idx], s1[idx], rank)
+    picks = []
+    if min_run and not np.signbit(scores[idx]).any():             # long runs of few overlaps: in rounds
+        p, rest = _sparse_soft(idx, run, rank, s0, s1, scores, sigma=sigma, min_score=min_score, min_run=min_run,
+                               sparse=sparse)
+        picks.append(p)
+        idx, run = idx[rest], run[rest]
+        if not len(idx): return _merge_picks(picks, groups, max_num, scores.dtype)
     o = np.lexsort((idx, run))                                 # each run in input order: argmax ties as the loop
     idx, run = idx[o], run[o]
     bounds = np.flatnonzero(np.r_[True, run[1:] != run[:-1], True])
     size = np.diff(bounds)
     starts = bounds[:-1]
-    picks = [(idx[starts[size == 1]], scores[idx[starts[size == 1]]])]
+    picks.append((idx[starts[size == 1]], scores[idx[starts[size == 1]]]))
     kw = dict(soft=True, iou_threshold=iou_threshold, sigma=sigma, min_score=min_score, max_num=max_num)
     for lo, hi in ((2, 4), (5, 16), (17, 64), (65, 256), (257, 1024), (1025, big)):
         r = np.flatnonzero((size >= lo) & (size <= min(hi, big)))
