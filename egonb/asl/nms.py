@@ -395,7 +395,8 @@ def _soft_rounds(s0, s1, sc, tie, i, j, *, sigma, min_score, refilter=2):
         out.append(p)
         r, e = _spans(cs[p], cs[p + 1])
         s = st[nb[e]] == 0
-        m, ff, pk = nb[e[s]], fac[e[s]], pkey[p[r[s]]]                # in pick order
+        e = e[s]
+        m, ff, pk = nb[e], fac[e], pkey[p[r[s]]]                      # in pick order
         late = pk > last[m]                                           # ahead of a pick already applied
         R = np.zeros(0, np.int64)
         if late.any():
@@ -404,11 +405,13 @@ def _soft_rounds(s0, s1, sc, tie, i, j, *, sigma, min_score, refilter=2):
             m, ff, pk = m[~redo[m]], ff[~redo[m]], pk[~redo[m]]
             R = np.flatnonzero(redo)
             rr, e = _spans(cs[R], cs[R + 1])
-            rr, e = rr[st[nb[e]] == 1], e[st[nb[e]] == 1]
-            o = np.argsort(-pkey[nb[e]])
-            val[R], last[R] = sc[R], top
+            q = st[nb[e]] == 1
+            rr, e = rr[q], e[q]
+            rk = pkey[nb[e]]
+            last[R] = np.minimum.reduceat(rk, np.flatnonzero(np.r_[True, rr[1:] != rr[:-1]]))   # none is empty
+            o = np.argsort(-rk)
+            val[R] = sc[R]
             np.multiply.at(val, R[rr[o]], fac[e[o]])
-            np.minimum.at(last, R[rr[o]], pkey[nb[e[o]]])
         np.multiply.at(val, m, ff)
         np.minimum.at(last, m, pk)
         m = np.r_[m, R]
