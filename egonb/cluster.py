@@ -16,7 +16,7 @@ from .script import options, require_positive
 
 # %% auto #0
 __all__ = ['CLUSTER_EXTRA', 'COLS', 'import_ray', 'RayOptions', 'connect_timeout', 'ray_endpoint', 'ray_session', 'silence_limit',
-           'task_rows', 'ModelActor', 'RayPipeline', 'make_pipeline']
+           'task_rows', 'ModelActor', 'RayPipeline', 'lost_in_cluster', 'make_pipeline']
 
 # %% ../nbs/93_cluster.ipynb #fea8da22
 CLUSTER_EXTRA = "pip install 'egonb[cluster]'"
@@ -187,6 +187,16 @@ class RayPipeline:
                               batch_size=self.batch_size, concurrency=self.num_actors, num_gpus=self.num_gpus,
                               max_restarts=-1, max_task_retries=-1)
 
+# %% ../nbs/93_cluster.ipynb #fe3987ac
+def lost_in_cluster(ray, e):
+    "True if `e`, raised by a Ray pass, means a lost node, worker, connection or object rather than a bug or bad data."
+    ex = ray.exceptions
+    lost = tuple(getattr(ex, n) for n in ('RaySystemError', 'WorkerCrashedError', 'NodeDiedError', 'ObjectLostError',
+                                          'OwnerDiedError', 'ActorDiedError', 'LocalRayletDiedError') if hasattr(ex, n))
+    if isinstance(e, ex.RayTaskError): e = e.cause    # a task's own exception: decoding errors never get here
+    # Ray's own I/O failures (its connections: 'Broken pipe', 'Connection reset') are OSErrors without an errno
+    return isinstance(e, lost + (ConnectionError,)) or (isinstance(e, OSError) and e.errno is None)
+
 # %% ../nbs/93_cluster.ipynb #1965244f
 @patch
 def run(self:RayPipeline, items:dict, *, on_value, on_end, on_fail):
@@ -198,8 +208,12 @@ def run(self:RayPipeline, items:dict, *, on_value, on_end, on_fail):
             if not todo: return
             if i: warnings.warn(f'the Ray pipeline ended without {len(todo)} items (a worker or actor died); '
                                 f'running them again ({i + 1} of {self.attempts})')
-            for b in self.dataset(ray, todo).iter_batches(batch_size=None, batch_format='numpy'):
-                for j in range(len(b['item'])): self._take({c: b[c][j] for c in b}, on_value, on_end, on_fail)
+            try:
+                for b in self.dataset(ray, todo).iter_batches(batch_size=None, batch_format='numpy'):
+                    for j in range(len(b['item'])): self._take({c: b[c][j] for c in b}, on_value, on_end, on_fail)
+            except Exception as e:                 # a node, worker or object lost mid-pass: the rest runs again
+                if not lost_in_cluster(ray, e): raise
+                warnings.warn(f'the Ray pipeline broke off ({type(e).__name__}: {str(e).splitlines()[-1][:120]})')
             todo = {k: a for k, a in todo.items() if k not in self.over}
     for k in todo: on_fail(k, f'ClusterError: the Ray pipeline lost this item {self.attempts} times', 'cluster')
 
