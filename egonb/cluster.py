@@ -191,8 +191,9 @@ class RayPipeline:
 def lost_in_cluster(ray, e):
     "True if `e`, raised by a Ray pass, means a lost node, worker, connection or object rather than a bug or bad data."
     ex = ray.exceptions
-    lost = tuple(getattr(ex, n) for n in ('RaySystemError', 'WorkerCrashedError', 'NodeDiedError', 'ObjectLostError',
-                                          'OwnerDiedError', 'ActorDiedError', 'LocalRayletDiedError') if hasattr(ex, n))
+    names = ('RaySystemError', 'WorkerCrashedError', 'NodeDiedError', 'ObjectLostError', 'OwnerDiedError',
+             'ActorDiedError', 'LocalRayletDiedError')
+    lost = tuple(getattr(ex, n) for n in names if hasattr(ex, n))
     if isinstance(e, ex.RayTaskError): e = e.cause    # a task's own exception: decoding errors never get here
     # Ray's own I/O failures (its connections: 'Broken pipe', 'Connection reset') are OSErrors without an errno
     return isinstance(e, lost + (ConnectionError,)) or (isinstance(e, OSError) and e.errno is None)
