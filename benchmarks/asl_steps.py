@@ -1,17 +1,23 @@
-"""ASL training speed: optimizer steps per second of egonb's ASL model at full width (Ego4D-like: 2304-d SlowFast
-features, 1024 time steps, 110 classes, model width 256; egonb's default architecture) on random data.
+"""ASL training speed: optimizer steps per second of the released Ego4D-ASL model at full width (the shipped
+`ego4d_asl_mq` config: its four feature types, 1024 time steps, 110 classes, the XLNet layer) on random data, through
+the model's real losses.
 
-  python benchmarks/asl_steps.py [--device cuda] [--steps 30] [--batch_size 2]
+  python benchmarks/asl_steps.py [--device cuda] [--steps 30] [--batch_size 2] [--config ego4d_asl_mq]
 """
 import argparse, time
 import torch
-from egonb.asl.model import ASLNet
+from egonb.asl.config import load_released_config
+from egonb.asl.meta_archs import build_model
+from egonb.asl.train import make_optimizer
 
-def tensors(o):
-    "Every tensor in a nest of lists, tuples and dicts."
-    if torch.is_tensor(o): yield o
-    elif isinstance(o, dict): yield from (t for v in o.values() for t in tensors(v))
-    elif isinstance(o, (list, tuple)): yield from (t for v in o for t in tensors(v))
+def video(cfg, length, rng):
+    "One training clip of random features with three actions, as the released data set hands it to the model."
+    d = cfg['dataset']
+    s = torch.sort(torch.randint(0, length - 64, (3,), generator=rng).float())[0]
+    return dict(video_id='random', feats=torch.randn(d['input_dim'], length, generator=rng), fps=30.,
+                duration=length * d['feat_stride'] / 30., feat_stride=d['feat_stride'], feat_num_frames=d['num_frames'],
+                segments=torch.stack([s, s + 8 + torch.rand(3, generator=rng) * 48], 1),
+                labels=torch.randint(0, d['num_classes'], (3,), generator=rng))
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -19,15 +25,17 @@ def main():
     ap.add_argument('--steps', type=int, default=30)
     ap.add_argument('--batch_size', type=int, default=2)
     ap.add_argument('--length', type=int, default=1024)
+    ap.add_argument('--config', default='ego4d_asl_mq')
     a = ap.parse_args()
     torch.manual_seed(0)
-    net = ASLNet([2304], 110).to(a.device)
-    opt = torch.optim.AdamW(net.parameters(), lr=1e-4)
-    x = torch.randn(a.batch_size, 2304, a.length, device=a.device)
-    mask = torch.ones(a.batch_size, a.length, dtype=torch.bool, device=a.device)
+    cfg = load_released_config(a.config)
+    length = min(a.length, cfg['dataset']['max_seq_len'])
+    net = build_model(cfg).to(a.device).train()
+    opt = make_optimizer(net, cfg['opt'])
+    rng = torch.Generator().manual_seed(0)
+    batch = [video(cfg, length, rng) for _ in range(a.batch_size)]
     def step():
-        out = net(x, mask)
-        loss = sum(t.float().pow(2).mean() for t in tensors(out) if t.is_floating_point())   # a stand-in loss: speed only
+        loss = net(batch)['final_loss']
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -37,8 +45,8 @@ def main():
     for _ in range(a.steps): step()
     if a.device.startswith('cuda'): torch.cuda.synchronize()
     s = time.perf_counter() - t
-    print(f'ASL full width on {a.device}: {a.steps / s:.2f} steps/s (batch {a.batch_size} x {a.length} steps, '
-          f'{sum(p.numel() for p in net.parameters()) / 1e6:.1f} M parameters)')
+    print(f'{cfg["release"]} ({a.config}) full width on {a.device}: {a.steps / s:.2f} steps/s (batch {a.batch_size} x '
+          f'{length} steps, {sum(p.numel() for p in net.parameters()) / 1e6:.1f} M parameters)')
     if a.device.startswith('cuda'): print(f'peak GPU memory {torch.cuda.max_memory_allocated() / 2**30:.2f} GiB')
 
 if __name__ == '__main__': main()

@@ -209,11 +209,11 @@ ASL_DEMO = dict(dim=64, arch=[1, 1, 3], heads=4, window=5, class_sensitivity=Fal
                 contrastive=0.)
 
 def demo_detections(input_dir, output_dir, features_dir, epochs=30, seed=0):
-    "Train a small ASLNet on the sample's MQ annotations and features, detect, evaluate: `asl/`, `asl_detections.png`."
+    "Train a small ASL model (the released family) on the sample's MQ annotations, detect, evaluate: `asl/`, figure."
     import copy
     from egonb.asl.cli import DEFAULT_CONFIG, asl_train, asl_infer, asl_eval
     from egonb.asl.data import resize_features, mq_to_actionformer
-    from egonb.asl.model import plot_detections
+    from egonb.asl.metrics import plot_detections
     from egonb.features import load_features
     import matplotlib.pyplot as plt
     ann, out = Path(input_dir)/'v2'/'annotations'/'moments_val.json', Path(output_dir)
@@ -232,7 +232,8 @@ def demo_detections(input_dir, output_dir, features_dir, epochs=30, seed=0):
     cfg = copy.deepcopy(DEFAULT_CONFIG)
     cfg['dataset'].update(train=str(ann.resolve()), val=str(ann.resolve()), feature_dirs=[str(fd)], max_len=64)
     cfg['model'].update(ASL_DEMO)
-    cfg['train'].update(epochs=epochs, batch_size=4, lr=3e-3, warmup_epochs=2, seed=seed)
+    cfg['train'].update(epochs=epochs, batch_size=1, lr=3e-3, warmup_epochs=2, seed=seed, ema_decay=0.9)
+    cfg['released'] = dict(train_cfg=dict(init_loss_norm=20))   # the release's 2000 is sized for Ego4D's batches
     cfg.update(device='cpu', output_dir=str(out/'asl'))
     hist = asl_train(cfg)
     sub = asl_infer(cfg)
@@ -243,9 +244,10 @@ def demo_detections(input_dir, output_dir, features_dir, epochs=30, seed=0):
     fig.suptitle('ASL detections (translucent red, with scores) against the ground truth (green)')
     fig.tight_layout()
     save_figure(fig, out/'asl_detections.png')
-    return dict(model=f"ASLNet (dim {ASL_DEMO['dim']}, arch {ASL_DEMO['arch']}) trained here for "
+    return dict(model=f"LocPointTransformer (dim {ASL_DEMO['dim']}, arch {ASL_DEMO['arch']}) trained here for "
                       f"{epochs} epochs on {len(uids)} clips",
-                features=str(model), real_weights=False, loss=[round(hist[0], 4), round(hist[-1], 4)],
+                features=str(model), real_weights=False,
+                loss=[round(hist[0]['final_loss'], 4), round(hist[-1]['final_loss'], 4)],
                 average_mAP=round(m['average_mAP'], 4), recall_1x_05=round(m['R1x@0.5'], 4), clips=uids, dir='asl',
                 plot='asl_detections.png')
 

@@ -11,11 +11,10 @@ from pathlib import Path
 from ..core import EgonbError, InputNotFoundError, printable, UsageError
 
 # %% auto #0
-__all__ = ['ASL_DEFAULTS', 'ACTIONFORMER_DEFAULTS', 'RELEASES', 'NLQ_TEST_OVERRIDES', 'NLQ_DEFAULTS', 'MQ_DECODE', 'NLQ_DECODE',
-           'CONFIG_MAX_VALUES', 'BACKBONES', 'NECKS', 'GENERATORS', 'META_ARCHS', 'DATASETS', 'decode_settings',
-           'release_of', 'is_released_config', 'config_number', 'xlnet_file', 'read_xlnet_file', 'xlnet_settings',
-           'released_config', 'config_dir', 'check_yaml_node', 'read_yaml', 'load_released_config',
-           'released_output_dir', 'register', 'make']
+__all__ = ['ASL_DEFAULTS', 'ACTIONFORMER_DEFAULTS', 'RELEASES', 'NLQ_TEST_OVERRIDES', 'NLQ_DEFAULTS', 'CONFIG_MAX_VALUES',
+           'BACKBONES', 'NECKS', 'GENERATORS', 'META_ARCHS', 'DATASETS', 'release_of', 'is_released_config',
+           'config_number', 'xlnet_file', 'read_xlnet_file', 'xlnet_settings', 'released_config', 'config_dir',
+           'check_yaml_node', 'read_yaml', 'load_released_config', 'released_output_dir', 'register', 'make']
 
 # %% ../../nbs/19_asl_config.ipynb #81b977d4
 ASL_DEFAULTS = dict(
@@ -67,17 +66,6 @@ def _nlq_defaults():
 
 NLQ_DEFAULTS = _nlq_defaults()
 RELEASES['ego4d_nlq'] = NLQ_DEFAULTS
-
-# %% ../../nbs/19_asl_config.ipynb #432c6f78
-def decode_settings(test_cfg):
-    "The keyword settings of egonb's own `decode` (chapter `asl.model`) that a released-layout `test_cfg` means."
-    t = test_cfg
-    return dict(pre_nms_thresh=t['pre_nms_thresh'], pre_nms_topk=t['pre_nms_topk'], iou_threshold=t['iou_threshold'],
-                min_score=t['min_score'], max_seg_num=t['max_seg_num'], sigma=t['nms_sigma'],
-                use_soft_nms=t['nms_method'] == 'soft', multiclass=t['multiclass_nms'],
-                voting_thresh=t['voting_thresh'])
-
-MQ_DECODE, NLQ_DECODE = decode_settings(ASL_DEFAULTS['test_cfg']), decode_settings(NLQ_DEFAULTS['test_cfg'])
 
 # %% ../../nbs/19_asl_config.ipynb #faebf713
 _ASL_ONLY = ('t_c_alpha', 'al_loss_weight', 'seg_loss_weight', 'cont_loss_weight', 'imp_loss_weight', 'use_dcn',
@@ -278,7 +266,9 @@ def load_released_config(path):
 
 # %% ../../nbs/19_asl_config.ipynb #dcb12d0c
 def released_output_dir(cfg):
-    "`{output_folder}/{config file name}`, the released training script's output folder."
+    """`{output_folder}/{config file name}`, the released training script's output folder; an egonb config's
+    `output_dir` when it has one (chapter `asl.cli`: `released_from`)."""
+    if cfg.get('output_dir'): return Path(cfg['output_dir'])
     return Path(cfg['output_folder'])/Path(cfg.get('config_path', 'config')).stem
 
 # %% ../../nbs/19_asl_config.ipynb #5e820de8

@@ -21,7 +21,7 @@ from .metrics import nlq_recall
 
 # %% auto #0
 __all__ = ['save_text_features', 'load_text_features', 'clip_text_features', 'ReleasedNLQDataset', 'TextFusion',
-           'TextLocPointTransformer', 'nlq_submission']
+           'TextLocPointTransformer', 'nlq_submission', 'plot_grounding']
 
 # %% ../../nbs/19h_asl_grounding.ipynb #afac901a
 def save_text_features(feats:dict, path):
@@ -169,3 +169,24 @@ def evaluate(self:ReleasedNLQDataset, sub):
 def score(self:ReleasedNLQDataset, results):
     "`('R1@0.3', Rank@1 at IoU 0.3)` of detections `results`: what training validates NLQ with."
     return 'R1@0.3', self.evaluate(self.submission(results))['Rank@1@0.3']
+
+# %% ../../nbs/19h_asl_grounding.ipynb #5577682d
+def plot_grounding(nlq, submission, n=8, ax=None):
+    "Timelines of the first `n` queries: ground truth (solid) and predicted windows (translucent, rank 1 darkest)."
+    import matplotlib.pyplot as plt
+    qs = {(q.clip_uid, q.annotation_uid, q.query_idx): q for q in read_nlq(nlq)}
+    res = [r for r in submission['results'] if (r['clip_uid'], r['annotation_uid'], r['query_idx']) in qs][:n]
+    ax = ax or plt.subplots(figsize=(10, 0.5 + 0.45 * len(res)))[1]
+    for y, r in enumerate(res):
+        q = qs[(r['clip_uid'], r['annotation_uid'], r['query_idx'])]
+        for k, (s, e) in enumerate(r['predicted_times'][:5]): ax.barh(y - 0.15, e - s, left=s, height=0.3, color='C3',
+                                                                      alpha=0.7 / (k + 1),
+                                                                      label='predicted' if y == k == 0 else None)
+        if q.clip_start_sec is not None: ax.barh(y + 0.15, q.clip_end_sec - q.clip_start_sec, left=q.clip_start_sec,
+                                                 height=0.3, color='C2', label='answer' if y == 0 else None)
+    ax.set_yticks(range(len(res)), [qs[(r['clip_uid'], r['annotation_uid'], r['query_idx'])].query[:40] for r in res],
+                  fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel('seconds in the clip')
+    ax.legend(fontsize=7, loc='lower right')
+    return ax

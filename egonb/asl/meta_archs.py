@@ -13,8 +13,7 @@ from ..core import EgonbError
 from .config import register, make, BACKBONES, NECKS, GENERATORS, META_ARCHS
 from .blocks import MaskedConv1D, LayerNorm, Scale
 from .nms import batched_nms
-from .targets import focal_loss, diou_loss
-from .sensitivity import quality, sensitivity_weights, action_contrastive_loss
+from .losses import focal_loss, diou_loss, quality, sensitivity_weights, action_contrastive_loss
 import egonb.asl.backbones, egonb.asl.necks, egonb.asl.generators   # their parts join the registries
 
 # %% auto #0

@@ -12,7 +12,7 @@ from ..core import AnnotationError
 
 # %% auto #0
 __all__ = ['segment_iou', 'MQPredictions', 'parse_predictions', 'interpolated_ap', 'detection_map', 'topkx_recall', 'nlq_recall',
-           'retrieval_recall']
+           'retrieval_recall', 'plot_detections']
 
 # %% ../../nbs/10_asl_metrics.ipynb #43f32743
 def segment_iou(a, b):
@@ -345,3 +345,29 @@ def retrieval_recall(ground_truth, predictions, tious=(0.3, 0.5, 0.7), ranks=(1,
         for i, t in enumerate(tious):
             for j, r in enumerate(ranks): hit[i, j] += (ov[:r * len(g)] > t).any(0).sum()
     return {(float(t), int(r)): float(hit[i, j] / max(n, 1)) for i, t in enumerate(tious) for j, r in enumerate(ranks)}
+
+# %% ../../nbs/10_asl_metrics.ipynb #78625c08
+def plot_detections(af, submission, clip_uid, top=10, ax=None):
+    "Timeline of ground truth (solid) and the `top` predictions (translucent, with scores) of one clip."
+    import matplotlib.pyplot as plt
+    gt = af['database'][clip_uid]['annotations']
+    pr = sorted(submission['detect_results'].get(clip_uid, []), key=lambda d: -d['score'])[:top]
+    labels = sorted({a['label'] for a in gt} | {d['label'] for d in pr})
+    ax = ax or plt.subplots(figsize=(11, 0.6 + 0.5 * len(labels)))[1]
+    for a in gt:
+        ax.barh(labels.index(a['label']) + 0.18, a['segment'][1] - a['segment'][0], left=a['segment'][0], height=0.3,
+                color='C2', label='ground truth')
+    for d in pr:
+        ax.barh(labels.index(d['label']) - 0.18, d['segment'][1] - d['segment'][0], left=d['segment'][0], height=0.3,
+                color='C3', alpha=0.25 + 0.6 * d['score'], label='prediction')
+        mid = (d['segment'][0] + d['segment'][1]) / 2                 # the score on its bar, readable on any colour
+        ax.text(mid, labels.index(d['label']) - 0.18, f"{d['score']:.2f}", fontsize=7, ha='center', va='center',
+                bbox=dict(boxstyle='round,pad=0.15', fc='white', ec='none', alpha=0.8))
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlim(0, af['database'][clip_uid]['duration'])
+    ax.set_xlabel('seconds')
+    h, l = ax.get_legend_handles_labels()
+    u = dict(zip(l, h))
+    ax.legend(u.values(), u.keys(), fontsize=7, loc='upper left', bbox_to_anchor=(1.005, 1), borderaxespad=0)
+    ax.set_title(clip_uid, fontsize=9)
+    return ax
