@@ -7,6 +7,8 @@ Docs: https://egonb.github.io/egonb/decode.html.md"""
 # %% ../nbs/02_decode.ipynb #55e410b6
 from __future__ import annotations
 import io, os, re, sys, math, errno, tarfile, tempfile, warnings, zlib
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, asdict
 from pathlib import Path, PurePosixPath
 import numpy as np
@@ -285,9 +287,9 @@ def _frames_from(self:PyAVReader, seek_pts=None):
 
 # %% ../nbs/02_decode.ipynb #868cb2fb
 @patch
-def _iter_decode(self:PyAVReader, idxs):
-    "Yield `(index, rgb)` for the sorted distinct frame indices `idxs`, seeking only where it pays."
-    ix, (W, H) = self.index, self._coded_out()
+def _decoded(self:PyAVReader, idxs):
+    "Yield `(index, frame)`, the decoded frames of the sorted distinct frame indices `idxs`, seeking where it pays."
+    ix = self.index
     todo, k, pos, gen = list(idxs), 0, -1, None
     while k < len(todo):
         t = todo[k]
@@ -301,12 +303,28 @@ def _iter_decode(self:PyAVReader, idxs):
                 self.lost.add(todo[k])
                 k += 1   # never came out of the decoder
             if k < len(todo) and todo[k] == i:
-                yield i, self._to_rgb(fr, W, H)
+                yield i, fr
                 k += 1
             if k >= len(todo) or (todo[k] > i + 1 and ix.keyframe_before(todo[k]) > i + 1): break
         else:
             self.lost.update(todo[k:])
             return
+
+@patch
+def _iter_decode(self:PyAVReader, idxs, ahead=4):
+    """Yield `(index, rgb)` for the sorted distinct frame indices `idxs`, each frame converted by `_to_rgb` in a second
+    thread while the next ones decode (up to `ahead` frames wait)."""
+    W, H = self._coded_out()
+    with ThreadPoolExecutor(1, thread_name_prefix='egonb-rgb') as ex:
+        q = deque()
+        for i, fr in self._decoded(idxs):
+            q.append((i, ex.submit(self._to_rgb, fr, W, H)))
+            if len(q) > ahead:
+                j, f = q.popleft()
+                yield j, f.result()
+        while q:
+            j, f = q.popleft()
+            yield j, f.result()
 
 # %% ../nbs/02_decode.ipynb #bde9b15d
 @patch

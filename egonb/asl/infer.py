@@ -14,7 +14,7 @@ from ..jobs import RunLock
 from ..hub import resolve_device
 from .config import released_output_dir
 from .datasets import make_dataset
-from .meta_archs import build_model, detect_actions, _gauss
+from .meta_archs import build_model, detect_actions, gauss as _gauss
 from .train import load_checkpoint
 
 # %% auto #0

@@ -17,7 +17,7 @@ from .losses import focal_loss, diou_loss, quality, sensitivity_weights, action_
 import egonb.asl.backbones, egonb.asl.necks, egonb.asl.generators   # their parts join the registries
 
 # %% auto #0
-__all__ = ['ClsHead', 'RegHead', 'LocPointTransformer', 'build_model', 'detect_actions', 'mq_submission']
+__all__ = ['ClsHead', 'RegHead', 'LocPointTransformer', 'build_model', 'gauss', 'detect_actions', 'mq_submission']
 
 # %% ../../nbs/19e_asl_meta_archs.ipynb #bbd1bb15
 class ClsHead(nn.Module):
@@ -180,9 +180,12 @@ def forward(self:LocPointTransformer, video_list, is_training=None):
     out['final_loss'] = out['final_loss'] + sum(extra.values())
     return out
 
-# %% ../../nbs/19e_asl_meta_archs.ipynb #e2f3afa5
-def _gauss(x, mu, sigma): return (-(x - mu) ** 2 / (2 * sigma ** 2)).exp()
+# %% ../../nbs/19e_asl_meta_archs.ipynb #f6bd3e44
+def gauss(x, mu, sigma):
+    "The unnormalised Gaussian `exp(-(x - mu)² / (2 sigma²))` of tensors: an action sensitivity's weight."
+    return (-(x - mu) ** 2 / (2 * sigma ** 2)).exp()
 
+# %% ../../nbs/19e_asl_meta_archs.ipynb #e2f3afa5
 @patch
 def label_points_single_video(self:LocPointTransformer, points, seg, label):
     "Class targets `[N, K]`, distances `[N, 2]` in strides, and (with action sensitivity) weights `[N]` × 3 or None."
@@ -206,7 +209,7 @@ def label_points_single_video(self:LocPointTransformer, points, seg, label):
     reg = reg[rows, idx] / stride
     if not self.sensitive: return cls, reg, None
     x, lab = ((right - left) / 2.0 / (stride * lens0))[rows, idx], label[idx]
-    w = tuple(_gauss(x, mu[lab, 0], sg[lab, 0]) for mu, sg in ((self.mu, self.sigma),
+    w = tuple(gauss(x, mu[lab, 0], sg[lab, 0]) for mu, sg in ((self.mu, self.sigma),
               (self.mu_reg_left, self.sigma_reg_left), (self.mu_reg_right, self.sigma_reg_right)))
     return cls, reg, w
 

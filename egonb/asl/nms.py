@@ -8,7 +8,8 @@ Docs: https://egonb.github.io/egonb/asl_nms.html.md"""
 from __future__ import annotations
 import numpy as np
 import torch
-from ..core import EgonbError
+from .nms_kernels import bound_ranks, grouped_hard_nms, overlap_runs, rows_nms
+from .nms_kernels import soft_nms_blocks, sparse_soft_nms, vote_windows
 
 # %% auto #0
 __all__ = ['soft_nms_1d', 'hard_nms_1d', 'seg_voting', 'group_nms', 'batched_nms']
@@ -121,332 +122,15 @@ def group_nms(segs, scores, groups, *, soft=True, iou_threshold=0.1, sigma=0.5, 
     k = op.arr(np.lexsort((np.concatenate([np.full(len(p[0]), p[3]) for p in picks]), op.host(rr))))
     return o[op.arr(start)[rr[k]] + ii[k]], ss[k]
 
-# %% ../../nbs/10a_asl_nms.ipynb #89f78339
-def _one_group_nms(segs, scores, *, soft=True, iou_threshold=0.1, sigma=0.5, min_score=0., max_num=0):
-    "NMS of one group of NumPy segments, each pick updating only the segments that overlap it."
-    s0, s1, sc = segs[:, 0], segs[:, 1], scores.copy()
-    alive = np.ones(len(sc), bool) if soft or min_score <= 0 else scores > min_score
-    order = np.argsort(s0, kind='stable')
-    starts, longest = s0[order], float((s1 - s0).max(initial=0.))
-    masked = np.where(alive, sc, np.float32(-np.inf))
-    keep, kept_sc = [], []
-    while len(keep) < max_num or max_num <= 0:
-        i = int(masked.argmax())
-        if not alive[i]: break
-        keep.append(i)
-        kept_sc.append(sc[i])
-        alive[i], masked[i] = False, -np.inf
-        j = order[np.searchsorted(starts, s0[i] - longest, 'left'):np.searchsorted(starts, s1[i], 'right')]
-        j = j[alive[j]]
-        inter = np.maximum(np.minimum(s1[i], s1[j]) - np.maximum(s0[i], s0[j]), np.float32(0))
-        iou = inter / ((s1[i] - s0[i]) + (s1[j] - s0[j]) - inter)
-        if soft:
-            sc[j] = sc[j] * torch.exp(torch.from_numpy(-iou ** 2 / np.float32(sigma))).numpy()
-            dead = sc[j] < min_score
-        else: dead = iou > iou_threshold
-        alive[j[dead]] = False
-        masked[j] = np.where(alive[j], sc[j], np.float32(-np.inf))
-        if soft and len(keep) == 1:     # as the loop: after the first pick, every score below min_score is out
-            low = alive & (sc < min_score)
-            alive[low], masked[low] = False, -np.inf
-    return np.asarray(keep, np.int64), np.asarray(kept_sc, scores.dtype)
-
-# %% ../../nbs/10a_asl_nms.ipynb #976fb3fc
-def _nms_decay(p0, p1, q0, q1, sigma):
-    "Gaussian Soft-NMS factor `exp(-tIoU² / sigma)` of segments `[q0, q1]` after picking `[p0, p1]` (float32 arrays)."
-    inter = np.maximum(np.minimum(p1, q1) - np.maximum(p0, q0), np.float32(0))
-    iou = inter / ((p1 - p0) + (q1 - q0) - inter)
-    return torch.exp(torch.from_numpy(np.asarray(-iou ** 2 / np.float32(sigma)))).numpy()
-
-# %% ../../nbs/10a_asl_nms.ipynb #1d1c3555
-def _block_picks(ms, F, bnd, min_score, room):
-    "Positions the loop picks next inside a block, and their scores when picked."
-    ms, sel, vals = ms.copy(), [], []
-    while len(sel) < room:
-        m = int(ms.argmax())
-        v = ms[m]
-        if not (v > bnd and v >= min_score): break
-        sel.append(m)
-        vals.append(v)
-        ms *= F[m]
-        ms[m] = -np.inf
-    return np.asarray(sel, np.int64), np.asarray(vals, ms.dtype)
-
-# %% ../../nbs/10a_asl_nms.ipynb #6abbb9fc
-def _soft_nms_blocks(segs, scores, *, sigma=0.5, min_score=0., max_num=0, block=96):
-    "Gaussian Soft-NMS of one group of NumPy segments, several picks per step: `(input indices, scores)` as the loop."
-    order = np.argsort(segs[:, 0], kind='stable')
-    s0, s1, sc, idx = segs[order, 0], segs[order, 1], scores[order], order
-    n, limit, longest = len(sc), max_num if max_num > 0 else len(sc), float((s1 - s0).max(initial=0.))
-    alive, masked, keep, kept_sc = np.ones(n, bool), sc.copy(), [], []
-    while sum(map(len, keep)) < limit and alive.any():
-        if alive.sum() < n // 2 and n > 4 * block:
-            a = np.flatnonzero(alive)
-            s0, s1, sc, masked, idx, alive, n = s0[a], s1[a], sc[a], masked[a], idx[a], alive[a], len(a)
-        picks = vals = np.zeros(0, np.int64)
-        if keep and n > block + 1:
-            part = np.argpartition(masked, n - block - 1)
-            bnd, cand = masked[part[n - block - 1]], part[n - block:]
-            cand = cand[np.argsort(idx[cand])]            # in input order, so argmax breaks ties as the loop does
-            c0, c1 = s0[cand][:, None], s1[cand][:, None]
-            win = (c0.T >= c0 - longest) & (c0.T <= c1)
-            F = np.where(win, _nms_decay(c0, c1, c0.T, c1.T, sigma), np.float32(1))
-            sel, vals = _block_picks(masked[cand], F, bnd, min_score, limit - sum(map(len, keep)))
-            picks = cand[sel]
-        if not len(picks):
-            top = np.flatnonzero(masked == masked.max())
-            if not len(top): raise EgonbError('Soft-NMS: the scores contain NaN')
-            i = top[idx[top].argmin()]
-            if not alive[i]: break
-            picks, vals = np.array([i]), sc[[i]]
-        keep.append(idx[picks])
-        kept_sc.append(vals)
-        alive[picks], masked[picks] = False, -np.inf
-        lo, hi = np.searchsorted(s0, s0[picks] - longest, 'left'), np.searchsorted(s0, s1[picks], 'right')
-        cnt = hi - lo
-        j = np.arange(cnt.sum()) + np.repeat(lo - (np.cumsum(cnt) - cnt), cnt)
-        p = np.repeat(picks, cnt)[alive[j]]
-        j = j[alive[j]]
-        np.multiply.at(sc, j, _nms_decay(s0[p], s1[p], s0[j], s1[j], sigma))
-        dead = np.flatnonzero(alive & (sc < min_score)) if len(keep) == 1 else j[sc[j] < min_score]
-        alive[dead] = False
-        masked[j] = sc[j]
-        masked[dead] = -np.inf
-    if not keep: return np.zeros(0, np.int64), scores[:0]
-    return np.concatenate(keep), np.concatenate(kept_sc).astype(scores.dtype)
-
-# %% ../../nbs/10a_asl_nms.ipynb #0eb33c46
-def _ranks(s0, s1):
-    "Starts and ends as small integers in the same order (ties kept): `[2, n]`."
-    return np.unique(np.r_[s0, s1], return_inverse=True)[1].reshape(2, len(s0))
-
-def _runs(groups, s0, s1, rank=None):
-    """Run of each segment (in group, start order): overlapping segments of a group, chained, share a run; `rank`:
-    `_ranks(s0, s1)`, if at hand."""
-    m = len(groups)
-    if not m: return np.zeros(0, np.int64)
-    newg = np.r_[True, groups[1:] != groups[:-1]]
-    rank = _ranks(s0, s1) if rank is None else rank
-    off = (np.cumsum(newg) - 1) * (2 * m + 1)                                # keeps each group's maxima its own
-    reach = np.maximum.accumulate(rank[1] + off)
-    new = newg.copy()
-    new[1:] |= rank[0, 1:] + off[1:] >= reach[:-1]          # starts at or after every earlier end: no overlap
-    return np.cumsum(new) - 1
-
-# %% ../../nbs/10a_asl_nms.ipynb #aa154082
-def _rows_nms(S0, S1, ms, *, soft, iou_threshold, sigma, min_score, max_num):
-    "NMS in every row of `[rows, width]` arrays at once (scores `ms`, -inf padding): `(rows, columns, scores)`."
-    rows, L, out, step = np.arange(len(ms)), S1 - S0, [], 0
-    ms = ms.copy()
-    while len(rows) and (max_num <= 0 or step < max_num):
-        ar = np.arange(len(rows))
-        i = ms.argmax(1)
-        out.append((rows, i, ms[ar, i]))
-        ms[ar, i] = -np.inf
-        p0, p1, pl = S0[ar, i][:, None], S1[ar, i][:, None], L[ar, i][:, None]
-        inter = np.minimum(p1, S1)                  # the loop's arithmetic, in place: the same bits
-        inter -= np.maximum(p0, S0)
-        np.maximum(inter, np.float32(0), out=inter)
-        den = pl + L
-        den -= inter
-        iou = np.divide(inter, den, out=inter)
-        if soft:
-            np.square(iou, out=iou)
-            iou /= np.float32(-sigma)                  # -(x²)/σ: IEEE division is symmetric in sign
-            with np.errstate(invalid='ignore'):
-                ms *= torch.exp(torch.from_numpy(iou)).numpy()
-                ms[~(ms >= min_score)] = -np.inf
-        else: ms[iou > iou_threshold] = -np.inf
-        live = ms.max(1) > -np.inf
-        if not live.all(): rows, ms, S0, S1, L = rows[live], ms[live], S0[live], S1[live], L[live]
-        step += 1
-    if not out: return np.zeros(0, np.int64), np.zeros(0, np.int64), ms[:0, 0]
-    return tuple(np.concatenate(x) for x in zip(*out))
-
-# %% ../../nbs/10a_asl_nms.ipynb #d015e053
-def _greedy_rounds(n, u, v):
-    "Kept mask of greedy NMS on a conflict graph of `n` candidates, edges `u[e]` (earlier) to `v[e]`, in rounds."
-    st = np.zeros(n, np.int8)                       # 0 undecided, 1 kept, 2 dropped
-    while True:
-        waits = np.zeros(n, bool)
-        waits[v] = True                             # an earlier neighbour is undecided or kept
-        st[(st == 0) & ~waits] = 1
-        if not len(u): return st == 1
-        st[v[st[u] == 1]] = 2
-        e = (st[v] == 0) & (st[u] != 2)
-        u, v = u[e], v[e]
-
-# %% ../../nbs/10a_asl_nms.ipynb #eea88c87
-def _spans(a, b):
-    "Every position of the ranges `[a, b)`, concatenated: `(range number, position)`."
-    m = np.maximum(b - a, 0)
-    r = np.repeat(np.arange(len(a)), m)
-    return r, np.arange(len(r)) + np.repeat(a - (np.cumsum(m) - m), m)
-
-def _suppresses(s0, s1, i, j, thr):
-    "tIoU of segments `i` and `j` above `thr`, with the loop's arithmetic (float32)."
-    inter = np.maximum(np.minimum(s1[i], s1[j]) - np.maximum(s0[i], s0[j]), np.float32(0))
-    return inter / ((s1[i] - s0[i]) + (s1[j] - s0[j]) - inter) > thr
-
-# %% ../../nbs/10a_asl_nms.ipynb #f77a0c82
-def _block_greedy(c):
-    "Kept mask of greedy NMS in a block, `c[i, j]`: earlier `i` would suppress later `j` (a triangular matrix)."
-    cf, x = c.astype(np.float32), np.ones(len(c), np.float32)
-    while True:                                       # x = no kept earlier conflict, to its fixed point
-        nx = (x @ cf == 0).astype(np.float32)
-        if (nx == x).all(): return x.astype(bool)
-        x = nx
-
-# %% ../../nbs/10a_asl_nms.ipynb #b47fd304
-class _Windows:
-    "Segments sorted by group, length class and start: the ones that can have tIoU above `thr` with given segments."
-    def __init__(self, s0, s1, g, thr):
-        L = (s1 - s0).astype(np.float64)
-        e = np.frexp(L)[1]
-        e -= e.min()
-        self.C = int(e.max()) + 1
-        self.lo, self.span = float(s0.min()), 2 * (float(s1.max()) - float(s0.min()) + 1.)
-        x0 = (g * self.C + e) * self.span + (s0 - self.lo)
-        self.o = np.argsort(x0, kind='stable')
-        self.xs = x0[self.o]
-        self.Lmax, self.Lmin = np.full(self.C, -np.inf), np.full(self.C, np.inf)
-        for c in np.unique(e): self.Lmax[c], self.Lmin[c] = L[e == c].max(), L[e == c].min()
-        self.s0, self.s1, self.g, self.L, self.thr = s0, s1, g, L, thr
-
-    def pairs(self, k):
-        "`(k, j)` pairs: each of the segments `k` with every segment `j` it may suppress (a superset)."
-        Lk = self.L[k][:, None]
-        kk, cc = np.nonzero((self.Lmax > Lk * self.thr * 0.999) & (self.Lmin < Lk / self.thr * 1.001))
-        k2 = k[kk]
-        base = (self.g[k2] * self.C + cc) * self.span - self.lo
-        a = np.searchsorted(self.xs, base + self.s0[k2] - self.Lmax[cc] * (1 + 1e-6) - 1e-6 * self.span, 'left')
-        r, j = _spans(a, np.searchsorted(self.xs, base + self.s1[k2], 'right'))
-        return k2[r], self.o[j]
-
-# %% ../../nbs/10a_asl_nms.ipynb #7b9453ff
-def _hard_nms(s0, s1, scores, groups, thr, max_num, *, block=16, max_block=256, pairs_per_seg=48, small=1 << 17):
-    "Greedy hard NMS of NumPy segments within each group, all at once: the kept input indices (any order)."
-    n = len(scores)
-    g = groups.astype(np.int64) - int(groups.min())
-    multi = bool(g.any())
-    if multi:
-        lo, span = float(s0.min()), 2 * (float(s1.max()) - float(s0.min()) + 1.)
-        g0 = g * span + (s0 - lo)
-        go = np.argsort(g0, kind='stable')
-        hi = np.searchsorted(g0[go], g[go] * span + (s1[go] - lo), 'right')
-        if int(hi.sum()) - n * (n + 1) // 2 <= pairs_per_seg * n:         # overlapping pairs, listed once each
-            i, j = _spans(np.arange(n) + 1, hi)
-            i, j = go[i], go[j]
-            c = _suppresses(s0, s1, i, j, thr)
-            i, j = i[c], j[c]
-            first = (scores[i] > scores[j]) | ((scores[i] == scores[j]) & (i < j))
-            return np.flatnonzero(_greedy_rounds(n, np.where(first, i, j), np.where(first, j, i)))
-    rest, keep, win = np.arange(n), [], None
-    count = np.zeros(int(g.max()) + 1, np.int64)
-    while len(rest):
-        sr = scores[rest]
-        blk, later = rest, rest[:0]
-        if len(rest) > block:
-            p = np.argpartition(sr, len(rest) - block)
-            inb = sr >= sr[p[len(rest) - block]]
-            if inb.sum() > 2 * block:                  # many ties: the first `block` in the loop's order
-                o = np.lexsort((rest, -sr))
-                blk, later = rest[o[:block]], rest[o[block:]]
-            else: blk, later = rest[inb], rest[~inb]
-        blk = blk[np.lexsort((blk, -scores[blk]))]
-        k = blk[_block_greedy(np.triu(_suppresses(s0, s1, blk[:, None], blk[None], thr), 1) &
-                              (g[blk][:, None] == g[blk]))]
-        keep.append(k)
-        block = min(2 * block, max_block) if 4 * len(k) > len(blk) else max(block // 2, 8)
-        count += np.bincount(g[k], minlength=len(count))
-        rest = later[count[g[later]] < max_num] if max_num > 0 else later
-        if not len(rest): break
-        if len(k) * len(rest) <= small:
-            drop = (_suppresses(s0, s1, k[:, None], rest[None], thr) & (g[k][:, None] == g[rest])).any(0)
-        else:
-            if win is None: win = _Windows(s0, s1, g, thr)
-            kk, j = win.pairs(k)
-            sup = np.zeros(n, bool)
-            sup[j[_suppresses(s0, s1, kk, j, thr)]] = True
-            drop = sup[rest]
-        rest = rest[~drop]
-    return np.concatenate(keep)
-
-# %% ../../nbs/10a_asl_nms.ipynb #c3a1f0d3
-def _soft_rounds(s0, s1, sc, tie, i, j, *, sigma, min_score, refilter=2):
-    """Gaussian Soft-NMS in rounds, the overlapping pairs `(i, j)` given: `(picked positions, scores when picked)`,
-    in no set order; `tie` (distinct) breaks ties, smallest first."""
-    n, top, low = len(sc), np.iinfo(np.int64).max, np.iinfo(np.int64).min
-    f = _nms_decay(s0[i], s1[i], s0[j], s1[j], sigma)
-    a, b, f = i[f < 1].astype(np.int32), j[f < 1].astype(np.int32), f[f < 1]
-    o = np.argsort(np.r_[a, b])
-    nb, fac = np.r_[b, a][o], np.r_[f, f][o]                          # each candidate's neighbours, together
-    cs = np.searchsorted(np.r_[a, b][o], np.arange(n + 1))
-    tk = np.int64(0xffffffff) - tie.astype(np.int64)
-    val, st, pkey, last = sc.copy(), np.zeros(n, np.int8), np.zeros(n, np.int64), np.full(n, top)
-    key = (val.view(np.int32).astype(np.int64) << 32) | tk          # the loop's order: score, then index
-    out, und, step = [], np.arange(n), 0
-    while len(und):
-        lose = np.zeros(n, bool)
-        lose[np.where(key[a] > key[b], b, a)] = True                 # decided candidates hold the lowest key
-        p = und[~lose[und]]
-        p = p[np.argsort(-key[p])]
-        st[p], pkey[p], key[p] = 1, key[p], low
-        out.append(p)
-        r, e = _spans(cs[p], cs[p + 1])
-        s = st[nb[e]] == 0
-        e = e[s]
-        m, ff, pk = nb[e], fac[e], pkey[p[r[s]]]                      # in pick order
-        late = pk > last[m]                                           # ahead of a pick already applied
-        R = np.zeros(0, np.int64)
-        if late.any():
-            redo = np.zeros(n, bool)
-            redo[m[late]] = True
-            m, ff, pk = m[~redo[m]], ff[~redo[m]], pk[~redo[m]]
-            R = np.flatnonzero(redo)
-            rr, e = _spans(cs[R], cs[R + 1])
-            q = st[nb[e]] == 1
-            rr, e = rr[q], e[q]
-            rk = pkey[nb[e]]
-            last[R] = np.minimum.reduceat(rk, np.flatnonzero(np.r_[True, rr[1:] != rr[:-1]]))   # none is empty
-            o = np.argsort(-rk)
-            val[R] = sc[R]
-            np.multiply.at(val, R[rr[o]], fac[e[o]])
-        np.multiply.at(val, m, ff)
-        np.minimum.at(last, m, pk)
-        m = np.r_[m, R]
-        key[m] = (val[m].view(np.int32).astype(np.int64) << 32) | tk[m]
-        d = m[val[m] < min_score]
-        st[d], key[d] = 2, low
-        und, step = und[st[und] == 0], step + 1
-        if step % refilter == 0: a, b = a[(st[a] == 0) & (st[b] == 0)], b[(st[a] == 0) & (st[b] == 0)]
-    p = np.concatenate(out) if out else np.zeros(0, np.int64)
-    return p, val[p]
-
-# %% ../../nbs/10a_asl_nms.ipynb #c3a1f0d6
-def _sparse_soft(idx, run, rank, s0, s1, scores, *, sigma, min_score, min_run, sparse):
-    """Soft-NMS of the long, sparse runs of `idx` (in group and start order; `rank` of its starts and ends):
-    `((input indices, scores), rest)`, the other candidates' mask."""
-    m = len(idx)
-    off = run * (2 * m + 1)
-    hi = np.searchsorted(rank[0] + off, rank[1] + off, 'left')      # the later ones that start before one ends
-    size = np.bincount(run)
-    ok = ((size >= min_run) & (np.bincount(run, hi - np.arange(m) - 1) <= sparse * size))[run]
-    pos = np.flatnonzero(ok)
-    if not len(pos): return (idx[:0], scores[:0]), ~ok
-    i, j = _spans(pos + 1, hi[pos])
-    loc, at = np.cumsum(ok) - 1, idx[ok]
-    p, sc = _soft_rounds(s0[at], s1[at], scores[at], at, loc[pos[i]], loc[j], sigma=sigma, min_score=min_score)
-    return (at[p], sc), ~ok
-
 # %% ../../nbs/10a_asl_nms.ipynb #5b70e662
 def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_score, max_num, big=2048,
                    min_run=17, sparse=24):
-    "`group_nms` of NumPy arrays (hard NMS by `_hard_nms`, Soft-NMS in independent runs): `(input indices, scores)`."
+    "`group_nms` of NumPy arrays (hard NMS by `grouped_hard_nms`, Soft-NMS by runs): `(input indices, scores)`."
     n, s0, s1 = len(scores), segs[:, 0], segs[:, 1]
     if not soft:
         idx = np.flatnonzero(scores > min_score) if min_score > 0 else np.arange(n)
-        i = idx[_hard_nms(s0[idx], s1[idx], scores[idx], groups[idx], iou_threshold, max_num)] if len(idx) else idx
+        k = grouped_hard_nms(s0[idx], s1[idx], scores[idx], groups[idx], iou_threshold, max_num) if len(idx) else idx
+        i = idx[k]
         return _merge_picks([(i, scores[i])], groups, max_num, scores.dtype)
     keep = scores >= min_score
     go = np.argsort(groups, kind='stable')
@@ -455,11 +139,11 @@ def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_scor
         keep[go[gb[k] + np.argmax(scores[go[gb[k]:gb[k + 1]]])]] = True   # a group's first pick is always made
     idx = np.flatnonzero(keep)
     idx = idx[np.lexsort((s0[idx], groups[idx]))]
-    rank = _ranks(s0[idx], s1[idx])
-    run = _runs(groups[idx], s0[idx], s1[idx], rank)
+    rank = bound_ranks(s0[idx], s1[idx])
+    run = overlap_runs(groups[idx], s0[idx], s1[idx], rank)
     picks = []
     if min_run and not np.signbit(scores[idx]).any():             # long runs of few overlaps: in rounds
-        p, rest = _sparse_soft(idx, run, rank, s0, s1, scores, sigma=sigma, min_score=min_score, min_run=min_run,
+        p, rest = sparse_soft_nms(idx, run, rank, s0, s1, scores, sigma=sigma, min_score=min_score, min_run=min_run,
                                sparse=sparse)
         picks.append(p)
         idx, run = idx[rest], run[rest]
@@ -481,11 +165,11 @@ def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_scor
         S0, S1, ms = (np.zeros((len(r), w), np.float32) for _ in range(3))
         ms[:] = -np.inf
         S0[row, col], S1[row, col], ms[row, col] = s0[at], s1[at], scores[at]
-        pr, pc, ps = _rows_nms(S0, S1, ms, **kw)
+        pr, pc, ps = rows_nms(S0, S1, ms, **kw)
         picks.append((idx[starts[r][pr] + pc], ps))
     for b in np.flatnonzero(size > big):
         at = idx[bounds[b]:bounds[b + 1]]
-        k, sc = _soft_nms_blocks(segs[at], scores[at], sigma=sigma, min_score=min_score, max_num=max_num)
+        k, sc = soft_nms_blocks(segs[at], scores[at], sigma=sigma, min_score=min_score, max_num=max_num)
         picks.append((at[k], sc))
     return _merge_picks(picks, groups, max_num, scores.dtype)
 
@@ -500,21 +184,6 @@ def _merge_picks(picks, groups, max_num, dtype):
         nth = np.arange(len(g)) - np.repeat(first, np.diff(np.r_[first, len(g)]))
         i, sc = i[nth < max_num], sc[nth < max_num]
     return i, sc
-
-# %% ../../nbs/10a_asl_nms.ipynb #b63c2c23
-def _vote_windows(nms_segs, all_segs, all_scores, iou_threshold):
-    "`seg_voting` of NumPy arrays, each kept segment against the inputs that can reach tIoU `iou_threshold` (> 0)."
-    t, o = float(iou_threshold), np.argsort(all_segs[:, 0], kind='stable')
-    a0, a1, sc = all_segs[o, 0], all_segs[o, 1], all_scores[o]
-    k0, k1 = nms_segs[:, 0], nms_segs[:, 1]
-    d = (k1 - k0).astype(np.float64) * ((1 - t) / t * 1.001 + 1e-6) + 1e-6 * (np.abs(k0) + 1.)
-    r, j = _spans(np.searchsorted(a0, k0 - d, 'left'), np.searchsorted(a0, np.minimum(k0 + d, k1), 'right'))
-    inter = np.maximum(np.minimum(k1[r], a1[j]) - np.maximum(k0[r], a0[j]), np.float32(0))
-    iou = inter / ((k1[r] - k0[r]) + (a1[j] - a0[j]) - inter)
-    w = ((iou >= t) * sc[j] * iou).astype(np.float64)
-    with np.errstate(invalid='ignore', divide='ignore'):
-        out = np.stack([np.bincount(r, w * a0[j], len(k0)), np.bincount(r, w * a1[j], len(k0))], 1)
-        return (out / np.bincount(r, w, len(k0))[:, None]).astype(np.float32)
 
 # %% ../../nbs/10a_asl_nms.ipynb #8dde5863
 def batched_nms(segs, scores, labels, iou_threshold, min_score, max_seg_num, use_soft_nms=True, multiclass=True,
@@ -532,6 +201,6 @@ def batched_nms(segs, scores, labels, iou_threshold, min_score, max_seg_num, use
     s, l = segs[idx], labels.to(segs.device)[idx]
     if not multiclass and voting_thresh > 0 and len(s):
         if s.is_cuda: s = seg_voting(s, segs, scores, voting_thresh)
-        else: s = torch.from_numpy(_vote_windows(s.numpy(), segs.numpy(), scores.numpy(), voting_thresh))
+        else: s = torch.from_numpy(vote_windows(s.numpy(), segs.numpy(), scores.numpy(), voting_thresh))
     o = sc.argsort(descending=True)[:min(max_seg_num, len(sc))]
     return s[o], sc[o], l[o]
