@@ -13,8 +13,9 @@ from egonb.asl.train import make_optimizer
 def video(cfg, length, rng):
     "One training clip of random features with three actions, as the released data set hands it to the model."
     d = cfg['dataset']
+    width = sum(d['input_dim']) if isinstance(d['input_dim'], (list, tuple)) else d['input_dim']
     s = torch.sort(torch.randint(0, length - 64, (3,), generator=rng).float())[0]
-    return dict(video_id='random', feats=torch.randn(d['input_dim'], length, generator=rng), fps=30.,
+    return dict(video_id='random', feats=torch.randn(width, length, generator=rng), fps=30.,
                 duration=length * d['feat_stride'] / 30., feat_stride=d['feat_stride'], feat_num_frames=d['num_frames'],
                 segments=torch.stack([s, s + 8 + torch.rand(3, generator=rng) * 48], 1),
                 labels=torch.randint(0, d['num_classes'], (3,), generator=rng))
