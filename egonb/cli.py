@@ -49,7 +49,8 @@ FLAGS = {
     'num_actors':   (int,   'with --ray: model actors, each holding one copy of the model'),
 }
 OWN_FLAGS = {
-    'egonb-extract': {'feature', 'windows', 'format', 'view', 'allow_partial'},
+    'egonb-extract': {'feature', 'windows', 'window_size', 'window_stride', 'format', 'layout', 'view',
+                      'allow_partial'},
     'egonb-finetune': {'model_type', 'train_csv', 'val_csv', 'test_csv', 'view', 'nb_classes', 'num_frames',
                        'sampling_rate', 'input_size', 'short_side_size', 'epochs', 'update_freq', 'lr', 'min_lr',
                        'warmup_epochs', 'weight_decay', 'layer_decay', 'drop_path', 'clip_grad', 'smoothing', 'mixup',

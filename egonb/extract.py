@@ -7,15 +7,17 @@ Docs: https://egonb.github.io/egonb/extract.html.md"""
 # %% ../nbs/07_extract.ipynb #8f20c0c4
 from __future__ import annotations
 from typing import Literal
-from .files import as_path
+from .core import UsageError
+from .files import as_path, atomic_write
+from .jobs import read_jsonl
 from .script import egonb_cli, require_positive
-from .features import create_extractor, decode_clips, FeatureModel, FeatureRunner, select_videos
+from .features import create_extractor, decode_clips, FeatureModel, FeatureRunner, list_extractors, select_videos
 from fastcore.basics import patch
 from .cluster import import_ray, RayOptions, RayPipeline
 from .workers import WorkerOptions
 
 # %% auto #0
-__all__ = ['egonb_extract', 'RayFeatureRunner']
+__all__ = ['egonb_extract', 'released_dataset', 'write_released_dataset', 'RayFeatureRunner']
 
 # %% ../nbs/07_extract.ipynb #7c3bb1fd
 @egonb_cli(aliases=dict(model=['ckpt_pth', 'model_path'], input_dir=['video_dir'], output_dir=['save_dir'],
@@ -24,17 +26,20 @@ def egonb_extract(
     feature:Literal['clip', 'slowfast', 'videomae', 'egovlp'],  # which features
     *,
     input_dir:str,              # folder searched recursively for videos
-    output_dir:str,             # where {video}.npz (or .pt), manifest.jsonl and failures.jsonl go
+    output_dir:str,             # where {video}.npz (or .pt), manifest.jsonl and failures.jsonl go (or its {feature}/)
     model:str=None,             # ViT-B/32, slowfast_r50, a VideoMAE hub id/folder/.pth, an EgoVLP .pth
     pretrained:str=None,        # weights: open_clip tag or file, 'kinetics' or file; 'none' for random weights
     clip_len:float=2.,          # clip length in seconds (windows=clips)
-    windows:Literal['clips', 'ego4d']='clips',  # clips (clip_len s) or ego4d (32 frames every 16; EgoVLP 16)
+    windows:Literal['clips', 'ego4d', 'grid']='clips',  # clips (clip_len s), ego4d (32 frames every 16) or grid
+    window_size:int=None,       # ego4d and grid windows: frames per window (default 32; EgoVLP's ego4d: 16)
+    window_stride:int=None,     # ego4d and grid windows: frames from one window's start to the next (default 16)
     fps:float=None,             # CLIP: frames per second within each clip (default: every frame)
     frame_size:int=None,        # decode frames with this short side (default: the model's input size; 0: native)
     batch_size:int=32,          # clips per forward pass, across videos
     device:str='auto',          # auto, cpu, cuda or cuda:N
     dtype:Literal['fp32', 'bf16', 'fp16']='fp32',  # precision of the forward pass (bf16/fp16: mixed precision on GPU)
     format:Literal['npz', 'pt']='npz',  # npz (features, timestamps, config) or pt (the Ego4D tensor alone)
+    layout:Literal['egonb', 'released']='egonb',  # released: {output_dir}/{feature}/{video}.pt on the grid, for ASL
     view:str=None,              # only videos whose file name contains this (a camera view, e.g. aria or cam01)
     limit:int=None,             # only the first N videos (a small test run)
     overwrite:bool=False,       # redo videos whose output exists
@@ -46,26 +51,79 @@ def egonb_extract(
 ):
     "Extract clip features for every video under `input_dir`; resumable."
     require_positive(clip_len=clip_len, fps=fps, batch_size=batch_size)
+    if layout == 'released':            # the release's grid and tensors, one folder per feature type
+        if windows == 'ego4d': raise UsageError('--layout released puts windows on a grid (--windows grid), not ego4d')
+        windows, format, out = 'grid', 'pt', as_path(output_dir)/feature
+    else: out = output_dir
     vids = select_videos(input_dir, view, limit)
     spec = dict(name=feature, model=model, pretrained=pretrained, clip_len=clip_len, windows=windows, fps=fps,
-                frame_size=frame_size, device=device, dtype=dtype, seed=seed)
+                frame_size=frame_size, device=device, dtype=dtype, seed=seed, window_size=window_size,
+                window_stride=window_stride)
     kw = dict(batch_size=batch_size, num_workers=workers.num_workers, fmt=format, overwrite=overwrite,
               timeout=workers.timeout,
               allow_partial=allow_partial, input_dir=input_dir, retry_failed=retry_failed)
     ray = cluster.ray     # with Ray the model runs in actors; the copy made here, on the CPU, gives the config
     ex = create_extractor(**(spec if ray is None else {**spec, 'device': 'cpu'}))
-    if ray is None: runner = FeatureRunner(ex, vids, output_dir, **kw)
+    if ray is None: runner = FeatureRunner(ex, vids, out, **kw)
     else:
-        runner = RayFeatureRunner(ex, vids, output_dir, spec=spec, address=ray, num_gpus=cluster.num_gpus,
+        runner = RayFeatureRunner(ex, vids, out, spec=spec, address=ray, num_gpus=cluster.num_gpus,
                                   num_actors=cluster.num_actors, **kw)
     st = runner.run()
     print(f"{ex.model_name}: {st['done']} videos extracted, {st['skipped']} already done, {st['failed']} failed; "
           f"{st['clips']} clips in {st['seconds']:.1f}s ({st['clips_per_s']:.2f} clips/s). "
-          f"Output: {as_path(output_dir).resolve()}")
-    if st['failed']: print(f"failures and reasons: {as_path(output_dir)/'failures.jsonl'}")
+          f"Output: {as_path(out).resolve()}")
+    if st['failed']: print(f"failures and reasons: {as_path(out)/'failures.jsonl'}")
     if st['skipped_failed']:
         print(f"{st['skipped_failed']} videos that failed before were skipped (--retry_failed retries them)")
+    if layout == 'released' and st['done'] + st['skipped']:
+        print(f"The dataset keys of a released config for the features in {as_path(output_dir)} "
+              f"({as_path(output_dir)/'dataset.yaml'}):\n{write_released_dataset(output_dir)}")
     return 0
+
+# %% ../nbs/07_extract.ipynb #5774a943
+def _grid_records(folder):
+    "The manifest lines of the files in feature folder `folder` (the latest line of each video whose file exists)."
+    latest = {r['item']: r for r in read_jsonl(folder/'manifest.jsonl')}
+    recs = [r for r in latest.values() if (folder/r['output']).exists()]
+    if not recs: raise UsageError(f'{folder}: no features (run egonb-extract --layout released into {folder.parent})')
+    if (bad := [r['output'] for r in recs if r.get('windows') != 'grid']):
+        raise UsageError(f'{folder}/{bad[0]}: not on the grid of windows (extract it with --layout released)')
+    return recs
+
+def released_dataset(output_dir, feature_types=None):
+    """The `dataset` keys of a released Ego4D-ASL config for the `--layout released` features under `output_dir`:
+    the folders of `feature_types` (default: every type there), `.pt`, their widths, windows and frame rate."""
+    root = as_path(output_dir)
+    types = list(feature_types or [t for t in list_extractors() if (root/t/'manifest.jsonl').exists()])
+    if not types: raise UsageError(f'{output_dir}: no features (run egonb-extract --layout released into it)')
+    recs = {t: _grid_records(root/t) for t in types}
+    dims = [sorted({r['shape'][1] for r in rs}) for rs in recs.values()]
+    wins = sorted({(r['window_size'], r['window_stride']) for rs in recs.values() for r in rs})
+    if len(wins) > 1 or any(len(d) > 1 for d in dims):
+        raise UsageError(f'{output_dir}: the features were made with several windows or models ({wins}); '
+                         're-extract them with one --window_size and --window_stride')
+    lens = {}
+    for t, rs in recs.items():
+        for r in rs: lens.setdefault(r['output'], {})[t] = r['shape'][0]
+    if (odd := next((k for k, v in lens.items() if len(set(v.values())) > 1), None)):
+        raise UsageError(f'{output_dir}: {odd} has {lens[odd]} features per type (other windows or frames)')
+    fps = sorted({float(r['fps']) for rs in recs.values() for r in rs})
+    return dict(feat_folder=[str(as_path(root/t).resolve()) for t in types], file_prefix='', file_ext='.pt',
+                input_dim=[d[0] for d in dims], feat_stride=wins[0][1], num_frames=wins[0][0],
+                default_fps=fps[0] if len(fps) == 1 else None)
+
+# %% ../nbs/07_extract.ipynb #ae069de6
+def write_released_dataset(output_dir, feature_types=None):
+    "Write `released_dataset`'s keys as a config's `dataset:` section to `{output_dir}/dataset.yaml`; the text."
+    import yaml
+    d = released_dataset(output_dir, feature_types)
+    text = ('# egonb-extract --layout released: the dataset keys of a released Ego4D-ASL config for these features\n'
+            f"# (input_dim lists each feature type's width; their sum, {sum(d['input_dim'])}, is the input's)\n"
+            + ('' if d['default_fps'] else "# default_fps: the videos have several frame rates; give each clip its "
+               "video's fps in the annotation file\n")
+            + yaml.safe_dump(dict(dataset=d), sort_keys=False, default_flow_style=None))
+    with atomic_write(as_path(output_dir)/'dataset.yaml') as f: f.write(text)
+    return text
 
 # %% ../nbs/07_extract.ipynb #5950b5f6
 class RayFeatureRunner(FeatureRunner):

@@ -21,15 +21,15 @@ from .hub import resolve_device
 from .decode import Clip, DecodeWarning, find_inputs, find_videos, open_video, show_frames
 
 # %% auto #0
-__all__ = ['DTYPES', 'EXTRACTORS', 'ClipSampler', 'show_clip', 'VideoFeatures', 'save_features', 'load_features', 'output_names',
-           'select_videos', 'decode_clips', 'decode_worker_init', 'Extractor', 'to_device', 'register_extractor',
-           'list_extractors', 'create_extractor', 'FeatureModel', 'FeatureRunner']
+__all__ = ['DTYPES', 'EXTRACTORS', 'ClipSampler', 'grid_plan', 'grid_clips', 'show_clip', 'VideoFeatures', 'save_features',
+           'load_features', 'output_names', 'select_videos', 'decode_clips', 'decode_worker_init', 'Extractor',
+           'to_device', 'register_extractor', 'list_extractors', 'create_extractor', 'FeatureModel', 'FeatureRunner']
 
 # %% ../nbs/03_features.ipynb #1f87b116
 @dataclass
 class ClipSampler:
     "Which frames make each clip of a video, and at what size they are decoded."
-    windows: str = 'clips'        # 'clips' (clip_len seconds) or 'ego4d' (window_size frames every window_stride)
+    windows: str = 'clips'        # 'clips' (clip_len s), 'ego4d' or 'grid' (window_size frames every window_stride)
     clip_len: float = 2.
     num_frames: int | None = None # frames per clip, evenly spread; None: all
     fps: float | None = None      # or: frames per second within each clip
@@ -39,8 +39,24 @@ class ClipSampler:
     backend: str = 'pyav'
     threads: int = 1              # decoder threads per worker (workers already run in parallel with the model)
     def __post_init__(self):
-        if self.windows not in ('clips', 'ego4d'):
-            raise ValueError(f"windows must be 'clips' or 'ego4d', not {self.windows!r}")
+        if self.windows not in ('clips', 'ego4d', 'grid'):
+            raise ValueError(f"windows must be 'clips', 'ego4d' or 'grid', not {self.windows!r}")
+
+# %% ../nbs/03_features.ipynb #f5216bef
+def grid_plan(num_frames, size=32, stride=16):
+    """Index arrays of windows of `size` frames starting at every `stride`-th frame, up to the first that reaches
+    frame `num_frames - 1` (back-padded with it): window `t` covers frames `[t*stride, t*stride + size)`."""
+    if num_frames <= 0: return []
+    n = max(0, -(-(num_frames - size) // stride)) + 1
+    return [np.minimum(np.arange(t * stride, t * stride + size), num_frames - 1) for t in range(n)]
+
+# %% ../nbs/03_features.ipynb #b4f4db89
+def grid_clips(reader, size=32, stride=16):
+    "Stream the `Clip`s of `grid_plan`'s windows of the open `VideoReader` `reader`."
+    ft, fps = reader.frame_times, reader.meta.fps
+    for k, f in enumerate(reader.iter_groups(grid_plan(len(reader), size, stride))):
+        yield Clip(f.data, f.indices, f.timestamps, start=float(ft[f.indices[0]]),
+                   end=float(ft[f.indices[-1]] + 1 / fps), idx=k)
 
 # %% ../nbs/03_features.ipynb #2888f33a
 @patch
@@ -49,7 +65,9 @@ def iter_clips(self:ClipSampler, reader):
     if self.windows == 'clips':
         yield from reader.iter_clips(self.clip_len, num_frames=self.num_frames, fps=self.fps)
         return
-    for c in reader.iter_windows(self.window_size, self.window_stride):
+    wins = (reader.iter_windows(self.window_size, self.window_stride) if self.windows == 'ego4d'
+            else grid_clips(reader, self.window_size, self.window_stride))
+    for c in wins:
         if self.num_frames and self.num_frames != len(c):
             k = np.linspace(0, len(c) - 1, self.num_frames).round().astype(int)
             c = Clip(c.data[k], c.indices[k], c.timestamps[k], start=c.start, end=c.end, idx=c.idx)
@@ -213,9 +231,10 @@ def list_extractors():
 
 # %% ../nbs/03_features.ipynb #fa6e52de
 def create_extractor(name, model=None, pretrained=None, *, clip_len=2., windows='clips', fps=None, frame_size=None,
-                     device='auto', dtype='fp32', seed=0):
+                     device='auto', dtype='fp32', seed=0, window_size=None, window_stride=None):
     """A registered extractor: `model` (default: the entry's),
-    `pretrained` weights ('none': random, seeded by `seed`), `dtype`."""
+    `pretrained` weights ('none': random, seeded by `seed`), `dtype`; windows of `window_size` frames every
+    `window_stride` (`windows` 'ego4d' or 'grid'; default: the extractor's)."""
     import importlib, inspect, torch
     if name not in EXTRACTORS: raise UsageError(f'feature must be one of {", ".join(list_extractors())}, not {name!r}')
     e = EXTRACTORS[name]
@@ -231,10 +250,14 @@ def create_extractor(name, model=None, pretrained=None, *, clip_len=2., windows=
         if k not in inspect.signature(klass).parameters:
             raise UsageError(f'--{"frame_size" if k == "decode_size" else k} does not apply to {name} features')
     if dtype not in DTYPES: raise UsageError(f'--dtype must be one of {", ".join(DTYPES)}, not {dtype!r}')
+    win = {k: v for k, v in dict(window_size=window_size, window_stride=window_stride).items() if v is not None}
+    require_positive(**win)
+    if win and windows == 'clips': raise UsageError(f'--{next(iter(win))} applies to --windows ego4d or grid')
     with torch.random.fork_rng():
         torch.manual_seed(seed)
         ex = klass(*args, **kw)
     ex.dtype, ex.seed = dtype, seed if pretrained is None else None
+    for k, v in win.items(): setattr(ex.sampler, k, int(v))
     return ex
 
 # %% ../nbs/03_features.ipynb #678c804b
@@ -274,15 +297,18 @@ def _todo(self:FeatureRunner, job):
 # %% ../nbs/03_features.ipynb #de810384
 @patch
 def _write(self:FeatureRunner, v, a):
-    "Save the features of finished video `v` atomically, then its manifest line."
+    "Save the features of finished video `v` atomically, then its manifest line (shape, fps, windows)."
     ks = sorted(a['feats'])
     f = (np.stack([a['feats'][k] for k in ks]).astype(np.float32) if ks
          else np.zeros((0, self.extractor.dim), np.float32))
     times = np.asarray([a['times'][k] for k in ks], np.float64).reshape(-1, 2)
     vf = VideoFeatures(f, times, a['info']['fps'], self.extractor.clip_length, self.extractor.model_name, self.cfg)
     p = save_features(vf, self.out_path(v), self.fmt)
+    s = self.extractor.sampler
+    win = ({} if s.windows == 'clips' else
+           dict(windows=s.windows, window_size=s.window_size, window_stride=s.window_stride))
     self.job.add(v, dict(output=p.name, shape=list(f.shape), feature=self.extractor.name,
-                         model=self.extractor.model_name))
+                         model=self.extractor.model_name, fps=vf.fps, **win))
 
 # %% ../nbs/03_features.ipynb #3f930b48
 @patch

@@ -42,7 +42,7 @@ FLAG_RULES = {
     **dict.fromkeys(['batch_size', 'clip_len', 'clip_grad', 'depth', 'epochs', 'fps', 'frames', 'init_scale',
                      'input_size', 'limit', 'lr', 'max_frames', 'max_new_tokens', 'max_offset', 'nb_classes',
                      'num_actors', 'num_frames', 'num_workers', 'sampling_rate', 'short_side_size', 'test_num_crop',
-                     'test_num_segment', 'timeout', 'update_freq'], '> 0'),
+                     'test_num_segment', 'timeout', 'update_freq', 'window_size', 'window_stride'], '> 0'),
     **dict.fromkeys(['frame_size', 'max_member_mb', 'min_lr', 'mixup', 'cutmix', 'num_gpus', 'seed', 'sync_window',
                      'warmup_epochs', 'weight_decay'], '>= 0'),
     **dict.fromkeys(['box_threshold', 'mixup_prob', 'mixup_switch_prob', 'reprob', 'summary_weight'], '[0, 1]'),
