@@ -274,11 +274,16 @@ def asl_eval(cfg, split='val'):
 
 # %% ../../nbs/15_asl_cli.ipynb #89d2a451
 def _released_command(command, config, split=None, ckpt=None, device=None, seed=None, overwrite=False,
-                      annotations=None):
-    "Run `command` on a released-layout config (chapters `asl.config` to `asl.infer`)."
+                      annotations=None, **files):
+    """Run `command` on a released-layout config (chapters `asl.config` to `asl.infer`); `merge` (no config) on the
+    `files` of `merge_submission`."""
     from egonb.asl.config import load_released_config, released_output_dir
-    from egonb.asl.train import released_train, read_checkpoint
-    from egonb.asl.infer import released_infer, released_eval
+    from egonb.asl.train import released_train, read_checkpoint, main_process
+    from egonb.asl.infer import released_infer, released_eval, merge_submission
+    if command == 'merge':
+        out = merge_submission(files.get('mq'), **{k: files.get(k) for k in ('retrieve', 'nlq', 'output')})
+        print(f"the Ego4D {'NLQ' if files.get('nlq') else 'Moment Queries'} server's file -> {out}")
+        return 0
     cfg = load_released_config(config)
     if seed is not None: cfg['init_rand_seed'] = seed
     if cfg['xl_config_file']: print(f"{cfg['release']}: XLNet layer from {cfg['xl_config_file']}", file=sys.stderr)
@@ -288,8 +293,9 @@ def _released_command(command, config, split=None, ckpt=None, device=None, seed=
         last = out/'last.pth.tar'
         done = not overwrite and last.exists() and read_checkpoint(last)['epoch'] == epochs - 1
         h = released_train(cfg, device=dev, overwrite=overwrite)
-        print(f"{cfg['release']}: {'already trained with this config:' if done else 'trained'} {len(h)} epochs"
-              + (f", final loss {h[-1]['final_loss']:.3f}" if h else '') + f'; checkpoints in {out}')
+        if main_process():   # under torchrun: once
+            print(f"{cfg['release']}: {'already trained with this config:' if done else 'trained'} {len(h)} epochs"
+                  + (f", final loss {h[-1]['final_loss']:.3f}" if h else '') + f'; checkpoints in {out}')
     elif command == 'infer':
         sub = released_infer(cfg, ckpt.split(',') if ckpt else None, split, device=dev)
         if 'results' in sub: print(f"top-{cfg['test_cfg']['max_seg_num']} windows for {len(sub['results'])} queries "
@@ -311,18 +317,29 @@ def _released_command(command, config, split=None, ckpt=None, device=None, seed=
 # %% ../../nbs/15_asl_cli.ipynb #7215d6f2
 @egonb_cli
 def egonb_asl(
-    command:Literal['train', 'infer', 'eval', 'convert'],  # what to do
+    command:Literal['train', 'infer', 'eval', 'convert', 'merge'],  # what to do
     *,
-    config:str,           # YAML config: egonb's, a released Ego4D-ASL / ActionFormer one, or a shipped config's name
+    config:str=None,      # YAML config (all but merge): egonb's, a released Ego4D-ASL one, or a shipped config's name
     split:str=None,       # annotations to infer / evaluate / convert (default: val; released configs: their val_split)
     ckpt:str=None,        # released configs: checkpoint file or folder to infer with (comma-separated: an ensemble)
     device:str=None,      # auto, cpu, cuda or cuda:N (default: the config's)
     seed:int=None,        # train: random seed (default: the config's train.seed; released configs: init_rand_seed)
     overwrite:bool=False, # train: delete a run of another config in the output folder and train afresh
     annotations:str=None, # convert, released configs: Ego4D MQ files (comma-separated; ego4d.json adds v_duration)
+    mq:str=None,          # merge: Moment Queries detections (a submission.json of the released infer.py or of egonb)
+    retrieve:str=None,    # merge: Moment Queries retrieval results (default: those of --mq, as released)
+    nlq:str=None,         # merge: NLQ results instead, for the NLQ server
+    output:str=None,      # merge: the file for the Ego4D server (default: submission_final.json beside the input)
 ):
     "Temporal action localization (Ego4D Moment Queries) or query grounding (Ego4D NLQ) on pre-extracted features."
     from egonb.asl.config import read_yaml, is_released_config
+    merging = [f'--{k}' for k, v in dict(mq=mq, retrieve=retrieve, nlq=nlq, output=output).items() if v is not None]
+    if command == 'merge':
+        if config or split or ckpt or device or seed is not None or overwrite or annotations:
+            raise UsageError('merge takes only --mq (and --retrieve) or --nlq, and --output')
+        return _released_command('merge', None, mq=mq, retrieve=retrieve, nlq=nlq, output=output)
+    if merging: raise UsageError(f'{", ".join(merging)}: for merge')
+    if not config: raise UsageError(f'{command} needs --config')
     if command != 'train' and (seed is not None or overwrite): raise UsageError('--seed and --overwrite are for train')
     if is_released_config(read_yaml(config)[0]):
         return _released_command(command, config, split, ckpt, device, seed, overwrite, annotations)
