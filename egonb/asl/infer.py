@@ -1,4 +1,4 @@
-"""Detections of one model or an ensemble, the Ego4D Moment Queries submission, evaluation, and parity with the released code.
+"""Detections of one model or an ensemble, the Ego4D Moment Queries submission, evaluation, parity with the released code, and the files the Ego4D servers take (the released merge step).
 
 Docs: https://egonb.github.io/egonb/asl_infer.html.md"""
 

@@ -23,7 +23,7 @@ from . import grounding   # noqa: F401 (the NLQ data set and model join the regi
 # %% auto #0
 __all__ = ['RELEASED_UNUSED', 'RUN_RECORD', 'RELEASED_NOT_TRAINING', 'released_weights', 'read_checkpoint', 'load_checkpoint',
            'save_checkpoint', 'decay_groups', 'make_optimizer', 'make_scheduler', 'ModelEma', 'flat_config',
-           'config_changes', 'claim_run_dir', 'main_process', 'process_device', 'dist_info', 'sync_gradients',
+           'config_changes', 'claim_run_dir', 'main_process', 'process_device', 'rank_and_world', 'sync_gradients',
            'all_mean', 'train_released', 'train_one_epoch', 'validation_score', 'keep_checkpoints', 'released_train']
 
 # %% ../../nbs/19f_asl_train.ipynb #e5090ef8
@@ -189,7 +189,7 @@ def process_device(device):
     return dev
 
 # %% ../../nbs/19f_asl_train.ipynb #38c27e8c
-def dist_info(device='cpu'):
+def rank_and_world(device='cpu'):
     """`(rank, world_size)` of this process: of the initialised process group, of torchrun's environment (starting the
     group: nccl for a CUDA `device`, else gloo), or `(0, 1)`."""
     D = torch.distributed
@@ -260,14 +260,14 @@ def train_released(cfg, output_dir, *, device='cpu', max_epochs=None, stop_after
     on `val_split` as `best_performance.pth.tar`, or, without a validation split, the last epochs); egonb's
     `output_dir/last.pth.tar` (every epoch) resumes a run of the same training config (`claim_run_dir`). Holds the
     folder's `RunLock` meanwhile. Under torchrun, each process trains on its share of every epoch's clips with the
-    gradients averaged over all (`dist_info`); the first process alone writes."""
+    gradients averaged over all (`rank_and_world`); the first process alone writes."""
     out = Path(output_dir)
     jf = cfg['dataset']['json_file']
     for f in jf if isinstance(jf, (list, tuple)) else [jf]:
         read_annotation_json(f, 'dataset.json_file')   # a wrong file: an error before any work
     device = process_device(device)
     started = torch.distributed.is_available() and torch.distributed.is_initialized()
-    rank, world = dist_info(device)
+    rank, world = rank_and_world(device)
     flat = dict(flat_config(cfg, RELEASED_NOT_TRAINING), max_epochs=max_epochs)
     if world > 1: flat['world_size'] = world   # batches per epoch and schedule depend on it
     try:
