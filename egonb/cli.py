@@ -61,7 +61,7 @@ OWN_FLAGS = {
     'egonb-caption': {'modality', 'prompt', 'frames', 'keyframes', 'max_new_tokens', 'sam', 'box_threshold',
                       'language', 'trust_remote_code', 'max_offset', 'sync_window', 'save_features', 'max_member_mb'},
     'egonb-aks-eval': {'aks_dir', 'nlq_json', 'qa', 'questions', 'max_new_tokens', 'trust_remote_code'},
-    'egonb-asl': {'command', 'split', 'ckpt', 'annotations'},
+    'egonb-asl': {'command', 'split', 'ckpt', 'annotations', 'mq', 'retrieve', 'nlq', 'output'},
     'egonb-demo': {'backend', 'features', 'keyframes', 'speech', 'captions'},
     'egonb-make-sample-data': {'no_speech'},
 }

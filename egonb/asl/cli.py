@@ -1,4 +1,4 @@
-"""`egonb-asl train|infer|eval|convert --config F`: Ego4D Moment Queries localization and NLQ grounding from YAML configs, released or egonb's short ones.
+"""`egonb-asl train|infer|eval|convert --config F`, `egonb-asl merge`: Ego4D Moment Queries localization and NLQ grounding from YAML configs, released or egonb's short ones.
 
 Docs: https://egonb.github.io/egonb/asl_cli.html.md"""
 
@@ -20,8 +20,8 @@ from .config import (ASL_DEFAULTS, NLQ_TEST_OVERRIDES, config_number, read_yaml,
 from .datasets import make_dataset, released_ground_truth, convert_released
 from .metrics import plot_detections
 from .grounding import plot_grounding, load_text_features
-from .train import released_train, read_checkpoint
-from .infer import released_infer, released_eval
+from .train import released_train, read_checkpoint, main_process
+from .infer import released_infer, released_eval, merge_submission
 
 # %% auto #0
 __all__ = ['DEFAULT_CONFIG', 'TEST_DEFAULTS', 'EGONB_GRID', 'released_from', 'load_config', 'plot_run', 'asl_train', 'asl_infer',
@@ -291,9 +291,10 @@ def _released_command(command, cfg, split=None, ckpt=None, device=None, seed=Non
         last = out/'last.pth.tar'
         done = not overwrite and last.exists() and read_checkpoint(last)['epoch'] == epochs - 1
         h = released_train(cfg, device=dev, overwrite=overwrite)
-        print(f"{cfg['release']}: {'already trained with this config:' if done else 'trained'} {len(h)} epochs"
-              + (f", loss {h[0]['final_loss']:.3f} -> {h[-1]['final_loss']:.3f}" if h else '')
-              + f'; checkpoints in {out}')
+        if main_process():   # under torchrun: once
+            print(f"{cfg['release']}: {'already trained with this config:' if done else 'trained'} {len(h)} epochs"
+                  + (f", loss {h[0]['final_loss']:.3f} -> {h[-1]['final_loss']:.3f}" if h else '')
+                  + f'; checkpoints in {out}')
     elif command == 'infer':
         sub = released_infer(cfg, ckpt.split(',') if ckpt else None, split, device=dev)
         if 'results' in sub: print(f"top-{cfg['test_cfg']['max_seg_num']} windows for {len(sub['results'])} queries "
@@ -328,17 +329,30 @@ def _egonb_convert(cfg, rc):
 # %% ../../nbs/15_asl_cli.ipynb #2ca679f5
 @egonb_cli
 def egonb_asl(
-    command:Literal['train', 'infer', 'eval', 'convert'],  # what to do
+    command:Literal['train', 'infer', 'eval', 'convert', 'merge'],  # what to do
     *,
-    config:str,           # YAML config: egonb's, a released Ego4D-ASL / ActionFormer one, or a shipped config's name
+    config:str=None,      # YAML config (all but merge): egonb's, a released Ego4D-ASL one, or a shipped config's name
     split:str=None,       # what to infer / evaluate (egonb configs: train or val, default val; released: val_split)
     ckpt:str=None,        # checkpoint file or folder to infer with (comma-separated: an ensemble; default: the run's)
     device:str=None,      # auto, cpu, cuda or cuda:N (default: the config's)
     seed:int=None,        # train: random seed (default: the config's train.seed; released configs: init_rand_seed)
     overwrite:bool=False, # train: delete a run of another config in the output folder and train afresh
     annotations:str=None, # convert, released configs: Ego4D MQ files (comma-separated; ego4d.json adds v_duration)
+    mq:str=None,          # merge: Moment Queries detections (a submission.json of the released infer.py or of egonb)
+    retrieve:str=None,    # merge: Moment Queries retrieval results (default: those of --mq, as released)
+    nlq:str=None,         # merge: NLQ results instead, for the NLQ server
+    output:str=None,      # merge: the file for the Ego4D server (default: submission_final.json beside the input)
 ):
     "Temporal action localization (Ego4D Moment Queries) or query grounding (Ego4D NLQ) on pre-extracted features."
+    merging = [f'--{k}' for k, v in dict(mq=mq, retrieve=retrieve, nlq=nlq, output=output).items() if v is not None]
+    if command == 'merge':
+        if config or split or ckpt or device or seed is not None or overwrite or annotations:
+            raise UsageError('merge takes only --mq (and --retrieve) or --nlq, and --output')
+        out = merge_submission(mq, retrieve=retrieve, nlq=nlq, output=output)
+        print(f"the Ego4D {'NLQ' if nlq else 'Moment Queries'} server's file -> {out}")
+        return 0
+    if merging: raise UsageError(f'{", ".join(merging)}: for merge')
+    if not config: raise UsageError(f'{command} needs --config')
     if command != 'train' and (seed is not None or overwrite): raise UsageError('--seed and --overwrite are for train')
     if is_released_config(read_yaml(config)[0]):
         cfg, split = load_released_config(config), [split] if split else None

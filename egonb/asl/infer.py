@@ -1,4 +1,4 @@
-"""Detections of one model or an ensemble, the Ego4D Moment Queries submission, evaluation, and parity with the released code.
+"""Detections of one model or an ensemble, the Ego4D Moment Queries submission, evaluation, parity with the released code, and the files the Ego4D servers take (the released merge step).
 
 Docs: https://egonb.github.io/egonb/asl_infer.html.md"""
 
@@ -8,17 +8,19 @@ Docs: https://egonb.github.io/egonb/asl_infer.html.md"""
 from __future__ import annotations
 from pathlib import Path
 import torch
-from ..core import InputNotFoundError, UsageError
+from ..core import AnnotationError, InputNotFoundError, printable, UsageError
 from ..files import load_json, save_json
 from ..jobs import RunLock
 from ..hub import resolve_device
 from .config import released_output_dir
 from .datasets import make_dataset
-from .meta_archs import build_model, detect_actions, gauss as _gauss
+from .meta_archs import build_model, detect_actions, gauss
 from .train import load_checkpoint
 
 # %% auto #0
-__all__ = ['find_checkpoint', 'released_infer', 'released_eval', 'plot_sensitivity_curves', 'parity_dir']
+__all__ = ['MQ_CHALLENGE', 'NLQ_CHALLENGE', 'MQ_DETECTION_KEYS', 'NLQ_RESULT_KEYS', 'find_checkpoint', 'released_infer',
+           'released_eval', 'plot_sensitivity_curves', 'parity_dir', 'read_submission', 'check_mq_results',
+           'check_nlq_results', 'merge_submission']
 
 # %% ../../nbs/19g_asl_infer.ipynb #dba13719
 def find_checkpoint(path):
@@ -75,7 +77,7 @@ def plot_sensitivity_curves(model, vocabulary=None, ax=None):
         for k in range(model.num_classes):
             for (mu, sg), ls in zip(((model.mu, model.sigma), (model.mu_reg_left, model.sigma_reg_left),
                                      (model.mu_reg_right, model.sigma_reg_right)), ('-', '--', ':')):
-                ax.plot(z, _gauss(z, mu[k, 0], sg[k, 0]), ls, color=f'C{k}',
+                ax.plot(z, gauss(z, mu[k, 0], sg[k, 0]), ls, color=f'C{k}',
                         label=names[k] if ls == '-' else None)
     ax.set_xlabel('(centre − t) / (stride · length)')
     ax.set_ylabel('loss weight')
@@ -89,3 +91,96 @@ def parity_dir(name='asl_parity'):
     import egonb
     p = Path(egonb.__file__).parents[1]/'data'/name
     return p if (p/'README.md').exists() else None
+
+# %% ../../nbs/19g_asl_infer.ipynb #0bf2f65c
+MQ_CHALLENGE, NLQ_CHALLENGE = 'ego4d_moment_queries', 'ego4d_nlq_challenge'
+
+def read_submission(path, what='submission'):
+    "The JSON object in the `what` file `path`, or an egonb error naming the file and what is wrong with it."
+    p = Path(path)
+    if not p.is_file(): raise InputNotFoundError(f'{p}: {what} file not found')
+    try: d = load_json(p)
+    except ValueError as e: raise AnnotationError(f'{p}: not a JSON file ({printable(e)})') from None
+    if not isinstance(d, dict):
+        raise AnnotationError(f'{p}: a {what} file holds a JSON object, not {type(d).__name__}')
+    return d
+
+# %% ../../nbs/19g_asl_infer.ipynb #8be6277e
+MQ_DETECTION_KEYS = ('segment', 'score', 'label')
+NLQ_RESULT_KEYS = ('clip_uid', 'annotation_uid', 'query_idx', 'predicted_times')
+
+def _window(s):
+    "Whether `s` is a `[start, end]` pair of numbers."
+    return isinstance(s, (list, tuple)) and len(s) == 2 and all(isinstance(x, (int, float)) for x in s)
+
+def check_mq_results(res, path):
+    "`res` if it is Moment Queries results (`{clip_uid: [{segment, score, label}, …]}`), else an `AnnotationError`."
+    if not isinstance(res, dict):
+        hint = ' (a list, as NLQ results: pass an NLQ file as --nlq)' if isinstance(res, list) else ''
+        raise AnnotationError(f'{path}: Moment Queries results map each clip_uid to its detections, not '
+                              f'{type(res).__name__}{hint}')
+    for clip, dets in res.items():
+        if not isinstance(dets, list):
+            raise AnnotationError(f'{path}: clip {clip}: its detections are a list, not {type(dets).__name__}')
+        for n, d in enumerate(dets):
+            miss = [k for k in MQ_DETECTION_KEYS if not isinstance(d, dict) or k not in d]
+            if miss: raise AnnotationError(f'{path}: clip {clip}, detection {n}: no {", ".join(miss)} '
+                                           f'(each detection has {", ".join(MQ_DETECTION_KEYS)})')
+            if not _window(d['segment']) or not isinstance(d['score'], (int, float)):
+                raise AnnotationError(f'{path}: clip {clip}, detection {n}: segment must be [start, end] and score a '
+                                      f"number, not {str(d['segment'])[:40]} and {str(d['score'])[:20]}")
+    return res
+
+# %% ../../nbs/19g_asl_infer.ipynb #e67901be
+def check_nlq_results(res, path):
+    "`res` if it is NLQ results (`[{clip_uid, annotation_uid, query_idx, predicted_times}, …]`), else an error."
+    if not isinstance(res, list):
+        hint = ' (a mapping, as Moment Queries results: pass an MQ file as --mq)' if isinstance(res, dict) else ''
+        raise AnnotationError(f'{path}: NLQ results are a list of queries, not {type(res).__name__}{hint}')
+    for n, r in enumerate(res):
+        miss = [k for k in NLQ_RESULT_KEYS if not isinstance(r, dict) or k not in r]
+        if miss: raise AnnotationError(f'{path}: query {n}: no {", ".join(miss)} '
+                                       f'(each query has {", ".join(NLQ_RESULT_KEYS)})')
+        if not isinstance(r['predicted_times'], list) or not all(map(_window, r['predicted_times'])):
+            raise AnnotationError(f"{path}: query {n}: predicted_times must be a list of [start, end] windows, not "
+                                  f"{str(r['predicted_times'])[:40]}")
+    return res
+
+# %% ../../nbs/19g_asl_infer.ipynb #8836c80a
+def _results(d, keys, path, what):
+    "The value of the first of `keys` in submission dict `d` read from `path`, or an error naming the keys it has."
+    k = next((k for k in keys if k in d), None)
+    if k is None: raise AnnotationError(f'{path}: no {" or ".join(keys)} key in this {what} file '
+                                        f'(its keys: {", ".join(map(str, d)) or "none"})')
+    return d[k]
+
+def _challenge(d, path, want, flag):
+    "An error if submission dict `d` (from `path`) names a challenge other than `want`."
+    if d.get('challenge', want) != want:
+        raise AnnotationError(f"{path}: a submission for {d['challenge']}, not {want} (pass it as {flag})")
+
+def merge_submission(mq=None, *, retrieve=None, nlq=None, output=None):
+    """Write the file an Ego4D evaluation server takes, as the released `merge_submission.py`: the Moment Queries
+    detections of `mq` and retrieval results of `retrieve` (default: `mq`), or the NLQ results of `nlq`, to `output`
+    (default `submission_final.json` beside the input). Returns its path."""
+    if (mq is None) == (nlq is None):
+        raise UsageError('merge takes --mq (Moment Queries detections) or --nlq (NLQ results): the Ego4D servers take '
+                         'one file per challenge' if mq is not None else 'merge needs --mq or --nlq')
+    if retrieve is not None and mq is None: raise UsageError('--retrieve goes with --mq (Moment Queries)')
+    if mq is not None:
+        d = read_submission(mq, 'detection')
+        _challenge(d, mq, MQ_CHALLENGE, '--nlq')
+        r = d if retrieve is None else read_submission(retrieve, 'retrieval')
+        _challenge(r, retrieve or mq, MQ_CHALLENGE, '--nlq')
+        det = check_mq_results(_results(d, ('results', 'detect_results'), mq, 'detection'), mq)
+        rev = check_mq_results(_results(r, ('results', 'retrieve_results'), retrieve or mq, 'retrieval'),
+                               retrieve or mq)
+        sub = dict(version='1.0', challenge=MQ_CHALLENGE, detect_results=det, retrieve_results=rev)
+    else:
+        d = read_submission(nlq, 'NLQ')
+        _challenge(d, nlq, NLQ_CHALLENGE, '--mq')
+        sub = dict(version='1.0', challenge=NLQ_CHALLENGE,
+                   results=check_nlq_results(_results(d, ('results',), nlq, 'NLQ'), nlq))
+    out = Path(output) if output else Path(mq or nlq).parent/'submission_final.json'
+    save_json(sub, out, indent=None)
+    return out

@@ -6,7 +6,7 @@ Docs: https://egonb.github.io/egonb/asl_train.html.md"""
 
 # %% ../../nbs/19f_asl_train.ipynb #f0f6df44
 from __future__ import annotations
-import copy, json, math
+import contextlib, copy, datetime, json, math, os
 from pathlib import Path
 import torch, torch.nn as nn
 from ..core import EgonbError, InputNotFoundError, printable, UsageError
@@ -23,8 +23,8 @@ from . import grounding   # noqa: F401 (the NLQ data set and model join the regi
 # %% auto #0
 __all__ = ['RELEASED_UNUSED', 'RUN_RECORD', 'RELEASED_NOT_TRAINING', 'released_weights', 'read_checkpoint', 'load_checkpoint',
            'save_checkpoint', 'decay_groups', 'make_optimizer', 'make_scheduler', 'ModelEma', 'flat_config',
-           'config_changes', 'claim_run_dir', 'train_released', 'train_one_epoch', 'validation_score',
-           'keep_checkpoints', 'released_train']
+           'config_changes', 'claim_run_dir', 'main_process', 'process_device', 'rank_and_world', 'sync_gradients',
+           'all_mean', 'train_released', 'train_one_epoch', 'validation_score', 'keep_checkpoints', 'released_train']
 
 # %% ../../nbs/19f_asl_train.ipynb #e5090ef8
 RELEASED_UNUSED = ('backbone_m.', 'neck_m.', 'seg_conv.', 'backbone.downsample_conv.')
@@ -175,10 +175,76 @@ def claim_run_dir(out, flat, state, stale=(), *, overwrite=False):
     save_json(dict(hash=config_hash(flat), config=flat), out/RUN_RECORD)
     return bool(found) and not overwrite
 
+# %% ../../nbs/19f_asl_train.ipynb #738997a2
+def main_process():
+    "Whether this process writes: the first of torchrun's processes (`RANK` 0), or the only one."
+    return int(os.environ.get('RANK') or 0) == 0
+
+# %% ../../nbs/19f_asl_train.ipynb #be7977e8
+def process_device(device):
+    "`device`, a CUDA device as this process's GPU (`cuda:LOCAL_RANK`) under torchrun."
+    if int(os.environ.get('WORLD_SIZE') or 1) <= 1 or not str(device).startswith('cuda'): return device
+    dev = f"cuda:{int(os.environ.get('LOCAL_RANK') or 0)}"
+    torch.cuda.set_device(dev)
+    return dev
+
+# %% ../../nbs/19f_asl_train.ipynb #38c27e8c
+def rank_and_world(device='cpu'):
+    """`(rank, world_size)` of this process: of the initialised process group, of torchrun's environment (starting the
+    group: nccl for a CUDA `device`, else gloo), or `(0, 1)`."""
+    D = torch.distributed
+    if not D.is_available(): return 0, 1
+    if not D.is_initialized():
+        if int(os.environ.get('WORLD_SIZE') or 1) <= 1: return 0, 1
+        D.init_process_group('nccl' if str(device).startswith('cuda') else 'gloo',
+                             timeout=datetime.timedelta(hours=2))   # the others wait while the first validates
+    return D.get_rank(), D.get_world_size()
+
+# %% ../../nbs/19f_asl_train.ipynb #99755953
+def sync_gradients(model, world):
+    "Average the gradients of `model` over the `world` processes of the group (in place)."
+    D = torch.distributed
+    ps = [p for p in model.parameters() if p.requires_grad]
+    has = torch.tensor([float(p.grad is not None) for p in ps], device=ps[0].device)
+    D.all_reduce(has)
+    ps = [p for p, h in zip(ps, has.tolist()) if h > 0]
+    for p in ps:
+        if p.grad is None: p.grad = torch.zeros_like(p)
+    flat = torch.cat([p.grad.reshape(-1) for p in ps])
+    D.all_reduce(flat)
+    flat /= world
+    for p, g in zip(ps, flat.split([p.numel() for p in ps])): p.grad.copy_(g.view_as(p.grad))
+
+# %% ../../nbs/19f_asl_train.ipynb #767bcda1
+def all_mean(values, world, device='cpu'):
+    "The means of the numbers `values` over the `world` processes of the group, as a list."
+    t = torch.tensor([float(v) for v in values], dtype=torch.float64, device=device)
+    torch.distributed.all_reduce(t)
+    return (t / world).tolist()
+
+def _from_first(obj):
+    "`obj` of the first process, on every process of the group."
+    box = [obj]
+    torch.distributed.broadcast_object_list(box, 0)
+    return box[0]
+
+def _raise_first(err, world):
+    "Raise the first process's error `err` (None: no error) on every process of a group of `world`."
+    if world == 1: return
+    first = _from_first(None if err is None else (isinstance(err, EgonbError), type(err).__name__, str(err)))
+    if err is not None: raise err
+    if first is not None: raise EgonbError(first[2] if first[0] else f'{first[1]}: {first[2]}')
+
 # %% ../../nbs/19f_asl_train.ipynb #1f47b2d1
-def _loader(ds, batch_size, shuffle, seed, epoch, num_workers=0):
-    "Batches of video dicts (the release's trivial collator), reshuffled per epoch from `seed`."
+def _loader(ds, batch_size, shuffle, seed, epoch, num_workers=0, *, rank=0, world=1):
+    """Batches of video dicts (the release's trivial collator), reshuffled per epoch from `seed`; of `world`
+    processes, process `rank`'s share (`DistributedSampler`: every process the same number of batches)."""
     ds.set_epoch(epoch)
+    if world > 1:
+        smp = torch.utils.data.distributed.DistributedSampler(ds, world, rank, shuffle=shuffle, seed=seed)
+        smp.set_epoch(epoch)
+        return torch.utils.data.DataLoader(ds, batch_size, sampler=smp, collate_fn=list, num_workers=num_workers,
+                                           drop_last=shuffle)
     g = torch.Generator().manual_seed(seed + epoch)
     return torch.utils.data.DataLoader(ds, batch_size, shuffle=shuffle, generator=g, collate_fn=list,
                                        num_workers=num_workers, drop_last=shuffle)
@@ -193,30 +259,51 @@ def train_released(cfg, output_dir, *, device='cpu', max_epochs=None, stop_after
     """Train the released model as `cfg` says, keeping the checkpoints the released `train.py` keeps (the best epoch
     on `val_split` as `best_performance.pth.tar`, or, without a validation split, the last epochs); egonb's
     `output_dir/last.pth.tar` (every epoch) resumes a run of the same training config (`claim_run_dir`). Holds the
-    folder's `RunLock` meanwhile."""
+    folder's `RunLock` meanwhile. Under torchrun, each process trains on its share of every epoch's clips with the
+    gradients averaged over all (`rank_and_world`); the first process alone writes."""
     out = Path(output_dir)
     jf = cfg['dataset']['json_file']
     for f in jf if isinstance(jf, (list, tuple)) else [jf]:
         read_annotation_json(f, 'dataset.json_file')   # a wrong file: an error before any work
+    device = process_device(device)
+    started = torch.distributed.is_available() and torch.distributed.is_initialized()
+    rank, world = rank_and_world(device)
     flat = dict(flat_config(cfg, RELEASED_NOT_TRAINING), max_epochs=max_epochs)
-    with RunLock(out):
-        claim_run_dir(out, flat, ('last.pth.tar', 'epoch_*.pth.tar', 'best_performance.pth.tar'),
-                      ('log.jsonl', 'config.json', 'submission.json', 'metrics.json'), overwrite=overwrite)
-        save_json(dict(cfg), out/'config.json')
-        return _train_released(cfg, out, device, max_epochs, stop_after, progress, log)
+    if world > 1: flat['world_size'] = world   # batches per epoch and schedule depend on it
+    try:
+        with contextlib.ExitStack() as stack:
+            err = None
+            if rank == 0:
+                try:
+                    stack.enter_context(RunLock(out))
+                    claim_run_dir(out, flat, ('last.pth.tar', 'epoch_*.pth.tar', 'best_performance.pth.tar'),
+                                  ('log.jsonl', 'config.json', 'submission.json', 'metrics.json'),
+                                  overwrite=overwrite)
+                    save_json(dict(cfg), out/'config.json')
+                except Exception as e:
+                    if world == 1: raise
+                    err = e
+            _raise_first(err, world)
+            return _train_released(cfg, out, device, max_epochs, stop_after, progress, log, rank, world)
+    finally:
+        if world > 1 and not started: torch.distributed.destroy_process_group()
 
-def _train_released(cfg, out, device, max_epochs, stop_after, progress, log):
+def _train_released(cfg, out, device, max_epochs, stop_after, progress, log, rank=0, world=1):
     from tqdm.auto import tqdm
     seed = int(cfg['init_rand_seed'])
     torch.manual_seed(seed)
     ds = make_dataset(cfg, cfg['train_split'], True, seed)
-    val = make_dataset(cfg, cfg['val_split'], False) if cfg['val_split'] else None
+    val = make_dataset(cfg, cfg['val_split'], False) if cfg['val_split'] and rank == 0 else None
     cfg['model']['train_cfg']['head_empty_cls'] = []
     model = build_model(cfg).to(device)
+    if world > 1:
+        for t in model.state_dict().values(): torch.distributed.broadcast(t, 0)
+        torch.manual_seed(seed + rank)   # the same weights, each process its own dropout
     ema = ModelEma(model, cfg['train_cfg']['ema_decay'])
     bs = cfg['loader']['batch_size']
-    iters = len(ds) // bs
-    if iters == 0: raise EgonbError(f'{len(ds)} training clips, fewer than one batch of {bs}')
+    iters = math.ceil(len(ds) / world) // bs
+    if iters == 0: raise EgonbError(f'{len(ds)} training clips, fewer than one batch of {bs}'
+                                    + (f' for each of {world} processes' if world > 1 else ''))
     opt = make_optimizer(model, cfg['opt'])
     sched = make_scheduler(opt, cfg['opt'], iters)
     epochs = max_epochs or cfg['opt']['epochs'] + (cfg['opt']['warmup_epochs'] if cfg['opt']['warmup'] else 0)
@@ -228,20 +315,30 @@ def _train_released(cfg, out, device, max_epochs, stop_after, progress, log):
         sched.load_state_dict(ck['scheduler'])
         start, hist, model.loss_normalizer = ck['epoch'] + 1, list(ck['history']), ck['loss_normalizer']
         best = ck.get('best', best)
-        torch.set_rng_state(ck['rng'])
+        rngs = ck.get('rng_by_rank') or [ck['rng']]
+        torch.set_rng_state(rngs[rank] if len(rngs) == world else ck['rng'])
     last = epochs if stop_after is None else min(epochs, start + stop_after)
-    for ep in tqdm(range(start, last), disable=not progress, desc='epochs'):
-        hist.append(train_one_epoch(model, ema, _loader(ds, bs, True, seed, ep), opt, sched,
-                                    cfg['train_cfg']['clip_grad_l2norm'], device))
-        best = keep_checkpoints(out, ep, epochs, model, ema.module, opt, sched, val, hist[-1], best)
+    for ep in tqdm(range(start, last), disable=not progress or rank > 0, desc='epochs'):
+        hist.append(train_one_epoch(model, ema, _loader(ds, bs, True, seed, ep, rank=rank, world=world), opt, sched,
+                                    cfg['train_cfg']['clip_grad_l2norm'], device, world=world))
+        if rank == 0: best = keep_checkpoints(out, ep, epochs, model, ema.module, opt, sched, val, hist[-1], best)
+        rngs = [torch.get_rng_state()]
+        if world > 1:   # also waits for the first process's validation
+            hist[-1], best = _from_first((hist[-1], best))
+            rngs = [None] * world
+            torch.distributed.all_gather_object(rngs, torch.get_rng_state())
+        if rank > 0: continue
         if log: append_jsonl(log, dict(epoch=ep, lr=sched.get_last_lr()[0], **hist[-1]))
         save_checkpoint(out/'last.pth.tar', model, ema.module, opt, sched, ep, history=hist,
-                        loss_normalizer=model.loss_normalizer, rng=torch.get_rng_state(), best=best)
+                        loss_normalizer=model.loss_normalizer, rng=rngs[0], best=best,
+                        **(dict(rng_by_rank=rngs) if world > 1 else {}))
+    if world > 1: torch.distributed.barrier()   # the last checkpoint is written before any process returns
     return hist
 
 # %% ../../nbs/19f_asl_train.ipynb #30bbf55f
-def train_one_epoch(model, ema, loader, optimizer, scheduler, clip_grad_l2norm=-1, device='cpu'):
-    "One epoch as the released loop: loss, backward, optional clipping, step, schedule, EMA; mean of each loss."
+def train_one_epoch(model, ema, loader, optimizer, scheduler, clip_grad_l2norm=-1, device='cpu', *, world=1):
+    """One epoch as the released loop: loss, backward, optional clipping, step, schedule, EMA; mean of each loss. Of
+    `world` processes (torchrun), the gradients, the loss normaliser and the means are averaged over all."""
     model.train()
     sums, n = {}, 0
     for batch in loader:
@@ -249,12 +346,16 @@ def train_one_epoch(model, ema, loader, optimizer, scheduler, clip_grad_l2norm=-
         optimizer.zero_grad(set_to_none=True)
         losses = model(batch)
         losses['final_loss'].backward()
+        if world > 1:
+            sync_gradients(model, world)
+            model.loss_normalizer = all_mean([model.loss_normalizer], world, device)[0]
         if clip_grad_l2norm > 0: nn.utils.clip_grad_norm_(model.parameters(), clip_grad_l2norm)
         optimizer.step()
         scheduler.step()
         ema.update(model)
         for k, v in losses.items(): sums[k] = sums.get(k, 0.) + float(v.detach())
         n += 1
+    if world > 1 and sums: sums = dict(zip(sums, all_mean(list(sums.values()), world, device)))
     return {k: v / max(n, 1) for k, v in sums.items()}
 
 # %% ../../nbs/19f_asl_train.ipynb #17af1d35
