@@ -12,7 +12,7 @@ from .nms_kernels import bound_ranks, grouped_hard_nms, overlap_runs, rows_nms
 from .nms_kernels import soft_nms_blocks, sparse_soft_nms, vote_windows
 
 # %% auto #0
-__all__ = ['soft_nms_1d', 'hard_nms_1d', 'seg_voting', 'group_nms', 'batched_nms']
+__all__ = ['soft_nms_1d', 'hard_nms_1d', 'seg_voting', 'group_nms', 'loop_order', 'batched_nms']
 
 # %% ../../nbs/10a_asl_nms.ipynb #bbb89fe6
 def _iou_1d(seg, segs):
@@ -148,7 +148,7 @@ def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_scor
         picks.append(p)
         idx, run = idx[rest], run[rest]
         if not len(idx): return _merge_picks(picks, groups, max_num, scores.dtype)
-    o = np.lexsort((idx, run))                                 # each run in input order: argmax ties as the loop
+    o = np.argsort((run << int(idx.max()).bit_length()) | idx)   # each run in input order: argmax ties as the loop
     idx, run = idx[o], run[o]
     bounds = np.flatnonzero(np.r_[True, run[1:] != run[:-1], True])
     size = np.diff(bounds)
@@ -176,7 +176,7 @@ def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_scor
 def _merge_picks(picks, groups, max_num, dtype):
     "Picks `(indices, scores)` of runs merged into each group's loop order (score down, ties by index), capped."
     i, sc = np.concatenate([p[0] for p in picks]), np.concatenate([p[1] for p in picks]).astype(dtype)
-    o = np.lexsort((i, -sc, groups[i]))
+    o = loop_order(i, sc, groups[i])
     i, sc = i[o], sc[o]
     if max_num > 0:
         g = groups[i]
@@ -184,6 +184,17 @@ def _merge_picks(picks, groups, max_num, dtype):
         nth = np.arange(len(g)) - np.repeat(first, np.diff(np.r_[first, len(g)]))
         i, sc = i[nth < max_num], sc[nth < max_num]
     return i, sc
+
+# %% ../../nbs/10a_asl_nms.ipynb #579eb1cb
+def loop_order(i, sc, g):
+    "Order of picks `i` (distinct indices >= 0) by group `g`, score `sc` down, then index: `lexsort((i, -sc, g))`."
+    if not len(i) or sc.dtype != np.float32 or np.signbit(sc).any() or not np.isfinite(sc).all():
+        return np.lexsort((i, -sc, g))
+    g0 = int(g.min())
+    bi, bg = int(i.max()).bit_length(), (int(g.max()) - g0).bit_length()
+    if 31 + bi + bg > 63: return np.lexsort((i, -sc, g))
+    down = np.int64(0x7fffffff) - sc.view(np.int32).astype(np.int64)     # non-negative float32: bits in number order
+    return np.argsort(((g.astype(np.int64) - g0) << (31 + bi)) | (down << bi) | i.astype(np.int64))
 
 # %% ../../nbs/10a_asl_nms.ipynb #8dde5863
 def batched_nms(segs, scores, labels, iou_threshold, min_score, max_seg_num, use_soft_nms=True, multiclass=True,
