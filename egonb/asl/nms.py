@@ -12,7 +12,7 @@ from .nms_kernels import bound_ranks, grouped_hard_nms, overlap_runs, rows_nms
 from .nms_kernels import soft_nms_blocks, sparse_soft_nms, vote_windows
 
 # %% auto #0
-__all__ = ['soft_nms_1d', 'hard_nms_1d', 'seg_voting', 'group_nms', 'loop_order', 'batched_nms']
+__all__ = ['soft_nms_1d', 'hard_nms_1d', 'seg_voting', 'group_nms', 'loop_order', 'start_order', 'batched_nms']
 
 # %% ../../nbs/10a_asl_nms.ipynb #bbb89fe6
 def _iou_1d(seg, segs):
@@ -138,7 +138,7 @@ def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_scor
     for k in np.flatnonzero(np.maximum.reduceat(scores[go], gb[:-1]) < min_score):
         keep[go[gb[k] + np.argmax(scores[go[gb[k]:gb[k + 1]]])]] = True   # a group's first pick is always made
     idx = np.flatnonzero(keep)
-    idx = idx[np.lexsort((s0[idx], groups[idx]))]
+    idx = idx[start_order(s0[idx], groups[idx])]
     rank = bound_ranks(s0[idx], s1[idx])
     run = overlap_runs(groups[idx], s0[idx], s1[idx], rank)
     picks = []
@@ -195,6 +195,17 @@ def loop_order(i, sc, g):
     if 31 + bi + bg > 63: return np.lexsort((i, -sc, g))
     down = np.int64(0x7fffffff) - sc.view(np.int32).astype(np.int64)     # non-negative float32: bits in number order
     return np.argsort(((g.astype(np.int64) - g0) << (31 + bi)) | (down << bi) | i.astype(np.int64))
+
+# %% ../../nbs/10a_asl_nms.ipynb #2dd80690
+def start_order(s0, g):
+    "Order by group `g`, then start `s0`, then position: `np.lexsort((s0, g))`."
+    if not len(s0) or s0.dtype != np.float32 or not np.isfinite(s0).all(): return np.lexsort((s0, g))
+    g0 = int(g.min())
+    bp, bg = (len(s0) - 1).bit_length(), (int(g.max()) - g0).bit_length()
+    if 32 + bp + bg > 63: return np.lexsort((s0, g))
+    b = (s0 + np.float32(0)).view(np.int32).astype(np.int64)
+    up = np.where(b < 0, -(b & 0x7fffffff), b) + (1 << 31)              # float32 order, in [1, 2³²)
+    return np.argsort(((g.astype(np.int64) - g0) << (32 + bp)) | (up << bp) | np.arange(len(s0)))
 
 # %% ../../nbs/10a_asl_nms.ipynb #8dde5863
 def batched_nms(segs, scores, labels, iou_threshold, min_score, max_seg_num, use_soft_nms=True, multiclass=True,
