@@ -124,7 +124,7 @@ def group_nms(segs, scores, groups, *, soft=True, iou_threshold=0.1, sigma=0.5, 
 
 # %% ../../nbs/10a_asl_nms.ipynb #5b70e662
 def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_score, max_num, big=2048,
-                   min_run=17, sparse=24):
+                   min_run=17, sparse=24, cells=8192):
     "`group_nms` of NumPy arrays (hard NMS by `grouped_hard_nms`, Soft-NMS by runs): `(input indices, scores)`."
     n, s0, s1 = len(scores), segs[:, 0], segs[:, 1]
     if not soft:
@@ -155,9 +155,13 @@ def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_scor
     starts = bounds[:-1]
     picks.append((idx[starts[size == 1]], scores[idx[starts[size == 1]]]))
     kw = dict(soft=True, iou_threshold=iou_threshold, sigma=sigma, min_score=min_score, max_num=max_num)
+    bins = []
     for lo, hi in ((2, 4), (5, 16), (17, 64), (65, 256), (257, 1024), (1025, big)):
         r = np.flatnonzero((size >= lo) & (size <= min(hi, big)))
         if not len(r): continue
+        if bins and (len(bins[-1]) + len(r)) * int(size[r].max()) <= cells: bins[-1] = np.r_[bins[-1], r]
+        else: bins.append(r)                                    # few rows: one call, fewer steps of NumPy calls
+    for r in bins:
         w = int(size[r].max())
         row = np.repeat(np.arange(len(r)), size[r])
         col = np.arange(len(row)) - np.repeat(np.cumsum(size[r]) - size[r], size[r])
