@@ -12,7 +12,7 @@ from .nms_kernels import bound_ranks, grouped_hard_nms, overlap_runs, rows_nms
 from .nms_kernels import soft_nms_blocks, sparse_soft_nms, vote_windows
 
 # %% auto #0
-__all__ = ['soft_nms_1d', 'hard_nms_1d', 'seg_voting', 'group_nms', 'batched_nms']
+__all__ = ['soft_nms_1d', 'hard_nms_1d', 'seg_voting', 'group_nms', 'loop_order', 'start_order', 'batched_nms']
 
 # %% ../../nbs/10a_asl_nms.ipynb #bbb89fe6
 def _iou_1d(seg, segs):
@@ -124,7 +124,7 @@ def group_nms(segs, scores, groups, *, soft=True, iou_threshold=0.1, sigma=0.5, 
 
 # %% ../../nbs/10a_asl_nms.ipynb #5b70e662
 def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_score, max_num, big=2048,
-                   min_run=17, sparse=24):
+                   min_run=17, sparse=24, cells=8192):
     "`group_nms` of NumPy arrays (hard NMS by `grouped_hard_nms`, Soft-NMS by runs): `(input indices, scores)`."
     n, s0, s1 = len(scores), segs[:, 0], segs[:, 1]
     if not soft:
@@ -138,7 +138,7 @@ def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_scor
     for k in np.flatnonzero(np.maximum.reduceat(scores[go], gb[:-1]) < min_score):
         keep[go[gb[k] + np.argmax(scores[go[gb[k]:gb[k + 1]]])]] = True   # a group's first pick is always made
     idx = np.flatnonzero(keep)
-    idx = idx[np.lexsort((s0[idx], groups[idx]))]
+    idx = idx[start_order(s0[idx], groups[idx])]
     rank = bound_ranks(s0[idx], s1[idx])
     run = overlap_runs(groups[idx], s0[idx], s1[idx], rank)
     picks = []
@@ -148,16 +148,20 @@ def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_scor
         picks.append(p)
         idx, run = idx[rest], run[rest]
         if not len(idx): return _merge_picks(picks, groups, max_num, scores.dtype)
-    o = np.lexsort((idx, run))                                 # each run in input order: argmax ties as the loop
+    o = np.argsort((run << int(idx.max()).bit_length()) | idx)   # each run in input order: argmax ties as the loop
     idx, run = idx[o], run[o]
     bounds = np.flatnonzero(np.r_[True, run[1:] != run[:-1], True])
     size = np.diff(bounds)
     starts = bounds[:-1]
     picks.append((idx[starts[size == 1]], scores[idx[starts[size == 1]]]))
     kw = dict(soft=True, iou_threshold=iou_threshold, sigma=sigma, min_score=min_score, max_num=max_num)
+    bins = []
     for lo, hi in ((2, 4), (5, 16), (17, 64), (65, 256), (257, 1024), (1025, big)):
         r = np.flatnonzero((size >= lo) & (size <= min(hi, big)))
         if not len(r): continue
+        if bins and (len(bins[-1]) + len(r)) * int(size[r].max()) <= cells: bins[-1] = np.r_[bins[-1], r]
+        else: bins.append(r)                                    # few rows: one call, fewer steps of NumPy calls
+    for r in bins:
         w = int(size[r].max())
         row = np.repeat(np.arange(len(r)), size[r])
         col = np.arange(len(row)) - np.repeat(np.cumsum(size[r]) - size[r], size[r])
@@ -176,7 +180,7 @@ def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_scor
 def _merge_picks(picks, groups, max_num, dtype):
     "Picks `(indices, scores)` of runs merged into each group's loop order (score down, ties by index), capped."
     i, sc = np.concatenate([p[0] for p in picks]), np.concatenate([p[1] for p in picks]).astype(dtype)
-    o = np.lexsort((i, -sc, groups[i]))
+    o = loop_order(i, sc, groups[i])
     i, sc = i[o], sc[o]
     if max_num > 0:
         g = groups[i]
@@ -184,6 +188,28 @@ def _merge_picks(picks, groups, max_num, dtype):
         nth = np.arange(len(g)) - np.repeat(first, np.diff(np.r_[first, len(g)]))
         i, sc = i[nth < max_num], sc[nth < max_num]
     return i, sc
+
+# %% ../../nbs/10a_asl_nms.ipynb #579eb1cb
+def loop_order(i, sc, g):
+    "Order of picks `i` (distinct indices >= 0) by group `g`, score `sc` down, then index: `lexsort((i, -sc, g))`."
+    if not len(i) or sc.dtype != np.float32 or np.signbit(sc).any() or not np.isfinite(sc).all():
+        return np.lexsort((i, -sc, g))
+    g0 = int(g.min())
+    bi, bg = int(i.max()).bit_length(), (int(g.max()) - g0).bit_length()
+    if 31 + bi + bg > 63: return np.lexsort((i, -sc, g))
+    down = np.int64(0x7fffffff) - sc.view(np.int32).astype(np.int64)     # non-negative float32: bits in number order
+    return np.argsort(((g.astype(np.int64) - g0) << (31 + bi)) | (down << bi) | i.astype(np.int64))
+
+# %% ../../nbs/10a_asl_nms.ipynb #2dd80690
+def start_order(s0, g):
+    "Order by group `g`, then start `s0`, then position: `np.lexsort((s0, g))`."
+    if not len(s0) or s0.dtype != np.float32 or not np.isfinite(s0).all(): return np.lexsort((s0, g))
+    g0 = int(g.min())
+    bp, bg = (len(s0) - 1).bit_length(), (int(g.max()) - g0).bit_length()
+    if 32 + bp + bg > 63: return np.lexsort((s0, g))
+    b = (s0 + np.float32(0)).view(np.int32).astype(np.int64)
+    up = np.where(b < 0, -(b & 0x7fffffff), b) + (1 << 31)              # float32 order, in [1, 2³²)
+    return np.argsort(((g.astype(np.int64) - g0) << (32 + bp)) | (up << bp) | np.arange(len(s0)))
 
 # %% ../../nbs/10a_asl_nms.ipynb #8dde5863
 def batched_nms(segs, scores, labels, iou_threshold, min_score, max_seg_num, use_soft_nms=True, multiclass=True,

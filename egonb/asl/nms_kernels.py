@@ -276,9 +276,10 @@ def soft_rounds(s0, s1, sc, tie, i, j, *, sigma, min_score, refilter=2):
     n, top, low = len(sc), np.iinfo(np.int64).max, np.iinfo(np.int64).min
     f = nms_decay(s0[i], s1[i], s0[j], s1[j], sigma)
     a, b, f = i[f < 1].astype(np.int32), j[f < 1].astype(np.int32), f[f < 1]
-    o = np.argsort(np.r_[a, b])
+    ends = np.r_[a, b]
+    o = np.argsort(ends)
     nb, fac = np.r_[b, a][o], np.r_[f, f][o]                          # each candidate's neighbours, together
-    cs = np.searchsorted(np.r_[a, b][o], np.arange(n + 1))
+    cs = np.r_[0, np.cumsum(np.bincount(ends, minlength=n))]
     tk = np.int64(0xffffffff) - tie.astype(np.int64)
     val, st, pkey, last = sc.copy(), np.zeros(n, np.int8), np.zeros(n, np.int64), np.full(n, top)
     key = (val.view(np.int32).astype(np.int64) << 32) | tk          # the loop's order: score, then index
@@ -291,20 +292,21 @@ def soft_rounds(s0, s1, sc, tie, i, j, *, sigma, min_score, refilter=2):
         st[p], pkey[p], key[p] = 1, key[p], low
         out.append(p)
         r, e = spans(cs[p], cs[p + 1])
-        s = st[nb[e]] == 0
-        e = e[s]
-        m, ff, pk = nb[e], fac[e], pkey[p[r[s]]]                      # in pick order
+        m = nb[e]
+        s = st[m] == 0
+        m, ff, pk = m[s], fac[e[s]], pkey[p[r[s]]]                    # in pick order
         late = pk > last[m]                                           # ahead of a pick already applied
         R = np.zeros(0, np.int64)
         if late.any():
             redo = np.zeros(n, bool)
             redo[m[late]] = True
-            m, ff, pk = m[~redo[m]], ff[~redo[m]], pk[~redo[m]]
+            s = ~redo[m]
+            m, ff, pk = m[s], ff[s], pk[s]
             R = np.flatnonzero(redo)
             rr, e = spans(cs[R], cs[R + 1])
-            q = st[nb[e]] == 1
-            rr, e = rr[q], e[q]
-            rk = pkey[nb[e]]
+            x = nb[e]
+            q = st[x] == 1
+            rr, e, rk = rr[q], e[q], pkey[x[q]]
             last[R] = np.minimum.reduceat(rk, np.flatnonzero(np.r_[True, rr[1:] != rr[:-1]]))   # none is empty
             o = np.argsort(-rk)
             val[R] = sc[R]
@@ -316,7 +318,9 @@ def soft_rounds(s0, s1, sc, tie, i, j, *, sigma, min_score, refilter=2):
         d = m[val[m] < min_score]
         st[d], key[d] = 2, low
         und, step = und[st[und] == 0], step + 1
-        if step % refilter == 0: a, b = a[(st[a] == 0) & (st[b] == 0)], b[(st[a] == 0) & (st[b] == 0)]
+        if step % refilter == 0:
+            s = (st[a] == 0) & (st[b] == 0)
+            a, b = a[s], b[s]
     p = np.concatenate(out) if out else np.zeros(0, np.int64)
     return p, val[p]
 
