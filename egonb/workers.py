@@ -41,15 +41,15 @@ def _worker_loop(conn, initializer=None):
     if initializer is not None: initializer()
     while True:
         try: msg = conn.recv()
-        except EOFError: return
+        except (EOFError, ConnectionError): return   # the parent is gone (closed or reset)
         if msg is None: return
         fn, args, kwargs = msg
         try: out = ('ok', _run_task(conn, fn(*args, **kwargs)))
-        except (BrokenPipeError, EOFError): return   # the parent is gone
+        except (EOFError, ConnectionError): return   # the parent is gone
         except BaseException as e:
             out = ('err', (f'{type(e).__name__}: {e}', e if _picklable(e) else None, traceback.format_exc()))
         try: conn.send(out)
-        except (BrokenPipeError, EOFError): return
+        except (EOFError, ConnectionError): return
 
 def _run_task(conn, res):
     "A plain result as is; a generator's values sent as `('part', value)` messages, then its return value."
