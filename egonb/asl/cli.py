@@ -316,8 +316,8 @@ def _released_command(command, cfg, split=None, ckpt=None, device=None, seed=Non
 def _egonb_convert(cfg, rc):
     "Write the released-layout config that egonb config `cfg` means beside its annotations; a summary line."
     p = released_output_dir(rc)/'released_config.yaml'
-    keep = ('output_dir', 'config_path', 'xl_config_file')
-    raw = {k: v for k, v in rc.items() if k not in keep}
+    internal = ('output_dir', 'config_path', 'xl_config_file')   # egonb's own keys, not the release's
+    raw = {k: v for k, v in rc.items() if k not in internal}
     raw['model'] = {k: v for k, v in rc['model'].items() if k not in ('train_cfg', 'test_cfg', 'input_dim',
                                                                       'num_classes', 'max_seq_len')}
     raw['output_folder'] = str(released_output_dir(rc)/'released')
