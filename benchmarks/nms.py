@@ -1,6 +1,6 @@
 """NMS speed: ActionFormer's compiled nms_1d_cpu (when importable), egonb's one-group-at-a-time loop and egonb's
-`group_nms` (all groups at once; NumPy on the CPU, PyTorch on CUDA), on 50 videos over 110 classes: uniform random
-candidates (2-5k a video), detector-like clustered ones (`clustered`: 50-500 candidates around each action) and a real
+`group_nms` (all groups at once; compiled kernels on the CPU, PyTorch on CUDA), on 50 videos over 110 classes:
+uniform random candidates (2-5k a video), detector-like clustered ones (`clustered`: 50-500 candidates around each action) and a real
 model's (`model_outputs`: the pre-NMS candidates of the released Ego4D-ASL port, briefly trained on synthetic clips;
 kept in benchmarks/nms_model_outputs.npz, made with --make_fixture).
 

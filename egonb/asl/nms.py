@@ -8,8 +8,7 @@ Docs: https://egonb.github.io/egonb/asl_nms.html.md"""
 from __future__ import annotations
 import numpy as np
 import torch
-from .nms_kernels import bound_ranks, grouped_hard_nms, overlap_runs, rows_nms
-from .nms_kernels import soft_nms_blocks, sparse_soft_nms, vote_windows
+from .nms_kernels import grouped_hard_nms, grouped_soft_nms, vote_windows
 
 # %% auto #0
 __all__ = ['soft_nms_1d', 'hard_nms_1d', 'seg_voting', 'group_nms', 'loop_order', 'start_order', 'batched_nms']
@@ -92,8 +91,7 @@ def _padded(op, segs, scores, groups):
 def group_nms(segs, scores, groups, *, soft=True, iou_threshold=0.1, sigma=0.5, min_score=0., max_num=0):
     "Soft or hard NMS within each group, all groups at once: `(input indices, scores)`, groups sorted, picks in order."
     op = _Ops(segs)
-    if not op.t and len(scores) and np.isfinite(scores).all() and np.isfinite(segs).all() and (
-            segs[:, 1] > segs[:, 0]).all():             # on the CPU: independent runs of overlapping segments
+    if not op.t and _compiled(segs, scores, soft, iou_threshold):          # on the CPU: the compiled kernels
         return _cpu_group_nms(segs, scores, groups, soft=soft, iou_threshold=iou_threshold, sigma=sigma,
                               min_score=min_score, max_num=max_num)
     o, start, (r, c), S0, S1, sc = _padded(op, segs, scores, groups)
@@ -123,71 +121,36 @@ def group_nms(segs, scores, groups, *, soft=True, iou_threshold=0.1, sigma=0.5, 
     return o[op.arr(start)[rr[k]] + ii[k]], ss[k]
 
 # %% ../../nbs/10a_asl_nms.ipynb #5b70e662
-def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_score, max_num, big=2048,
-                   min_run=17, sparse=24, cells=8192):
-    "`group_nms` of NumPy arrays (hard NMS by `grouped_hard_nms`, Soft-NMS by runs): `(input indices, scores)`."
-    n, s0, s1 = len(scores), segs[:, 0], segs[:, 1]
-    if not soft:
-        idx = np.flatnonzero(scores > min_score) if min_score > 0 else np.arange(n)
-        k = grouped_hard_nms(s0[idx], s1[idx], scores[idx], groups[idx], iou_threshold, max_num) if len(idx) else idx
-        i = idx[k]
-        return _merge_picks([(i, scores[i])], groups, max_num, scores.dtype)
-    keep = scores >= min_score
-    go = np.argsort(groups, kind='stable')
-    gb = np.flatnonzero(np.r_[True, groups[go][1:] != groups[go][:-1], True])
-    for k in np.flatnonzero(np.maximum.reduceat(scores[go], gb[:-1]) < min_score):
-        keep[go[gb[k] + np.argmax(scores[go[gb[k]:gb[k + 1]]])]] = True   # a group's first pick is always made
-    idx = np.flatnonzero(keep)
-    idx = idx[start_order(s0[idx], groups[idx])]
-    rank = bound_ranks(s0[idx], s1[idx])
-    run = overlap_runs(groups[idx], s0[idx], s1[idx], rank)
-    picks = []
-    if min_run and not np.signbit(scores[idx]).any():             # long runs of few overlaps: in rounds
-        p, rest = sparse_soft_nms(idx, run, rank, s0, s1, scores, sigma=sigma, min_score=min_score, min_run=min_run,
-                               sparse=sparse)
-        picks.append(p)
-        idx, run = idx[rest], run[rest]
-        if not len(idx): return _merge_picks(picks, groups, max_num, scores.dtype)
-    o = np.argsort((run << int(idx.max()).bit_length()) | idx)   # each run in input order: argmax ties as the loop
-    idx, run = idx[o], run[o]
-    bounds = np.flatnonzero(np.r_[True, run[1:] != run[:-1], True])
-    size = np.diff(bounds)
-    starts = bounds[:-1]
-    picks.append((idx[starts[size == 1]], scores[idx[starts[size == 1]]]))
-    kw = dict(soft=True, iou_threshold=iou_threshold, sigma=sigma, min_score=min_score, max_num=max_num)
-    bins = []
-    for lo, hi in ((2, 4), (5, 16), (17, 64), (65, 256), (257, 1024), (1025, big)):
-        r = np.flatnonzero((size >= lo) & (size <= min(hi, big)))
-        if not len(r): continue
-        if bins and (len(bins[-1]) + len(r)) * int(size[r].max()) <= cells: bins[-1] = np.r_[bins[-1], r]
-        else: bins.append(r)                                    # few rows: one call, fewer steps of NumPy calls
-    for r in bins:
-        w = int(size[r].max())
-        row = np.repeat(np.arange(len(r)), size[r])
-        col = np.arange(len(row)) - np.repeat(np.cumsum(size[r]) - size[r], size[r])
-        at = idx[np.repeat(starts[r], size[r]) + col]
-        S0, S1, ms = (np.zeros((len(r), w), np.float32) for _ in range(3))
-        ms[:] = -np.inf
-        S0[row, col], S1[row, col], ms[row, col] = s0[at], s1[at], scores[at]
-        pr, pc, ps = rows_nms(S0, S1, ms, **kw)
-        picks.append((idx[starts[r][pr] + pc], ps))
-    for b in np.flatnonzero(size > big):
-        at = idx[bounds[b]:bounds[b + 1]]
-        k, sc = soft_nms_blocks(segs[at], scores[at], sigma=sigma, min_score=min_score, max_num=max_num)
-        picks.append((at[k], sc))
-    return _merge_picks(picks, groups, max_num, scores.dtype)
+def _compiled(segs, scores, soft, iou_threshold):
+    "Whether `_cpu_group_nms` takes these arrays: float32, finite, positive lengths (Soft-NMS: no negative score)."
+    return (len(scores) > 0 and segs.dtype == scores.dtype == np.float32 and np.isfinite(scores).all()
+            and np.isfinite(segs).all() and bool((segs[:, 1] > segs[:, 0]).all())
+            and (not np.signbit(scores).any() if soft else iou_threshold >= 0))
 
-def _merge_picks(picks, groups, max_num, dtype):
-    "Picks `(indices, scores)` of runs merged into each group's loop order (score down, ties by index), capped."
-    i, sc = np.concatenate([p[0] for p in picks]), np.concatenate([p[1] for p in picks]).astype(dtype)
-    o = loop_order(i, sc, groups[i])
-    i, sc = i[o], sc[o]
-    if max_num > 0:
-        g = groups[i]
-        first = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-        nth = np.arange(len(g)) - np.repeat(first, np.diff(np.r_[first, len(g)]))
-        i, sc = i[nth < max_num], sc[nth < max_num]
-    return i, sc
+def _cpu_group_nms(segs, scores, groups, *, soft, iou_threshold, sigma, min_score, max_num, **kw):
+    "`group_nms` by the compiled kernels (`kw`: `grouped_soft_nms`'s options): `(input indices, scores)`."
+    s0, s1 = segs[:, 0], segs[:, 1]
+    if soft:
+        keep = scores >= min_score
+        go = np.argsort(groups, kind='stable')
+        gb = np.flatnonzero(np.concatenate([[True], groups[go][1:] != groups[go][:-1], [True]]))
+        for k in np.flatnonzero(np.maximum.reduceat(scores[go], gb[:-1]) < min_score):
+            keep[go[gb[k] + np.argmax(scores[go[gb[k]:gb[k + 1]]])]] = True   # a group's first pick is always made
+        idx = np.flatnonzero(keep)
+    else: idx = np.flatnonzero(scores > min_score) if min_score > 0 else np.arange(len(scores))
+    if not len(idx): return idx, scores[:0]
+    idx = idx[start_order(s0[idx], groups[idx])]
+    g = groups[idx]
+    glo = np.flatnonzero(np.concatenate([[True], g[1:] != g[:-1]]))
+    ghi = np.append(glo[1:], len(g))
+    a0, a1, sc = s0[idx], s1[idx], scores[idx]
+    if soft:
+        p, v = grouped_soft_nms(a0, a1, sc, idx, glo, ghi, sigma=sigma, min_score=min_score, max_num=max_num, **kw)
+        o = np.argsort(np.searchsorted(glo, p, 'right'), kind='stable')     # group by group, picks in order
+        return idx[p[o]], v[o]
+    grp = np.repeat(np.arange(len(glo)), ghi - glo)
+    k = grouped_hard_nms(loop_order(idx, sc, grp), a0, a1, glo, ghi, grp, np.float32(iou_threshold), max_num)
+    return idx[k], sc[k]
 
 # %% ../../nbs/10a_asl_nms.ipynb #579eb1cb
 def loop_order(i, sc, g):
