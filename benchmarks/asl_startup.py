@@ -3,8 +3,9 @@
 The case is `data/asl_parity` (the released config at reduced width, with its XLNet layer, and a checkpoint): three
 clips, so the time is mostly start-up (imports, building the model, loading the weights) and the ratio shows what a
 user waits for per command. A second case is the same config without the XLNet layer (`use_xl: false`, a checkpoint
-written by egonb in the released format): egonb then never imports `transformers`; the released backbone imports
-its XLNet module whatever the config says.
+written by egonb in the released format). egonb never imports `transformers` for either (its XLNet layer is its own,
+`egonb.asl.backbones.ASLXLNet`, equal to transformers' on the same weights); the released backbone imports its XLNet
+module whatever the config says.
 
 The released code is not part of egonb: give its checkout and a Python that runs it (torch, transformers 4.40 and
 its compiled `nms_1d_cpu`). Its `infer.py` maps the checkpoint to CUDA; on a machine without a GPU it runs with

@@ -6,6 +6,7 @@ Docs: https://egonb.github.io/egonb/asl_backbones.html.md"""
 
 # %% ../../nbs/19a_asl_backbones.ipynb #1efd1a49
 from __future__ import annotations
+from types import SimpleNamespace
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch
 from ..core import EgonbError
@@ -13,18 +14,18 @@ from .config import register, BACKBONES
 from .blocks import MaskedConv1D, LayerNorm, TransformerBlock, sinusoid_encoding
 
 # %% auto #0
-__all__ = ['XLNET_WIDTHS', 'xlnet_config', 'ConvTransformerBackbone']
+__all__ = ['XLNET_WIDTHS', 'xlnet_config', 'XLNetRelAttn', 'XLNetLayer', 'ASLXLNet', 'ConvTransformerBackbone']
 
 # %% ../../nbs/19a_asl_backbones.ipynb #48510ea9
 XLNET_WIDTHS = {256: dict(n_head=4, d_head=64, d_inner=1024, mem_len=64), 512: dict(n_head=8, d_head=64, d_inner=1024),
                 1024: dict(n_head=16, d_head=64, d_inner=2048), 1536: dict(n_head=16, d_head=96, d_inner=2048)}
 
 def xlnet_config(d_model, overrides=None):
-    "transformers `XLNetConfig` of the ASL XLNet layer for width `d_model` (the released JSON files' values)."
-    from transformers import XLNetConfig
+    """Settings of the ASL XLNet layer for width `d_model` (the released JSON files' values; the others of
+    transformers' `XLNetConfig` defaults), as attributes."""
     kw = dict(attn_type='bi', bi_data=False, clamp_len=-1, d_model=d_model, dropout=0.1, ff_activation='gelu',
               initializer_range=0.02, layer_norm_eps=1e-12, mem_len=256, n_layer=1, reuse_len=None,
-              same_length=False, untie_r=True)
+              same_length=False, untie_r=True, vocab_size=32000)
     if d_model in XLNET_WIDTHS: kw.update(XLNET_WIDTHS[d_model])
     else:
         h = max(1, d_model // 64)
@@ -33,7 +34,108 @@ def xlnet_config(d_model, overrides=None):
     if kw['n_head'] * kw['d_head'] != d_model:
         raise EgonbError(f"model.xl_config: n_head {kw['n_head']} x d_head {kw['d_head']} "
                          f"must equal the width {d_model}")
-    return XLNetConfig(**kw)
+    return SimpleNamespace(**kw)
+
+# %% ../../nbs/19a_asl_backbones.ipynb #47f2d436
+class XLNetRelAttn(nn.Module):
+    "XLNet's relative attention, content stream only, as transformers' `XLNetRelativeAttention` computes it."
+    def __init__(self, c):
+        super().__init__()
+        self.n_head, self.d_head, self.scale = c.n_head, c.d_head, 1 / (c.d_head ** 0.5)
+        for n in 'qkvor': setattr(self, n, nn.Parameter(torch.empty(c.d_model, c.n_head, c.d_head)))
+        for n in ('r_r_bias', 'r_s_bias', 'r_w_bias'):
+            setattr(self, n, nn.Parameter(torch.empty(c.n_head, c.d_head)))
+        self.seg_embed = nn.Parameter(torch.empty(2, c.n_head, c.d_head))     # unused without segments; in checkpoints
+        self.layer_norm = nn.LayerNorm(c.d_model, eps=c.layer_norm_eps)
+        self.dropout = nn.Dropout(c.dropout)
+
+    def forward(self, h, attn_mask, r):
+        "`h` `[len, batch, d_model]`, `attn_mask` `[len, len, batch, 1]` (1: masked), `r` relative positions."
+        q = torch.einsum('ibh,hnd->ibnd', h, self.q)
+        k = torch.einsum('ibh,hnd->ibnd', h, self.k)
+        v = torch.einsum('ibh,hnd->ibnd', h, self.v)
+        kr = torch.einsum('ibh,hnd->ibnd', r.type(self.r.dtype), self.r)
+        ac = torch.einsum('ibnd,jbnd->bnij', q + self.r_w_bias, k)
+        bd = torch.einsum('ibnd,jbnd->bnij', q + self.r_r_bias, kr)
+        b, n, i, j = bd.shape                                   # the relative shift
+        bd = bd.reshape(b, n, j, i)[:, :, 1:, :].reshape(b, n, i, j - 1)
+        bd = torch.index_select(bd, 3, torch.arange(ac.shape[3], device=bd.device))
+        score = (ac + bd + 0) * self.scale                      # + 0: no segment term
+        if attn_mask is not None: score = score - 1e30 * torch.einsum('ijbn->bnij', attn_mask)
+        prob = self.dropout(F.softmax(score, dim=3))
+        vec = torch.einsum('bnij,jbnd->ibnd', prob, v)
+        return self.layer_norm(self.dropout(torch.einsum('ibnd,hnd->ibh', vec, self.o)) + h)
+
+
+# %% ../../nbs/19a_asl_backbones.ipynb #9160244d
+_XL_ACT = {'gelu': F.gelu, 'relu': F.relu, 'silu': F.silu, 'swish': F.silu}
+
+class XLNetLayer(nn.Module):
+    "One XLNet layer: relative attention, then the feed-forward block (transformers' `XLNetLayer`, names and order)."
+    def __init__(self, c):
+        super().__init__()
+        if c.ff_activation not in _XL_ACT:
+            raise EgonbError(f"model.xl_config: ff_activation {c.ff_activation!r} is not one of {sorted(_XL_ACT)}")
+        self.rel_attn, self.act = XLNetRelAttn(c), _XL_ACT[c.ff_activation]
+        self.ff = nn.Module()
+        self.ff.layer_norm = nn.LayerNorm(c.d_model, eps=c.layer_norm_eps)
+        self.ff.layer_1, self.ff.layer_2 = nn.Linear(c.d_model, c.d_inner), nn.Linear(c.d_inner, c.d_model)
+        self.ff.dropout = nn.Dropout(c.dropout)
+
+    def forward(self, h, attn_mask, r):
+        h = self.rel_attn(h, attn_mask, r)
+        ff = self.ff
+        return ff.layer_norm(ff.dropout(ff.layer_2(ff.dropout(self.act(ff.layer_1(h))))) + h)
+
+
+# %% ../../nbs/19a_asl_backbones.ipynb #88186354
+class ASLXLNet(nn.Module):
+    "Ego4D-ASL's XLNet layer(s): `model(inputs_embeds=[B, T, C], attention_mask=[B, T])[0]`, as `XLNetModel` returns."
+    def __init__(self, c):
+        super().__init__()
+        if c.attn_type != 'bi' or c.bi_data:
+            raise EgonbError(f"model.xl_config: attn_type {c.attn_type!r}, bi_data {c.bi_data}: egonb's XLNet layer "
+                             "runs the release's 'bi' attention without bi_data")
+        self.config = c
+        self.word_embedding = nn.Embedding(c.vocab_size, c.d_model)      # unused with inputs_embeds; in checkpoints
+        self.mask_emb = nn.Parameter(torch.empty(1, 1, c.d_model))
+        self.layer = nn.ModuleList(XLNetLayer(c) for _ in range(c.n_layer))
+        self.dropout = nn.Dropout(c.dropout)
+        self.apply(self._init)
+
+    def _init(self, m):
+        "transformers' XLNet initialisation: normal(0, initializer_range) weights, zero biases, unit LayerNorms."
+        std = self.config.initializer_range
+        if isinstance(m, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(m.weight, std=std)
+            if getattr(m, 'bias', None) is not None: nn.init.zeros_(m.bias)
+        elif isinstance(m, nn.LayerNorm): nn.init.ones_(m.weight), nn.init.zeros_(m.bias)
+        elif isinstance(m, XLNetRelAttn):
+            for p in (m.q, m.k, m.v, m.o, m.r, m.r_r_bias, m.r_s_bias, m.r_w_bias, m.seg_embed):
+                nn.init.normal_(p, std=std)
+        elif isinstance(m, ASLXLNet): nn.init.normal_(m.mask_emb, std=std)
+
+    def positions(self, qlen, bsz, device):
+        "Relative position embeddings `[2 qlen, bsz, d_model]` for 'bi' attention (positions qlen down to -qlen + 1)."
+        d = self.config.d_model
+        inv_freq = 1 / torch.pow(10000, torch.arange(0, d, 2.0, dtype=torch.int64, device=device).float() / d)
+        pos = torch.arange(qlen, -qlen, -1.0, dtype=torch.int64, device=device).float()
+        if self.config.clamp_len > 0: pos = pos.clamp(-self.config.clamp_len, self.config.clamp_len)
+        x = pos[:, None] * inv_freq
+        return torch.cat([torch.sin(x), torch.cos(x)], dim=-1)[:, None, :].expand(-1, bsz, -1)
+
+    def forward(self, inputs_embeds, attention_mask):
+        h = inputs_embeds.transpose(0, 1).contiguous()
+        qlen, bsz = h.shape[:2]
+        data = (1.0 - attention_mask.transpose(0, 1).contiguous())[None]
+        mask = (data[:, :, :, None] > 0).to(self.mask_emb.dtype)
+        eye = -torch.eye(qlen, device=mask.device, dtype=mask.dtype)
+        mask = ((mask + eye[:, :, None, None]) > 0).to(mask)     # a padded step still attends to itself
+        h = self.dropout(h)
+        r = self.dropout(self.positions(qlen, bsz, h.device))
+        for layer in self.layer: h = layer(h, mask, r)
+        return (self.dropout(h).permute(1, 0, 2).contiguous(),)
+
 
 # %% ../../nbs/19a_asl_backbones.ipynb #aee73b40
 @register(BACKBONES, 'convTransformer')
@@ -65,9 +167,7 @@ class ConvTransformerBackbone(nn.Module):
                                             path_pdrop=path_pdrop, t_c_alpha=t_c_alpha, window=w)
         self.stem = nn.ModuleList(blk(1, win[0]) for _ in range(arch[1]))
         self.branch = nn.ModuleList(blk(scale_factor, win[1 + i]) for i in range(arch[2]))
-        if use_xl:
-            from transformers import XLNetModel
-            self.xlnet = XLNetModel(xlnet_config(n_embd, xl_config))
+        if use_xl: self.xlnet = ASLXLNet(xlnet_config(n_embd, xl_config))
         self.apply(self._zero_bias)
 
     @staticmethod
