@@ -263,7 +263,7 @@ def _sift(h, K, i, n):
 # %% ../../nbs/10b_asl_nms_kernels.ipynb #4a2118e2
 @_jit
 def prepare_next(t, base, size, val, low, pos, st, grp, glo, ghi, s0, s1, L, reach, wl, wh, off, pool, state, near,
-                 guess, neg_sigma, spec, ahead):
+                 guess, neg_sigma, spec):
     "Factors of sure candidates (and `spec` guesses) in `pool[state[2]:state[3]]`: 1, or -n if the pool needs n."
     vbits, nd = val.view(np.int32), state[6]
     if state[4] == 1: nd = first_seeds(t, base, size, pos, glo, ghi, s0, s1, reach, wl, wh, near)
@@ -274,6 +274,9 @@ def prepare_next(t, base, size, val, low, pos, st, grp, glo, ghi, s0, s1, L, rea
             if st[p] != 0 or off[p] != -1: break
             g = grp[p]
             window(p, s0, s1, reach, glo[g], ghi[g], wl, wh)
+            if tree_best(t, base[g], size[g], glo[g], wl[p], wh[p]) == score_key(vbits, low, p):
+                sure = True                            # the best of its window: no need to look closer
+                break
             q = blocker(p, s0, s1, wl, wh, st, vbits, low)
             if q == p:
                 sure = True
@@ -286,17 +289,6 @@ def prepare_next(t, base, size, val, low, pos, st, grp, glo, ghi, s0, s1, L, rea
             state[3] = state[2]
             return e
         end = e
-        g = grp[p]
-        for _ in range(ahead):                         # the next best of its window, likely the pick after it
-            key = max(tree_best(t, base[g], size[g], glo[g], wl[p], p),
-                      tree_best(t, base[g], size[g], glo[g], p + 1, wh[p]))
-            if key < 0: break
-            p = pos[0xffffffff - (key & 0xffffffff)]
-            if off[p] != -1: break
-            window(p, s0, s1, reach, glo[g], ghi[g], wl, wh)
-            e = _prepare(p, s0, s1, L, wl, wh, st, off, pool, end, neg_sigma, state)
-            if e < 0: break
-            end = e
     if spec > 0 and end >= 0:
         K, h, n = np.empty(len(val), np.int64), np.empty(len(val), np.int64), 0
         for q in range(len(val)):
@@ -323,8 +315,7 @@ def prepare_next(t, base, size, val, low, pos, st, grp, glo, ghi, s0, s1, L, rea
     return 1
 
 # %% ../../nbs/10b_asl_nms_kernels.ipynb #65a5ede7
-def grouped_soft_nms(s0, s1, scores, index, glo, ghi, *, sigma, min_score, max_num, pool_size=1 << 21, first=64,
-                     ahead=2):
+def grouped_soft_nms(s0, s1, scores, index, glo, ghi, *, sigma, min_score, max_num, pool_size=1 << 21, first=64):
     """Gaussian Soft-NMS within each group of float32 segments in group and start order (group `g` at positions
     `[glo[g], ghi[g])`; scores not negative; `index`: distinct, below 2³², breaking ties): `(positions, scores when
     picked)`, each group's in pick order. `pool_size`: factors held at once (it grows if one candidate needs more)."""
@@ -346,7 +337,7 @@ def grouped_soft_nms(s0, s1, scores, index, glo, ghi, *, sigma, min_score, max_n
         if not take_picks(t, base, size, val, low, pos, st, glo, ghi, wl, wh, off, pool, state, picks, count, leaves,
                           near, mark, guess, ms, max_num): break
         r = prepare_next(t, base, size, val, low, pos, st, grp, glo, ghi, s0, s1, L, reach, wl, wh, off, pool, state,
-                         near, guess, ns, spec, ahead)
+                         near, guess, ns, spec)
         if r < 0:
             pool = np.resize(pool, max(2 * len(pool), -r))
             fp = torch.from_numpy(pool)
