@@ -11,8 +11,9 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['score_key', 'key_trees', 'tree_update', 'tree_best', 'group_reach', 'window', 'decay_args', 'compact', 'blocker',
-           'take_picks', 'first_seeds', 'prepare_next', 'grouped_soft_nms', 'grouped_hard_nms', 'spans', 'vote_windows']
+__all__ = ['score_key', 'key_trees', 'tree_update', 'tree_best', 'group_reach', 'window', 'tiou', 'decay_args', 'compact',
+           'blocker', 'take_picks', 'first_seeds', 'prepare_next', 'grouped_soft_nms', 'grouped_hard_nms', 'spans',
+           'vote_windows']
 
 # %% ../../nbs/10b_asl_nms_kernels.ipynb #15ea07fc
 _jit = numba.njit(cache=True, error_model='numpy', nogil=True)
@@ -110,14 +111,18 @@ def window(p, s0, s1, reach, lo, hi, wl, wh):
         wh[p] = a
 
 # %% ../../nbs/10b_asl_nms_kernels.ipynb #fa00521f
+@numba.njit(cache=True, error_model='numpy', inline='always')
+def tiou(p0, p1, lp, q0, q1, lq):
+    "tIoU of segments `[p0, p1]` and `[q0, q1]` (lengths `lp`, `lq`) with the loop's float32 arithmetic."
+    inter = max(min(p1, q1) - max(p0, q0), np.float32(0))
+    return inter / ((lp + lq) - inter)
+
 @_jit
 def decay_args(p, s0, s1, L, wl, wh, pool, end, neg_sigma):
     "Exponents `-(tIoU²)/sigma` of `p` with each segment of its window (0 where apart), at `pool[end:]`: the new end."
     a, b = wl[p], wh[p]
-    p0, p1, lp = s0[p], s1[p], L[p]
     for q in range(a, b):
-        inter = max(min(p1, s1[q]) - max(p0, s0[q]), np.float32(0))
-        iou = inter / ((lp + L[q]) - inter)
+        iou = tiou(s0[p], s1[p], L[p], s0[q], s1[q], L[q])
         pool[end + q - a] = (iou * iou) / neg_sigma
     return end + b - a
 
@@ -366,18 +371,11 @@ def grouped_hard_nms(order, s0, s1, glo, ghi, grp, thr, max_num):
         k += 1
         count[g] += 1
         p0, p1, lp = s0[p], s1[p], s1[p] - s0[p]
-        q = p + 1
-        while q < ghi[g] and s0[q] < p1:                 # later starts, before it ends
-            if not sup[q]:
-                inter = max(min(p1, s1[q]) - max(p0, s0[q]), np.float32(0))
-                if inter / ((lp + (s1[q] - s0[q])) - inter) > thr: sup[q] = True
-            q += 1
-        q = p - 1
-        while q >= glo[g] and reach[q] > p0:             # earlier starts, while some end passes its start
-            if not sup[q]:
-                inter = max(min(p1, s1[q]) - max(p0, s0[q]), np.float32(0))
-                if inter / ((lp + (s1[q] - s0[q])) - inter) > thr: sup[q] = True
-            q -= 1
+        hi, lo = p + 1, p - 1
+        while hi < ghi[g] and s0[hi] < p1: hi += 1      # later starts, before it ends
+        while lo >= glo[g] and reach[lo] > p0: lo -= 1  # earlier starts, while some end passes its start
+        for q in range(lo + 1, hi):
+            if not sup[q] and tiou(p0, p1, lp, s0[q], s1[q], s1[q] - s0[q]) > thr: sup[q] = True
     return keep[:k]
 
 # %% ../../nbs/10b_asl_nms_kernels.ipynb #64e0fa6d
